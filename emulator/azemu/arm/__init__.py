@@ -1,0 +1,15 @@
+"""The ARM framework resource types plug into. What a type module imports:
+
+    from azemu.arm import ResourceType, register, action, ArmError, in_use, Ctx, Res, COMPUTE
+
+See emulator/docs/resource-types.md.
+"""
+
+from ..errors import ArmError, in_use
+from .context import Ctx, Res, render
+from .lro import COMPUTE, NETWORK, RESOURCES, LroStyle, Operation
+from .registry import register
+from .resource_type import ResourceType, action
+
+__all__ = ["ArmError", "in_use", "Ctx", "Res", "render", "COMPUTE", "NETWORK", "RESOURCES", "LroStyle",
+           "Operation", "register", "ResourceType", "action"]

@@ -1,0 +1,47 @@
+"""Small HTTP helpers shared by the ARM handlers: JSON bodies, responses, operation headers."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from aiohttp import web
+
+from ..errors import ArmError
+
+if TYPE_CHECKING:
+    from ..emulator import Emulator
+    from .lro import Operation
+
+
+async def json_body(request: web.Request, *, required: bool = True) -> Any:
+    raw = await request.read()
+    if not raw.strip():
+        if required:
+            raise ArmError.invalid_content("the request body is empty")
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as err:
+        raise ArmError.invalid_content(str(err)) from None
+
+
+def respond(body: Any = None, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    if body is None:
+        return web.Response(status=status, headers=headers)
+    return web.json_response(body, status=status, headers=headers)
+
+
+def retry_after(emu: "Emulator") -> str:
+    # Always an integer >= 1: azure-core waits its 30 s default when the header is missing,
+    # and sleeps exactly this many seconds between polls otherwise.
+    return str(max(1, int(emu.settings.retry_after)))
+
+
+def operation_headers(emu: "Emulator", op: "Operation", names: tuple[str, ...], *, running: bool = True
+                      ) -> dict[str, str]:
+    style = emu.ops.style(op)
+    headers = {name: style.header_url(name, emu.url, op) for name in names}
+    if running:
+        headers["Retry-After"] = retry_after(emu)
+    return headers

@@ -1,0 +1,167 @@
+"""Running long-running operations: start, complete when due, supersede, survive restarts.
+
+An operation is due `settings.latency` seconds after it starts. It completes at the first
+moment azemu looks after that: a timer, or the start of any ARM request (so with latency 0
+the first poll always sees it done). Completion of each kind is a registered function, so
+providers with their own kinds (resource group delete) plug in the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING, Callable
+
+from ..errors import ArmError
+from . import registry
+from .context import Ctx, Res
+from .lro import CANCELED, FAILED, STYLES, SUCCEEDED, LroStyle, Operation
+
+if TYPE_CHECKING:
+    from ..emulator import Emulator
+
+log = logging.getLogger("azemu.operations")
+KEEP_DONE = 2000      # finished operations kept so late polls still get an answer
+
+
+class OperationManager:
+    def __init__(self, emu: "Emulator"):
+        self.emu = emu
+        self.ops: dict[str, Operation] = {k: Operation.from_json(v) for k, v in emu.store.operations.items()}
+        from .groups import complete_group_delete
+        self.completers: dict[str, Callable[[Ctx, Operation], None]] = {
+            "put": complete_put, "delete": complete_delete, "action": complete_action,
+            "rg-delete": complete_group_delete}
+        self._timer: asyncio.TimerHandle | None = None
+
+    def get(self, op_id: str) -> Operation | None:
+        return self.ops.get(op_id)
+
+    @staticmethod
+    def style(op: Operation) -> LroStyle:
+        return STYLES[op.style]
+
+    def start(self, ctx: Ctx, *, kind: str, target: Res | None = None, rtype=None, style: LroStyle | None = None,
+              target_id: str | None = None, location: str | None = None, action: str | None = None,
+              state=None) -> Operation:
+        rtype = rtype or (target.rtype if target else None)
+        style = style or rtype.lro
+        op = Operation(
+            id=style.new_id(),
+            subscription=(target_id or target.id).split("/")[2],
+            provider=rtype.provider if rtype else "Microsoft.Resources",
+            location=(location or (target.location if target else None) or "global"),
+            style=style.name, kind=kind, target=target_id or target.id,
+            type_key=rtype.key if rtype else "", api_version=ctx.api_version or "2020-01-01",
+            due=time.time() + (rtype.operation_seconds(ctx, kind, target, action) if rtype else ctx.settings.latency),
+            start=ctx.now_iso(), action=action, state=state)
+        self.ops[op.id] = op
+        self._sync()
+        self.schedule()
+        return op
+
+    def supersede(self, op_id: str) -> None:
+        """A newer write replaces a running one: the old operation ends Canceled, as in Azure."""
+        op = self.ops.get(op_id)
+        if op is None or op.done:
+            return
+        op.status = CANCELED
+        op.error_status = 409
+        op.end = Ctx.now_iso()
+        op.error = {"code": "Canceled", "message": "Operation was canceled.", "details": [{
+            "code": "CanceledAndSupersededDueToAnotherOperation",
+            "message": f"Operation {op.id} was canceled and superseded by another operation on the resource."}]}
+        self._sync()
+
+    def settle(self) -> None:
+        """Complete every operation that is due."""
+        now = time.time()
+        due = sorted((op for op in self.ops.values() if not op.done and op.due <= now), key=lambda o: o.due)
+        for op in due:
+            if op.done:          # superseded by an earlier completion in this loop
+                continue
+            self.finish(op)
+        if due:
+            self._sync()
+            self.emu.save()
+        self.schedule()
+
+    def finish(self, op: Operation) -> None:
+        ctx = Ctx(self.emu, api_version=op.api_version)
+        ctx.operation = op
+        op.status = SUCCEEDED
+        try:
+            self.completers[op.kind](ctx, op)
+        except ArmError as err:
+            op.status = FAILED
+            op.error = err.error()
+            op.error_status = err.status
+        except Exception as err:   # a bug in a type must not wedge the operation forever
+            log.exception("operation %s (%s) failed", op.id, op.kind)
+            op.status = FAILED
+            op.error = {"code": "InternalServerError", "message": f"An internal error occurred: {err}"}
+            op.error_status = 500
+        op.end = ctx.now_iso()
+
+    def schedule(self) -> None:
+        """Arm one timer for the earliest pending operation (when an event loop runs)."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        pending = [op.due for op in self.ops.values() if not op.done]
+        if self._timer:
+            self._timer.cancel()
+            self._timer = None
+        if pending:
+            self._timer = loop.call_later(max(0.0, min(pending) - time.time()), self.settle)
+
+    def _sync(self) -> None:
+        done = [op for op in self.ops.values() if op.done]
+        for op in done[:-KEEP_DONE] if len(done) > KEEP_DONE else []:
+            del self.ops[op.id]
+        self.emu.store.operations = {k: v.to_json() for k, v in self.ops.items()}
+
+
+def _target(ctx: Ctx, op: Operation) -> Res | None:
+    rtype = registry.get(op.type_key)
+    record = ctx.store.get(op.target)
+    if rtype is None or record is None:
+        return ctx.resolve(op.target)
+    return Res(rtype, record.body, record)
+
+
+def complete_put(ctx: Ctx, op: Operation) -> None:
+    from .engine import descendants, new_etag, set_state
+    res = _target(ctx, op)
+    if res is None or res.record is None or res.record.op != op.id:
+        return
+    res.record.op = None
+    try:
+        for r in descendants(res):
+            r.rtype.on_provisioned(ctx, r)
+    except ArmError:
+        set_state(res, "Failed", new_etag())
+        raise
+    set_state(res, "Succeeded", new_etag())
+    ctx.emu.publish("provisioned", ctx, res)
+
+
+def complete_delete(ctx: Ctx, op: Operation) -> None:
+    from .engine import remove
+    record = ctx.store.get(op.target)
+    if record is None or record.op != op.id:
+        return
+    record.op = None
+    remove(ctx, op.target)
+
+
+def complete_action(ctx: Ctx, op: Operation) -> None:
+    res = ctx.resolve(op.target)
+    if res is None:
+        raise ArmError(404, "NotFound", f"Resource {op.target} not found.")
+    spec = res.rtype.actions[op.action]
+    if spec.finish is not None:
+        op.result = spec.finish(res.rtype, ctx, res, op.state)
+    ctx.emu.publish("action", ctx, res)

@@ -1,0 +1,140 @@
+"""`azemu serve | env | stop`."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import dataclasses
+import json
+import logging
+import os
+import shlex
+import signal
+import sys
+import time
+from pathlib import Path
+
+from .settings import Settings, fields_help
+
+ENV_KEYS = (
+    ("AZURE_CLOUD_ENVIRONMENT", "url"),
+    ("AZURE_CLIENT_ID", "client_id"),
+    ("AZURE_SECRET", "client_secret"),
+    ("AZURE_TENANT", "tenant_id"),
+    ("AZURE_SUBSCRIPTION_ID", "subscription_id"),
+    ("REQUESTS_CA_BUNDLE", "ca_file"),
+)
+
+
+def env_vars(info: dict) -> dict[str, str]:
+    """The environment a client needs to reach the azemu described by azemu.json."""
+    return {name: str(info[key]) for name, key in ENV_KEYS}
+
+
+def read_info(state_dir: Path) -> dict | None:
+    try:
+        return json.loads((state_dir / "azemu.json").read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def running_pid(info_path: Path, pid: int | None = None) -> int | None:
+    """The pid in azemu.json (or `pid`, once azemu.json is gone) if that process is alive and
+    is not us, else None."""
+    if pid is None:
+        try:
+            pid = int(json.loads(info_path.read_text())["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+    if pid == os.getpid():
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass
+    try:   # an exited child its parent has not reaped yet is not running
+        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return None
+    except (OSError, IndexError):
+        pass
+    return pid
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="azemu", description="A local Azure Resource Manager emulator.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="run azemu in the foreground")
+    serve.add_argument("--state-dir", required=True, type=Path, help="where state, keys and azemu.json live")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--port", default=0, type=int, help="port (default 0: any free port)")
+    serve.add_argument("--plugin", action="append", default=[], metavar="MODULE",
+                       help="import MODULE at start-up (extra resource types, e.g. for tests)")
+    serve.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    for field in dataclasses.fields(Settings):
+        choices = field.metadata.get("choices")
+        serve.add_argument(f"--{field.name.replace('_', '-')}", dest=field.name, default=field.default,
+                           metavar="|".join(choices) if choices else "N",
+                           help=f"{field.metadata.get('help', '')} (default {field.default})")
+
+    env = sub.add_parser("env", help="print the export lines for a running azemu")
+    env.add_argument("--state-dir", required=True, type=Path)
+
+    stop = sub.add_parser("stop", help="stop the azemu running for a state dir")
+    stop.add_argument("--state-dir", required=True, type=Path)
+    stop.add_argument("--timeout", default=10.0, type=float)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        return cmd_serve(args)
+    if args.command == "env":
+        return cmd_env(args)
+    return cmd_stop(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .server import serve
+    logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = Settings()
+    try:
+        settings.update({name: getattr(args, name) for name, *_ in fields_help()})
+    except ValueError as err:
+        print(f"azemu: {err}", file=sys.stderr)
+        return 2
+    asyncio.run(serve(args.state_dir, args.host, args.port, settings, args.plugin))
+    return 0
+
+
+def cmd_env(args: argparse.Namespace) -> int:
+    info = read_info(args.state_dir)
+    if info is None:
+        print(f"azemu: not running for state dir {args.state_dir} (no azemu.json)", file=sys.stderr)
+        return 1
+    for name, value in env_vars(info).items():
+        print(f"export {name}={shlex.quote(value)}")
+    return 0
+
+
+def cmd_stop(args: argparse.Namespace) -> int:
+    info = read_info(args.state_dir)
+    if info is None:
+        print(f"azemu: not running for state dir {args.state_dir}", file=sys.stderr)
+        return 0
+    try:
+        os.kill(info["pid"], signal.SIGTERM)
+    except ProcessLookupError:
+        (args.state_dir / "azemu.json").unlink(missing_ok=True)
+        return 0
+    deadline = time.monotonic() + args.timeout
+    while time.monotonic() < deadline and running_pid(args.state_dir / "azemu.json", info["pid"]) is not None:
+        time.sleep(0.05)
+    if running_pid(args.state_dir / "azemu.json", info["pid"]) is not None:
+        print(f"azemu: pid {info['pid']} did not stop within {args.timeout}s", file=sys.stderr)
+        return 1
+    return 0

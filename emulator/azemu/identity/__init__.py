@@ -1,0 +1,1 @@
+"""Azure AD endpoints, token issuing and ARM's token checks."""

@@ -1,0 +1,80 @@
+"""Run azemu: listen over HTTPS, announce itself in `azemu.json`, stop cleanly on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import signal
+from pathlib import Path
+
+from aiohttp import web
+
+from . import tls
+from .app import make_app
+from .arm import registry
+from .cli import running_pid
+from .emulator import Emulator
+from .settings import Settings
+
+INFO_FILE = "azemu.json"
+log = logging.getLogger("azemu")
+
+
+def info_document(emu: Emulator, port: int) -> dict:
+    """azemu.json, exactly the keys docs/contract.md lists."""
+    primary = emu.identities.primary
+    return {"url": emu.url, "port": port, "pid": os.getpid(), "ca_file": str(emu.state_dir / tls.CA_FILE),
+            "tenant_id": primary.tenant_id, "subscription_id": primary.subscription_id,
+            "client_id": primary.client_id, "client_secret": primary.client_secret}
+
+
+def _write_json(path: Path, data: dict) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.touch(mode=0o600)      # it holds the client secret
+    tmp.write_text(json.dumps(data, indent=2) + "\n")
+    tmp.replace(path)
+
+
+def url_for(host: str, port: int) -> str:
+    return f"https://[{host}]:{port}" if ":" in host else f"https://{host}:{port}"
+
+
+async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugins: list[str]) -> None:
+    state_dir = state_dir.resolve()
+    state_dir.mkdir(parents=True, exist_ok=True)
+    owner = running_pid(state_dir / INFO_FILE)
+    if owner is not None:
+        # Two processes on one state dir would overwrite each other's state.json.
+        raise SystemExit(f"azemu: pid {owner} already serves {state_dir} (see azemu.json); stop it first")
+    registry.load_providers(plugins)
+    emu = Emulator(state_dir, settings)
+    ssl_context = tls.server_context(state_dir)
+    # A short grace period: stopping must not hang on a client's idle keep-alive connection.
+    runner = web.AppRunner(make_app(emu), handle_signals=False, access_log=None, shutdown_timeout=2.0)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, ssl_context=ssl_context, reuse_address=True)
+    await site.start()
+    actual_port = runner.addresses[0][1]
+    emu.url = url_for(host, actual_port)
+    emu.ops.settle()          # operations that came due while azemu was stopped complete now
+    info_path = state_dir / INFO_FILE
+    _write_json(info_path, info_document(emu, actual_port))
+    log.info("azemu listening on %s (state dir %s)", emu.url, state_dir)
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        log.info("azemu stopping")
+        try:
+            if json.loads(info_path.read_text()).get("pid") == os.getpid():
+                info_path.unlink()
+        except (OSError, ValueError):
+            pass
+        emu.save()
+        await runner.cleanup()

@@ -1,0 +1,241 @@
+"""`Azemu`: run a real azemu in a subprocess from tests (both the collection's and azemu's own).
+
+    with Azemu(tmp_path / "azemu", latency=0.5) as emu:
+        os.environ.update(emu.env())
+        mark = emu.mark()
+        ...                                   # drive ansible-playbook / the SDK against emu.url
+        assert emu.writes(since=mark) == []
+
+It starts `python -m azemu serve` on a free port (`--port 0`: azemu binds, then reports the
+port in azemu.json, so there is no race for it), waits for azemu.json, and stops it with
+SIGTERM (then SIGKILL) on `stop()`, on leaving the `with` block, and at interpreter exit.
+azemu's output goes to `<state_dir>/azemu.log`; a failed start raises `AzemuStartError` with
+the end of that log.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import ssl
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from .cli import env_vars, running_pid
+from .settings import Settings
+
+_running: "set[Azemu]" = set()
+
+
+class AzemuStartError(RuntimeError):
+    pass
+
+
+class Azemu:
+    def __init__(self, state_dir: str | os.PathLike, *, host: str = "127.0.0.1", port: int = 0,
+                 plugins: tuple[str, ...] | list[str] = (), extra_env: dict[str, str] | None = None,
+                 startup_timeout: float = 30.0, **settings: Any):
+        known = set(Settings().as_dict())
+        unknown = set(settings) - known
+        if unknown:
+            raise TypeError(f"unknown azemu settings {sorted(unknown)}; known: {sorted(known)}")
+        self.state_dir = Path(state_dir).resolve()
+        self.host = host
+        self.port = port
+        self.plugins = list(plugins)
+        self.extra_env = dict(extra_env or {})
+        self.startup_timeout = startup_timeout
+        self.initial_settings = settings
+        self.proc: subprocess.Popen | None = None
+        self.info: dict[str, Any] = {}
+        self._log = None
+        self._ssl: ssl.SSLContext | None = None
+
+    # --- life cycle -------------------------------------------------------------------------
+
+    @property
+    def log_path(self) -> Path:
+        return self.state_dir / "azemu.log"
+
+    @property
+    def info_path(self) -> Path:
+        return self.state_dir / "azemu.json"
+
+    def command(self) -> list[str]:
+        cmd = [sys.executable, "-m", "azemu", "serve", "--state-dir", str(self.state_dir),
+               "--host", self.host, "--port", str(self.port)]
+        for key, value in self.initial_settings.items():
+            cmd += [f"--{key.replace('_', '-')}", str(value)]
+        for plugin in self.plugins:
+            cmd += ["--plugin", plugin]
+        return cmd
+
+    def start(self) -> "Azemu":
+        if self.proc is not None:
+            raise RuntimeError("azemu is already running")
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        owner = running_pid(self.info_path)
+        if owner is not None:
+            raise AzemuStartError(f"pid {owner} already serves {self.state_dir}; stop it first")
+        self.info_path.unlink(missing_ok=True)       # a stale one from a killed run
+        self._log = open(self.log_path, "ab")
+        self._log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(self.command())}\n".encode())
+        self._log.flush()
+        env = {**os.environ, **self.extra_env}
+        self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=self._log,
+                                     stderr=subprocess.STDOUT, env=env)
+        _running.add(self)
+        deadline = time.monotonic() + self.startup_timeout
+        while True:
+            info = self._read_info()
+            if info and info.get("pid") == self.proc.pid:
+                break
+            if self.proc.poll() is not None:
+                self._fail(f"azemu exited with status {self.proc.returncode} before it was ready")
+            if time.monotonic() > deadline:
+                self._fail(f"azemu did not write {self.info_path} within {self.startup_timeout}s")
+            time.sleep(0.02)
+        self.info = info
+        self.port = info["port"]     # a restart comes back on the same port
+        self._ssl = ssl.create_default_context(cafile=info["ca_file"])
+        return self
+
+    def _read_info(self) -> dict | None:
+        try:
+            return json.loads(self.info_path.read_text())
+        except (OSError, ValueError):
+            return None
+
+    def _fail(self, reason: str) -> None:
+        self._terminate(timeout=5)
+        raise AzemuStartError(f"{reason}; command: {' '.join(self.command())}\n--- {self.log_path} (end) ---\n"
+                              f"{self.log_tail()}")
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """SIGTERM, wait up to `timeout`, then SIGKILL. Safe to call twice."""
+        self._terminate(timeout)
+
+    def _terminate(self, timeout: float) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(5)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        _running.discard(self)
+
+    def restart(self) -> "Azemu":
+        self.stop()
+        return self.start()
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def __enter__(self) -> "Azemu":
+        return self.start()
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    # --- what clients need ------------------------------------------------------------------
+
+    @property
+    def url(self) -> str:
+        return self.info["url"]
+
+    @property
+    def ca_file(self) -> str:
+        return self.info["ca_file"]
+
+    def env(self) -> dict[str, str]:
+        """AZURE_CLOUD_ENVIRONMENT, AZURE_CLIENT_ID, AZURE_SECRET, AZURE_TENANT,
+        AZURE_SUBSCRIPTION_ID, REQUESTS_CA_BUNDLE (what `azemu env` prints)."""
+        return env_vars(self.info)
+
+    # --- test endpoints ---------------------------------------------------------------------
+
+    def http(self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None,
+             timeout: float = 30.0, form: dict[str, str] | None = None) -> tuple[int, Any, Any]:
+        """One HTTPS request to azemu: (status, headers (case-insensitive `.get`), parsed JSON
+        body or None). `body` is sent as JSON, `form` as application/x-www-form-urlencoded."""
+        if form is not None:
+            data, content_type = urllib.parse.urlencode(form).encode(), "application/x-www-form-urlencoded"
+        elif body is not None:
+            data, content_type = json.dumps(body).encode(), "application/json"
+        else:
+            data, content_type = None, None
+        req = urllib.request.Request(self.url + path, data=data, method=method, headers=dict(headers or {}))
+        if content_type:
+            req.add_header("Content-Type", content_type)
+        try:
+            with urllib.request.urlopen(req, context=self._ssl, timeout=timeout) as resp:
+                status, resp_headers, raw = resp.status, resp.headers, resp.read()
+        except urllib.error.HTTPError as err:
+            status, resp_headers, raw = err.code, err.headers, err.read()
+        return status, resp_headers, (json.loads(raw) if raw.strip() else None)
+
+    def _test_api(self, method: str, path: str, body: Any = None) -> Any:
+        status, _, doc = self.http(method, "/_azemu/" + path, body)
+        if status != 200:
+            raise RuntimeError(f"/_azemu/{path}: {status} {doc}")
+        return doc
+
+    def mark(self) -> int:
+        """The sequence number of the last logged request; pass it as `since=` later."""
+        return self._test_api("GET", "counters")["seq"]
+
+    def requests(self, since: int = 0) -> list[dict[str, Any]]:
+        return self._test_api("GET", f"requests?since={since}")["requests"]
+
+    def writes(self, since: int = 0) -> list[dict[str, Any]]:
+        """ARM requests other than GET/HEAD (token, metadata and /_azemu calls never count)."""
+        return [r for r in self.requests(since) if r["write"]]
+
+    def counters(self) -> dict[str, Any]:
+        return self._test_api("GET", "counters")
+
+    def settings(self, **changes: Any) -> dict[str, Any]:
+        """Change settings (PUT /_azemu/settings); with no arguments, read them."""
+        if changes:
+            return self._test_api("PUT", "settings", changes)
+        return self._test_api("GET", "settings")
+
+    def identities(self) -> list[dict[str, Any]]:
+        """Every tenant with its subscription and principal; [0] is the one env() describes."""
+        return self._test_api("GET", "identities")["tenants"]
+
+    def token(self, tenant: dict[str, Any] | None = None) -> str:
+        """An access token for the ARM audience (the primary principal by default)."""
+        t = tenant or self.identities()[0]
+        status, _, body = self.http("POST", f"/{t['tenant_id']}/oauth2/v2.0/token", form={
+            "grant_type": "client_credentials", "client_id": t["client_id"], "client_secret": t["client_secret"],
+            "scope": self.url + "/.default"})
+        if status != 200:
+            raise RuntimeError(f"token request failed: {status} {body}")
+        return body["access_token"]
+
+
+@atexit.register
+def _stop_all() -> None:
+    for emu in list(_running):
+        emu.stop(timeout=5)
