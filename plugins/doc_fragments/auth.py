@@ -1,0 +1,88 @@
+# Copyright (c) cloudlb.azure contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+
+class ModuleDocFragment:
+    # Authentication options shared by every cloudlb.azure module.
+    DOCUMENTATION = r"""
+options:
+  auth_source:
+    description:
+      - Where the credentials come from.
+      - V(auto) takes the first of these that applies.
+        First, a profile of the credentials file, when O(profile) or E(AZURE_PROFILE) is set.
+        Then a service principal from the module options and the environment, when a client ID
+        and a secret are found there (an option wins over its environment variable).
+        Then the V(default) profile of the credentials file, when that file exists.
+        Then the Azure CLI, when C(az) is installed. Last, managed identity.
+      - V(env) uses a service principal from the module options and the environment variables
+        E(AZURE_CLIENT_ID), E(AZURE_SECRET) (or E(AZURE_CLIENT_SECRET)),
+        E(AZURE_TENANT) (or E(AZURE_TENANT_ID)) and E(AZURE_SUBSCRIPTION_ID), the names the
+        AWX and Automation Controller "Microsoft Azure Resource Manager" credential injects.
+      - V(credential_file) reads the profile O(profile) (default V(default)) of the INI file
+        C(~/.azure/credentials), or of the file named by E(AZURE_CREDENTIALS_FILE); its keys are
+        C(subscription_id), C(client_id), C(secret), C(tenant) and optionally C(cloud_environment).
+        Module options override the keys of the file; environment variables do not.
+      - V(cli) uses the account the Azure CLI is logged in with (C(az login)); the subscription
+        defaults to the CLI's default subscription.
+      - V(msi) uses the managed identity of the Azure VM or container the module runs on;
+        O(client_id) selects a user-assigned identity; O(subscription_id) is required.
+      - Can also be set with the environment variable E(ANSIBLE_AZURE_AUTH_SOURCE).
+    type: str
+    choices: [auto, env, credential_file, cli, msi]
+    default: auto
+  subscription_id:
+    description:
+      - The Azure subscription to manage.
+      - Falls back to E(AZURE_SUBSCRIPTION_ID) (not with O(auth_source=credential_file)).
+    type: str
+  client_id:
+    description:
+      - The application (client) ID of the service principal, or with O(auth_source=msi) the
+        client ID of a user-assigned managed identity.
+      - Falls back to E(AZURE_CLIENT_ID) (not with O(auth_source=credential_file)).
+    type: str
+  secret:
+    description:
+      - The client secret of the service principal.
+      - Falls back to E(AZURE_SECRET), then E(AZURE_CLIENT_SECRET) (not with
+        O(auth_source=credential_file)).
+      - Never logged, and masked in every message the module returns.
+    type: str
+  tenant:
+    description:
+      - The tenant (directory) ID of the service principal.
+      - Falls back to E(AZURE_TENANT), then E(AZURE_TENANT_ID) (not with
+        O(auth_source=credential_file)).
+    type: str
+  profile:
+    description:
+      - The section of the credentials file to use; setting it selects
+        O(auth_source=credential_file) when O(auth_source=auto).
+      - Falls back to E(AZURE_PROFILE).
+    type: str
+  cloud_environment:
+    description:
+      - The Azure cloud to talk to. V(AzureCloud) (the default), V(AzureChinaCloud),
+        V(AzureUSGovernment), or the https URL of an Azure Resource Manager endpoint such as
+        Azure Stack Hub's C(https://management.local.azurestack.external) or a local emulator.
+      - For a URL, the module reads C(<url>/metadata/endpoints?api-version=2022-09-01) and
+        authenticates against its C(authentication.loginEndpoint) for the audience
+        C(authentication.audiences[0]). The certificate is checked against the system trust
+        store, or the CA bundle named by E(REQUESTS_CA_BUNDLE).
+      - Falls back to E(AZURE_CLOUD_ENVIRONMENT), then to the C(cloud_environment) key of the
+        profile with O(auth_source=credential_file).
+    type: str
+requirements:
+  - python >= 3.9
+  - azure-identity >= 1.27.0
+notes:
+  - Authentication is checked on the first request to Azure, after the module options have
+    been validated.
+seealso:
+  - name: AWX Microsoft Azure Resource Manager credential
+    description: The environment variables it injects are the fallbacks of these options.
+    link: https://docs.ansible.com/automation-controller/latest/html/userguide/credentials.html#microsoft-azure-resource-manager
+"""

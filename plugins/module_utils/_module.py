@@ -1,0 +1,127 @@
+# Copyright (c) cloudlb.azure contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""AzureModule: the base every cloudlb.azure module is built on.
+
+Private to the collection: nothing outside cloudlb.azure may import it.
+"""
+
+from __future__ import annotations
+
+import traceback
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.cloudlb.azure.plugins.module_utils._auth import (
+    AUTH_ARGUMENT_SPEC,
+    AuthError,
+    build_credential,
+    resolve_auth,
+)
+from ansible_collections.cloudlb.azure.plugins.module_utils._clients import client_class, new_client, package_of
+from ansible_collections.cloudlb.azure.plugins.module_utils._cloud import CloudError, resolve_cloud
+from ansible_collections.cloudlb.azure.plugins.module_utils._diff import diff_result
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import failure
+from ansible_collections.cloudlb.azure.plugins.module_utils._tags import TAGS_ARGUMENT_SPEC, normalize_tags, tag_problems
+from ansible_collections.cloudlb.azure.plugins.module_utils._wait import WAIT_ARGUMENT_SPEC, wait_for_poller, wait_until
+
+
+class AzureModule(AnsibleModule):
+    """An AnsibleModule with Azure authentication, lazily built SDK clients and shared helpers.
+
+    A module passes only its own argument spec; the auth options are always merged in, the
+    wait options with ``wait=True`` and the tags options with ``tags=True``. Nothing talks to
+    Azure until the first ``client()`` call, so a module validates its options first.
+    """
+
+    def __init__(self, argument_spec, wait=False, tags=False, supports_check_mode=True, **kwargs):
+        spec = dict(AUTH_ARGUMENT_SPEC)
+        if wait:
+            spec.update(WAIT_ARGUMENT_SPEC)
+        if tags:
+            spec.update(TAGS_ARGUMENT_SPEC)
+        spec.update(argument_spec)
+        super().__init__(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
+        self._auth = None
+        self._cloud = None
+        self._credential = None
+        self._clients = {}
+        if wait and self.params["wait_timeout"] <= 0:
+            self.fail_json(msg=f"wait_timeout must be a positive number of seconds, got {self.params['wait_timeout']}")
+        if tags:
+            self.params["tags"] = normalize_tags(self.params["tags"])
+            problems = tag_problems(self.params["tags"])
+            if problems:
+                self.fail_json(msg="Invalid tags: " + "; ".join(problems))
+
+    @property
+    def auth(self):
+        """The resolved AuthSettings (source, subscription_id, client_id, secret, tenant, ...)."""
+        if self._auth is None:
+            try:
+                self._auth = resolve_auth(self.params)
+            except AuthError as exc:
+                self.fail_json(msg=f"Cannot authenticate to Azure: {exc}")
+            if self._auth.secret:
+                # A secret read from the environment or a profile is masked in every output too.
+                self.no_log_values.add(self._auth.secret)
+        return self._auth
+
+    @property
+    def subscription_id(self):
+        return self.auth.subscription_id
+
+    @property
+    def cloud(self):
+        """The Cloud (resource_manager, login_endpoint, scope); an ARM URL costs one metadata GET per run."""
+        if self._cloud is None:
+            try:
+                self._cloud = resolve_cloud(self.auth.cloud_environment)
+            except CloudError as exc:
+                self.fail_json(msg=f"Cannot use cloud_environment: {exc}")
+            except ImportError:
+                self.fail_json(msg=missing_required_lib("azure-core"), exception=traceback.format_exc())
+        return self._cloud
+
+    @property
+    def credential(self):
+        if self._credential is None:
+            cloud = self.cloud
+            try:
+                self._credential = build_credential(self.auth, cloud)
+            except ImportError:
+                self.fail_json(msg=missing_required_lib("azure-identity"), exception=traceback.format_exc())
+            except ValueError as exc:
+                self.fail_json(msg=f"Cannot build the Azure credential: {exc}")
+        return self._credential
+
+    def client(self, name):
+        """The SDK management client called ``name`` ("resource", "network", "compute"), built once.
+
+        Its SDK package is imported only now, so a module pays only for the SDK it uses.
+        """
+        if name not in self._clients:
+            try:
+                client_class(name)
+            except ImportError:
+                self.fail_json(msg=missing_required_lib(package_of(name)), exception=traceback.format_exc())
+            self._clients[name] = new_client(name, self.credential, self.subscription_id, self.cloud)
+        return self._clients[name]
+
+    def fail_azure(self, exc, msg):
+        """fail_json for an Azure SDK exception: ``msg`` plus Azure's message, ``error_code``, ``status_code``."""
+        secrets = [self.params.get("secret")] + ([self._auth.secret] if self._auth else [])
+        self.fail_json(exception=traceback.format_exc(), **failure(exc, msg, secrets))
+
+    def wait_for(self, poller, what):
+        """Wait for an SDK poller as the wait/wait_timeout options say; None when not waiting."""
+        return wait_for_poller(self, poller, what)
+
+    def wait_until(self, check, what, interval=2.0):
+        """Poll ``check()`` until truthy within wait_timeout (for states no SDK poller covers)."""
+        return wait_until(self, check, what, interval=interval)
+
+    def exit_with_diff(self, changed, before, after, **result):
+        """exit_json with ``diff: {before, after}`` added when Ansible runs in diff mode."""
+        if self._diff:
+            result.update(diff_result(before, after))
+        self.exit_json(changed=changed, **result)

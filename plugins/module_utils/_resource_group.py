@@ -1,0 +1,54 @@
+# Copyright (c) cloudlb.azure contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Resource groups as the modules see them: Azure's naming rules and the returned dict.
+
+Private to the collection: nothing outside cloudlb.azure may import it.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Azure's rule for resource group names: Unicode letters and digits count as word characters.
+NAME_PATTERN = re.compile(r"^[-\w.()]{1,90}$")
+LOCATION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ]*$")
+
+
+def name_problem(name):
+    """Why Azure would refuse ``name`` for a resource group, or None."""
+    if not name:
+        return "the resource group name cannot be empty"
+    if len(name) > 90:
+        return f"the resource group name {name[:20]!r}... is longer than 90 characters"
+    if not NAME_PATTERN.match(name):
+        return (
+            f"the resource group name {name!r} may contain only letters, digits, underscores,"
+            " hyphens, periods and parentheses"
+        )
+    if name.endswith("."):
+        return f"the resource group name {name!r} cannot end with a period"
+    return None
+
+
+def location_problem(location):
+    """Why ``location`` cannot be a region name, or None."""
+    if location is not None and not LOCATION_PATTERN.match(location):
+        return f"{location!r} is not a region name: a region name has only letters, digits and spaces"
+    return None
+
+
+def normalize_location(location):
+    """Azure's name for a region: "West Europe" and "westeurope" are the same place."""
+    return location.replace(" ", "").lower() if location else location
+
+
+def group_to_dict(group):
+    properties = group.properties
+    return {
+        "id": group.id,
+        "name": group.name,
+        "location": group.location,
+        "tags": dict(group.tags or {}),
+        "provisioning_state": properties.provisioning_state if properties else None,
+        "managed_by": group.managed_by,
+    }

@@ -1,0 +1,59 @@
+# Copyright (c) cloudlb.azure contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Waiting on Azure's long-running operations: the wait/wait_timeout options and their use.
+
+Private to the collection: nothing outside cloudlb.azure may import it.
+"""
+
+from __future__ import annotations
+
+import time
+
+WAIT_ARGUMENT_SPEC = dict(
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=600),
+)
+
+
+def timeout_message(what, timeout, status=None):
+    state = f" (last status: {status})" if status else ""
+    return (
+        f"Timed out after {timeout} seconds waiting for {what}{state}. The operation goes on in Azure;"
+        " raise wait_timeout, or set wait=false and check the resource later."
+    )
+
+
+def wait_for_poller(module, poller, what):
+    """Wait for an SDK LROPoller within wait_timeout and return its result.
+
+    With wait=false it returns None at once: the request that started the operation has
+    already been accepted by Azure, and the poller's daemon thread dies with the module.
+    """
+    if not module.params["wait"]:
+        return None
+    timeout = module.params["wait_timeout"]
+    try:
+        poller.wait(timeout=timeout)
+        done = poller.done()
+        result = poller.result() if done else None
+    except Exception as exc:  # the poller re-raises what the polling thread met
+        module.fail_azure(exc, f"Failed waiting for {what}")
+    if not done:
+        module.fail_json(msg=timeout_message(what, timeout, poller.status()))
+    return result
+
+
+def wait_until(module, check, what, interval=2.0, clock=time.monotonic, sleep=time.sleep):
+    """Call ``check()`` until it returns something truthy, within wait_timeout; return that.
+
+    For states no poller covers, such as a resource another run is already deleting.
+    """
+    timeout = module.params["wait_timeout"]
+    deadline = clock() + timeout
+    while True:
+        result = check()
+        if result:
+            return result
+        if clock() >= deadline:
+            module.fail_json(msg=timeout_message(what, timeout))
+        sleep(min(interval, max(deadline - clock(), 0)))

@@ -1,0 +1,282 @@
+#!/usr/bin/python
+# Copyright (c) cloudlb.azure contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: resource_group
+short_description: Create, update or delete an Azure resource group
+version_added: 0.1.0
+description:
+  - Create a resource group, change its tags, or delete it.
+  - By default a group that still holds resources is not deleted; see O(force_delete_nonempty).
+  - A second run with the same options changes nothing and sends no write request to Azure.
+options:
+  name:
+    description:
+      - Name of the resource group.
+      - 1 to 90 letters, digits, underscores, hyphens, periods and parentheses; it cannot end
+        with a period. Azure compares names without regard to case.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates the group or updates its tags.
+      - V(absent) deletes the group.
+    type: str
+    choices: [present, absent]
+    default: present
+  location:
+    description:
+      - Azure region of the group, such as V(westeurope) or V(West Europe).
+      - Required to create the group. The region of an existing group cannot be changed; a
+        different value is an error.
+    type: str
+  force_delete_nonempty:
+    description:
+      - With O(state=absent), delete the group even when it holds resources, and with it
+        everything it holds.
+      - With V(false), the module fails on a group that holds resources, listing a few of them.
+    type: bool
+    default: false
+  wait:
+    description:
+      - Wait until Azure has deleted the group.
+      - Creating or updating a group is immediate; O(wait) applies to the deletion, which
+        Azure runs in the background. With V(false) the module returns as soon as Azure has
+        accepted the deletion, and the group may still exist for a while.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - cloudlb.azure.auth
+  - cloudlb.azure.wait
+  - cloudlb.azure.tags
+  - cloudlb.azure.attributes
+  - cloudlb.azure.attributes.actiongroup
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details: The diff shows the group's name, location and tags.
+seealso:
+  - module: cloudlb.azure.resource_group_info
+author:
+  - cloudlb contributors (@cloudlb)
+"""
+
+EXAMPLES = r"""
+- name: Create a resource group
+  cloudlb.azure.resource_group:
+    name: myResourceGroupLB
+    location: eastus
+    tags:
+      environment: demo
+
+- name: Set exactly these tags, removing any other
+  cloudlb.azure.resource_group:
+    name: myResourceGroupLB
+    tags:
+      environment: production
+    append_tags: false
+
+- name: Delete the group and everything it holds, without waiting for Azure to finish
+  cloudlb.azure.resource_group:
+    name: myResourceGroupLB
+    state: absent
+    force_delete_nonempty: true
+    wait: false
+
+- name: Authenticate once for every module of the collection
+  module_defaults:
+    group/cloudlb.azure.azure:
+      auth_source: credential_file
+      profile: production
+  block:
+    - name: Create the group
+      cloudlb.azure.resource_group:
+        name: myResourceGroupLB
+        location: westeurope
+"""
+
+RETURN = r"""
+resource_group:
+  description:
+    - The resource group after the change, or as it would be after it in check mode.
+    - In check mode, for a group to be created, RV(resource_group.provisioning_state) is V(null).
+  returned: when O(state=present)
+  type: dict
+  contains:
+    id:
+      description: Resource ID of the group.
+      type: str
+      returned: always
+      sample: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupLB
+    name:
+      description: Name of the group.
+      type: str
+      returned: always
+      sample: myResourceGroupLB
+    location:
+      description: Region of the group, as Azure names it.
+      type: str
+      returned: always
+      sample: eastus
+    tags:
+      description: Tags of the group.
+      type: dict
+      returned: always
+      sample: {environment: demo}
+    provisioning_state:
+      description: Provisioning state Azure reports.
+      type: str
+      returned: always
+      sample: Succeeded
+    managed_by:
+      description: ID of the resource that manages the group, if any.
+      type: str
+      returned: always
+      sample: null
+"""
+
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import (
+    group_to_dict,
+    location_problem,
+    name_problem,
+    normalize_location,
+)
+from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
+
+NONEMPTY_SAMPLE = 5
+
+
+def diff_view(group):
+    return {key: group[key] for key in ("name", "location", "tags")} if group else {}
+
+
+class ResourceGroupManager:
+    def __init__(self, module):
+        self.module = module
+        self.name = module.params["name"]
+        self.groups = module.client("resource").resource_groups
+
+    def current(self):
+        try:
+            return group_to_dict(self.groups.get(self.name))
+        except ResourceNotFoundError:
+            return None
+        except Exception as exc:
+            self.module.fail_azure(exc, f"Failed to read resource group {self.name}")
+
+    def resources_in_group(self):
+        resources = self.module.client("resource").resources
+        try:
+            found = []
+            for resource in resources.list_by_resource_group(self.name, top=NONEMPTY_SAMPLE):
+                found.append(resource.id)
+                if len(found) >= NONEMPTY_SAMPLE:
+                    break
+            return found
+        except Exception as exc:
+            self.module.fail_azure(exc, f"Failed to list the resources of resource group {self.name}")
+
+    def present(self, current):
+        params = self.module.params
+        location = normalize_location(params["location"])
+        if current is None:
+            if not location:
+                self.module.fail_json(msg=f"location is required to create resource group {self.name}")
+            tags, _changed = merge_tags({}, params["tags"], params["append_tags"])
+            desired = {
+                "id": f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.name}",
+                "name": self.name,
+                "location": location,
+                "tags": tags,
+                "provisioning_state": None,
+                "managed_by": None,
+            }
+            return self.write(current, desired, "create")
+
+        if location and location != normalize_location(current["location"]):
+            self.module.fail_json(
+                msg=f"Resource group {self.name} is in {current['location']}, not {params['location']};"
+                " Azure cannot move a resource group to another region"
+            )
+        tags, changed = merge_tags(current["tags"], params["tags"], params["append_tags"])
+        if not changed:
+            self.module.exit_with_diff(False, diff_view(current), diff_view(current), resource_group=current)
+        return self.write(current, dict(current, tags=tags), "update")
+
+    def write(self, current, desired, action):
+        result = desired
+        if not self.module.check_mode:
+            body = {"location": desired["location"], "tags": desired["tags"]}
+            if desired.get("managed_by"):
+                body["managedBy"] = desired["managed_by"]
+            try:
+                result = group_to_dict(self.groups.create_or_update(self.name, body))
+            except Exception as exc:
+                self.module.fail_azure(exc, f"Failed to {action} resource group {self.name}")
+        self.module.exit_with_diff(True, diff_view(current), diff_view(desired), resource_group=result)
+
+    def absent(self, current):
+        module = self.module
+        if current is None:
+            module.exit_with_diff(False, {}, {})
+        if (current["provisioning_state"] or "").lower() == "deleting":
+            # Someone else's deletion is under way: do not start another, wait for theirs.
+            if module.params["wait"] and not module.check_mode:
+                module.wait_until(lambda: self.current() is None, f"resource group {self.name} to be deleted")
+            module.exit_with_diff(False, diff_view(current), {})
+        if not module.params["force_delete_nonempty"]:
+            held = self.resources_in_group()
+            if held:
+                more = " and more" if len(held) >= NONEMPTY_SAMPLE else ""
+                module.fail_json(
+                    msg=f"Resource group {self.name} is not empty, it holds {', '.join(held)}{more};"
+                    " set force_delete_nonempty=true to delete it with everything it holds",
+                    resources=held,
+                )
+        if not module.check_mode:
+            try:
+                poller = self.groups.begin_delete(self.name)
+            except ResourceNotFoundError:
+                module.exit_with_diff(False, {}, {})
+            except Exception as exc:
+                module.fail_azure(exc, f"Failed to delete resource group {self.name}")
+            module.wait_for(poller, f"resource group {self.name} to be deleted")
+        module.exit_with_diff(True, diff_view(current), {})
+
+
+def main():
+    module = AzureModule(
+        argument_spec=dict(
+            name=dict(type="str", required=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            location=dict(type="str"),
+            force_delete_nonempty=dict(type="bool", default=False),
+        ),
+        wait=True,
+        tags=True,
+    )
+    params = module.params
+    problem = name_problem(params["name"])
+    if problem:
+        module.fail_json(msg=f"Invalid name: {problem}")
+    problem = location_problem(params["location"])
+    if problem:
+        module.fail_json(msg=f"Invalid location: {problem}")
+
+    manager = ResourceGroupManager(module)
+    current = manager.current()
+    if params["state"] == "present":
+        manager.present(current)
+    else:
+        manager.absent(current)
+
+
+if __name__ == "__main__":
+    main()

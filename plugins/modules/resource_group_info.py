@@ -1,0 +1,145 @@
+#!/usr/bin/python
+# Copyright (c) cloudlb.azure contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: resource_group_info
+short_description: List Azure resource groups
+version_added: 0.1.0
+description:
+  - Get one resource group by name, or all resource groups of the subscription, optionally
+    only those carrying some tags.
+  - Always returns a list, empty when nothing matches.
+options:
+  name:
+    description:
+      - Name of the resource group to get. Without it, all groups of the subscription are listed.
+    type: str
+  tags:
+    description:
+      - Return only the groups that carry all of these tags.
+      - Each item is V(name), matching any value, or V(name:value).
+    type: list
+    elements: str
+extends_documentation_fragment:
+  - cloudlb.azure.auth
+  - cloudlb.azure.attributes
+  - cloudlb.azure.attributes.actiongroup
+  - cloudlb.azure.attributes.info_module
+seealso:
+  - module: cloudlb.azure.resource_group
+author:
+  - cloudlb contributors (@cloudlb)
+"""
+
+EXAMPLES = r"""
+- name: Get one resource group
+  cloudlb.azure.resource_group_info:
+    name: myResourceGroupLB
+  register: found
+
+- name: Say whether it exists
+  ansible.builtin.debug:
+    msg: "{{ 'exists' if found.resource_groups else 'does not exist' }}"
+
+- name: List the groups of the demo environment
+  cloudlb.azure.resource_group_info:
+    tags:
+      - environment:demo
+      - owner
+"""
+
+RETURN = r"""
+resource_groups:
+  description: The matching resource groups; V([]) when none match.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: Resource ID of the group.
+      type: str
+      returned: always
+      sample: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupLB
+    name:
+      description: Name of the group.
+      type: str
+      returned: always
+      sample: myResourceGroupLB
+    location:
+      description: Region of the group.
+      type: str
+      returned: always
+      sample: eastus
+    tags:
+      description: Tags of the group.
+      type: dict
+      returned: always
+      sample: {environment: demo}
+    provisioning_state:
+      description: Provisioning state Azure reports.
+      type: str
+      returned: always
+      sample: Succeeded
+    managed_by:
+      description: ID of the resource that manages the group, if any.
+      type: str
+      returned: always
+      sample: null
+"""
+
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import group_to_dict, name_problem
+
+
+def parse_tag_filters(items):
+    """[(name, value or None)] from "name" and "name:value" items."""
+    filters = []
+    for item in items or []:
+        name, sep, value = item.partition(":")
+        filters.append((name, value if sep else None))
+    return filters
+
+
+def matches(tags, filters):
+    tags = tags or {}
+    return all(name in tags and (value is None or tags[name] == value) for name, value in filters)
+
+
+def main():
+    module = AzureModule(
+        argument_spec=dict(
+            name=dict(type="str"),
+            tags=dict(type="list", elements="str"),
+        ),
+    )
+    name = module.params["name"]
+    if name is not None:
+        problem = name_problem(name)
+        if problem:
+            module.fail_json(msg=f"Invalid name: {problem}")
+    filters = parse_tag_filters(module.params["tags"])
+    if any(not tag_name for tag_name, _value in filters):
+        module.fail_json(msg="Invalid tags: each item is name or name:value, with a non-empty name")
+
+    groups_api = module.client("resource").resource_groups
+    try:
+        if name is not None:
+            try:
+                groups = [groups_api.get(name)]
+            except ResourceNotFoundError:
+                groups = []
+        else:
+            groups = list(groups_api.list())
+    except Exception as exc:
+        module.fail_azure(exc, f"Failed to read resource group {name}" if name else "Failed to list resource groups")
+
+    found = [group_to_dict(group) for group in groups]
+    module.exit_json(changed=False, resource_groups=[group for group in found if matches(group["tags"], filters)])
+
+
+if __name__ == "__main__":
+    main()
