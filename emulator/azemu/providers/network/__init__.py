@@ -1,0 +1,1 @@
+"""Microsoft.Network resource types."""

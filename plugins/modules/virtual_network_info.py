@@ -1,0 +1,97 @@
+#!/usr/bin/python
+# Copyright (c) cloudlb.azure contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: virtual_network_info
+short_description: List Azure virtual networks and their subnets
+version_added: 0.1.0
+description:
+  - Get one virtual network (VNet), those of a resource group, or all those of the subscription,
+    each with its subnets.
+options:
+  resource_group:
+    description:
+      - Resource group to look in. Without it, every VNet of the subscription is listed.
+    type: str
+  name:
+    description:
+      - Name of one VNet. Needs O(resource_group).
+    type: str
+extends_documentation_fragment:
+  - cloudlb.azure.auth
+  - cloudlb.azure.attributes
+  - cloudlb.azure.attributes.actiongroup
+  - cloudlb.azure.attributes.info_module
+seealso:
+  - module: cloudlb.azure.virtual_network
+author:
+  - cloudlb contributors (@cloudlb)
+"""
+
+EXAMPLES = r"""
+- name: Get the tutorial's VNet
+  cloudlb.azure.virtual_network_info:
+    resource_group: myResourceGroupLB
+    name: myVNet
+  register: found
+
+- name: Print the IDs of its subnets
+  ansible.builtin.debug:
+    msg: "{{ found.virtual_networks[0].subnets | map(attribute='id') }}"
+  when: found.virtual_networks | length > 0
+"""
+
+RETURN = r"""
+virtual_networks:
+  description:
+    - The VNets found, sorted by ID; empty when there are none.
+    - Each has the fields of RV(cloudlb.azure.virtual_network#module:virtual_network).
+  returned: always
+  type: list
+  elements: dict
+  sample:
+    - id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myRG/providers/Microsoft.Network/virtualNetworks/myVNet
+      name: myVNet
+      location: eastus
+      tags: {}
+      address_prefixes: [10.1.0.0/16]
+      dns_servers: []
+      subnets:
+        - name: myBackendSubnet
+          id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myRG/providers/Microsoft.Network/virtualNetworks/myVNet/subnets/myBackendSubnet
+          address_prefix: 10.1.0.0/24
+          address_prefixes: [10.1.0.0/24]
+          security_group: null
+          ip_configurations: []
+          provisioning_state: Succeeded
+      provisioning_state: Succeeded
+"""
+
+from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import list_json, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._virtual_network import to_dict
+
+
+def main():
+    module = AzureModule(
+        argument_spec=dict(
+            resource_group=dict(type="str"),
+            name=dict(type="str"),
+        ),
+        required_by={"name": "resource_group"},
+    )
+    rg, name = module.params["resource_group"], module.params["name"]
+    operations = module.client("network").virtual_networks
+    if name:
+        found = read(module, operations, rg, name, f"virtual network {name}")
+        items = [found] if found else []
+    else:
+        items = list_json(module, operations, rg, "virtual networks")
+    module.exit_json(changed=False, virtual_networks=sorted((to_dict(i) for i in items), key=lambda i: i["id"].lower()))
+
+
+if __name__ == "__main__":
+    main()
