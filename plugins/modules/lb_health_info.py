@@ -1,0 +1,344 @@
+#!/usr/bin/python
+# Copyright (c) cloudlb.azure contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: lb_health_info
+short_description: Report the health of an Azure load balancer's backends, per rule, and wait on it
+version_added: 0.1.0
+description:
+  - For one load balancing rule, or every rule of a load balancer, ask Azure which backends
+    its health probe sees up or down and why (Azure's health status API,
+    C(POST .../loadBalancingRules/{rule}/health)), with the network interface and virtual
+    machine of each backend.
+  - With O(wait_for), ask again every O(wait_interval) seconds until the load balancer's own
+    view says what you wait for, so a playbook waits on the load balancer rather than on a
+    fixed pause.
+  - Always returns a list, empty when the load balancer or the rule does not exist.
+  - The health query is a C(POST) for Azure, but it changes nothing.
+options:
+  resource_group:
+    description: Resource group of the load balancer.
+    type: str
+    required: true
+  load_balancer:
+    description: Name of the load balancer.
+    type: str
+    required: true
+  rule:
+    description:
+      - Name of one load balancing rule. Without it, every rule of the load balancer is reported.
+    type: str
+  wait_for:
+    description:
+      - Ask again until this holds, within O(wait_timeout).
+      - V(healthy) waits until O(member) is up in every reported rule that has it as a backend
+        (and it is a backend of at least one).
+      - V(unhealthy) waits until O(member) takes no new connections from any reported rule,
+        being down in each one or no longer a backend at all.
+      - V(all_healthy) waits until every reported rule has at least one backend and all of
+        them are up.
+      - When the load balancer or the rule does not exist, the module fails rather than wait.
+    type: str
+    choices: [healthy, unhealthy, all_healthy]
+  member:
+    description:
+      - The backend O(wait_for=healthy) and O(wait_for=unhealthy) wait on, by the name of its
+        virtual machine, the name of its network interface, or the resource ID of its NIC ip
+        configuration (names compare without regard to case).
+      - Required with those two, refused otherwise.
+    type: str
+  wait_timeout:
+    description:
+      - How many seconds to wait for O(wait_for), and for each health query to answer.
+    type: int
+    default: 300
+  wait_interval:
+    description:
+      - Seconds between two health queries while waiting.
+    type: float
+    default: 5
+extends_documentation_fragment:
+  - cloudlb.azure.auth
+  - cloudlb.azure.attributes
+  - cloudlb.azure.attributes.actiongroup
+  - cloudlb.azure.attributes.info_module
+seealso:
+  - module: cloudlb.azure.load_balancer_info
+  - module: cloudlb.azure.lb_pool_member
+  - name: Manage Azure Load Balancer health status
+    description: The states and reason codes Azure reports.
+    link: https://learn.microsoft.com/azure/load-balancer/load-balancer-manage-health-status
+author:
+  - cloudlb contributors (@cloudlb)
+"""
+
+EXAMPLES = r"""
+- name: Show which VMs the tutorial's rule sends traffic to
+  cloudlb.azure.lb_health_info:
+    resource_group: myResourceGroupLoadBalancer
+    load_balancer: myLoadBalancer
+    rule: myHTTPRule
+  register: health
+
+- name: Print each backend's state and reason
+  ansible.builtin.debug:
+    msg: "{{ item.virtual_machine }}: {{ item.state }} ({{ item.reason }})"
+  loop: "{{ health.rules[0].backends }}"
+
+- name: Wait until the load balancer sees every VM up
+  cloudlb.azure.lb_health_info:
+    resource_group: myResourceGroupLoadBalancer
+    load_balancer: myLoadBalancer
+    wait_for: all_healthy
+    wait_timeout: 600
+
+- name: After maintenance, wait until myVM2 takes traffic again
+  cloudlb.azure.lb_health_info:
+    resource_group: myResourceGroupLoadBalancer
+    load_balancer: myLoadBalancer
+    wait_for: healthy
+    member: myVM2
+"""
+
+RETURN = r"""
+rules:
+  description:
+    - One entry per reported load balancing rule, sorted by name; V([]) when the load balancer
+      or the rule does not exist.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name of the rule.
+      type: str
+      returned: always
+      sample: myHTTPRule
+    id:
+      description: Resource ID of the rule.
+      type: str
+      returned: always
+      sample: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb/loadBalancingRules/myHTTPRule
+    up:
+      description: How many backends the rule's probe sees up.
+      type: int
+      returned: always
+      sample: 3
+    down:
+      description: How many backends the rule's probe sees down.
+      type: int
+      returned: always
+      sample: 0
+    backends:
+      description: The rule's backends, as Azure lists them.
+      type: list
+      elements: dict
+      returned: always
+      contains:
+        ip_address:
+          description: The backend's (private) IP address.
+          type: str
+          returned: always
+          sample: 10.1.0.4
+        ip_configuration:
+          description: Resource ID of the backend's NIC ip configuration.
+          type: str
+          returned: always
+        network_interface:
+          description: Name of the backend's network interface.
+          type: str
+          returned: always
+          sample: myNicVM1
+        ip_configuration_name:
+          description: Name of the NIC ip configuration.
+          type: str
+          returned: always
+          sample: ipconfig1
+        virtual_machine:
+          description: Name of the VM the network interface is attached to; V(null) when none.
+          type: str
+          returned: always
+          sample: myVM1
+        state:
+          description: V(Up) (takes new connections) or V(Down).
+          type: str
+          returned: always
+          sample: Up
+        reason:
+          description:
+            - Azure's reason code, such as V(Up_Probe_Success), V(Down_Probe_HttpStatusCodeError)
+              or V(Down_Probe_ApproachingHealthyThreshold).
+          type: str
+          returned: always
+          sample: Up_Probe_Success
+"""
+
+import time
+
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, parse_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
+
+MEMBER_CONDITIONS = ("healthy", "unhealthy")
+
+
+def option_problems(params):
+    """What is wrong with the options, checked before any request."""
+    problems = [group_problem(params["resource_group"]),
+                name_problem(params["load_balancer"], "load balancer name")]
+    if params["rule"] is not None:
+        problems.append(name_problem(params["rule"], "rule name"))
+    if params["wait_for"] in MEMBER_CONDITIONS and not params["member"]:
+        problems.append(f"wait_for={params['wait_for']} needs member (a VM name, a NIC name or an ip configuration id)")
+    if params["member"] and params["wait_for"] not in MEMBER_CONDITIONS:
+        problems.append("member is only used with wait_for=healthy or wait_for=unhealthy")
+    if params["wait_timeout"] <= 0:
+        problems.append(f"wait_timeout must be a positive number of seconds, got {params['wait_timeout']}")
+    if params["wait_interval"] <= 0:
+        problems.append(f"wait_interval must be a positive number of seconds, got {params['wait_interval']}")
+    return [p for p in problems if p]
+
+
+def backend_to_dict(entry, vm_of_nic):
+    """A backend of the health API's answer, with its NIC and VM names."""
+    ipconfig_id = entry.get("networkInterfaceIPConfigurationId")
+    nic_id = ipconfig_id.rsplit("/ipConfigurations/", 1)[0] if ipconfig_id else None
+    return {
+        "ip_address": entry.get("ipAddress"),
+        "ip_configuration": ipconfig_id,
+        "network_interface": name_of(nic_id) if nic_id else None,
+        "ip_configuration_name": name_of(ipconfig_id) if ipconfig_id else None,
+        "virtual_machine": vm_of_nic(nic_id) if nic_id else None,
+        "state": entry.get("state"),
+        "reason": entry.get("reason"),
+    }
+
+
+def is_member(backend, member):
+    wanted = member.lower()
+    return any((value or "").lower() == wanted for value in
+               (backend["virtual_machine"], backend["network_interface"], backend["ip_configuration"]))
+
+
+def pending(rules, wait_for, member):
+    """What keeps `wait_for` from holding for `rules`, in words; None once it holds."""
+    if wait_for == "all_healthy":
+        waiting = []
+        for rule in rules:
+            down = [describe(b) for b in rule["backends"] if b["state"] != "Up"]
+            if not rule["backends"]:
+                waiting.append(f"{rule['name']} has no backend")
+            elif down:
+                waiting.append(f"{rule['name']}: {', '.join(down)}")
+        return "; ".join(waiting) or None
+    seen = [(rule["name"], backend) for rule in rules for backend in rule["backends"] if is_member(backend, member)]
+    if wait_for == "healthy":
+        if not seen:
+            return f"{member} is a backend of no rule"
+        down = [f"{name}: {describe(b)}" for name, b in seen if b["state"] != "Up"]
+        return "; ".join(down) or None
+    up = [f"{name}: {describe(b)}" for name, b in seen if b["state"] == "Up"]
+    return "; ".join(up) or None
+
+
+def describe(backend):
+    who = backend["virtual_machine"] or backend["network_interface"] or backend["ip_address"]
+    return f"{who} {backend['state']} ({backend['reason']})"
+
+
+class Health:
+    """Reads the rules' health, resolving each NIC's VM once."""
+
+    def __init__(self, module):
+        self.module = module
+        self.network = module.client("network")
+        self.vms = {}
+
+    def vm_of_nic(self, nic_id):
+        key = nic_id.lower()
+        if key not in self.vms:
+            parts = parse_id(nic_id)
+            nic = read(self.module, self.network.network_interfaces, parts["resource_group"], parts["name"],
+                       f"network interface {parts['name']}") if parts else None
+            vm_id = ((nic or {}).get("properties", {}).get("virtualMachine") or {}).get("id")
+            self.vms[key] = name_of(vm_id) if vm_id else None
+        return self.vms[key]
+
+    def rule(self, rule, timeout):
+        p = self.module.params
+        what = f"the health of rule {rule['name']} of load balancer {p['load_balancer']}"
+        try:
+            poller = self.network.load_balancer_load_balancing_rules.begin_health(
+                p["resource_group"], p["load_balancer"], rule["name"])
+            poller.wait(timeout=timeout)
+            done = poller.done()
+            answer = as_json(poller.result()) if done else None
+        except ResourceNotFoundError:
+            return None      # the rule went away since the load balancer was read
+        except Exception as exc:
+            self.module.fail_azure(exc, f"Failed to read {what}")
+        if not done:
+            self.module.fail_json(msg=f"Timed out after {timeout:.0f} seconds waiting for Azure to report {what}")
+        return {
+            "name": rule["name"], "id": rule["id"], "up": answer.get("up") or 0, "down": answer.get("down") or 0,
+            "backends": [backend_to_dict(entry, self.vm_of_nic)
+                         for entry in answer.get("loadBalancerBackendAddresses") or []],
+        }
+
+
+def main():
+    module = AzureModule(
+        argument_spec=dict(
+            resource_group=dict(type="str", required=True),
+            load_balancer=dict(type="str", required=True),
+            rule=dict(type="str"),
+            wait_for=dict(type="str", choices=["healthy", "unhealthy", "all_healthy"]),
+            member=dict(type="str"),
+            wait_timeout=dict(type="int", default=300),
+            wait_interval=dict(type="float", default=5),
+        ),
+    )
+    p = module.params
+    problems = option_problems(p)
+    if problems:
+        module.fail_json(msg="Invalid options: " + "; ".join(problems))
+
+    deadline = time.monotonic() + p["wait_timeout"]
+    lb_name = p["load_balancer"]
+    lb = read(module, module.client("network").load_balancers, p["resource_group"], lb_name,
+              f"load balancer {lb_name}")
+    rules = sorted((r for r in ((lb or {}).get("properties") or {}).get("loadBalancingRules") or []
+                    if p["rule"] is None or r["name"].lower() == p["rule"].lower()), key=lambda r: r["name"].lower())
+    if p["wait_for"] and not rules:
+        if lb is None:
+            why = f"load balancer {lb_name} does not exist"
+        elif p["rule"]:
+            why = f"load balancer {lb_name} has no rule {p['rule']}"
+        else:
+            why = f"load balancer {lb_name} has no load balancing rule"
+        module.fail_json(msg=f"Cannot wait for {p['wait_for']}: {why}", rules=[])
+
+    health = Health(module)
+    while True:
+        # The last query may outlive the deadline a little rather than not be made at all.
+        report = [r for r in (health.rule(rule, max(deadline - time.monotonic(), 1.0)) for rule in rules)
+                  if r is not None]
+        waiting = pending(report, p["wait_for"], p["member"]) if p["wait_for"] else None
+        if waiting is None:
+            module.exit_json(changed=False, rules=report)
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            target = f"{p['member']} to be {p['wait_for']}" if p["member"] else "all backends to be healthy"
+            module.fail_json(msg=f"Timed out after {p['wait_timeout']} seconds waiting for {target} on load balancer "
+                                 f"{lb_name}; still: {waiting}", rules=report)
+        time.sleep(min(p["wait_interval"], remaining))
+
+
+if __name__ == "__main__":
+    main()
