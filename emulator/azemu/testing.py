@@ -208,7 +208,8 @@ class Azemu:
         return self._test_api("GET", f"requests?since={since}")["requests"]
 
     def writes(self, since: int = 0) -> list[dict[str, Any]]:
-        """ARM requests other than GET/HEAD (token, metadata and /_azemu calls never count)."""
+        """ARM requests that may change something: not GET/HEAD, nor a read-only action such as
+        rule health (token, metadata and /_azemu calls never count)."""
         return [r for r in self.requests(since) if r["write"]]
 
     def counters(self) -> dict[str, Any]:

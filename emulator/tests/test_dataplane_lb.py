@@ -69,8 +69,12 @@ def test_rule_health_api_reports_every_backend(healthy):
     arm = Arm(healthy.emu)
     path = f"/resourceGroups/{healthy.rg}/providers/Microsoft.Network/loadBalancers/myLoadBalancer" \
            "/loadBalancingRules/myHTTPRule/health"
+    mark = healthy.emu.mark()
     started = arm.call("POST", path, api_version="2024-05-01")
     assert started.status == 202 and started.headers.get("Azure-AsyncOperation")
+    # Asking for health reads: it must not count as a write in the request log.
+    assert [r["method"] for r in healthy.emu.requests(since=mark)] == ["POST"]
+    assert healthy.emu.writes(since=mark) == []
     final = wait_until(lambda: (r := arm.call("GET", None, raw_url=started.headers["Location"])).status == 200 and r,
                        SLACK, "the health operation's result")
     entries = final.body["loadBalancerBackendAddresses"]

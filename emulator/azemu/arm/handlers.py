@@ -240,6 +240,7 @@ async def instance_request(ctx: Ctx, rtype: ResourceType, res: Res | None, paren
 async def action_request(ctx: Ctx, rtype: ResourceType, res: Res | None, spec) -> web.StreamResponse:
     request = ctx.request
     request["azemu_type"] = f"{rtype.full_type}/{spec.name}"
+    request["azemu_read_only"] = spec.read_only
     if request.method != spec.method:
         raise ArmError.method_not_allowed(request.method)
     if res is None:
@@ -249,7 +250,8 @@ async def action_request(ctx: Ctx, rtype: ResourceType, res: Res | None, spec) -
         result = spec.begin(rtype, ctx, res, body)
         ctx.emu.save()
         return respond(result, 200)
-    engine.ensure_writable(ctx, res)
+    if not spec.read_only:
+        engine.ensure_writable(ctx, res)
     state = spec.begin(rtype, ctx, res, body)
     op = ctx.emu.ops.start(ctx, kind="action", target=res, action=spec.name.lower(), state=state)
     ctx.emu.save()

@@ -26,11 +26,14 @@ DEFAULT_BODY_KEYS = ("properties", "sku", "kind", "zones", "plan", "identity", "
 class ActionSpec:
     """A POST (or GET) sub-operation of a resource: `virtualMachines/{vm}/powerOff`."""
 
-    def __init__(self, name: str, method: str, long_running: bool, begin: Callable):
+    def __init__(self, name: str, method: str, long_running: bool, begin: Callable, *, read_only: bool = False):
         self.name = name
         self.method = method.upper()
         self.long_running = long_running
         self.begin = begin
+        # A POST that only reads (rule health): not a write in the request log, and allowed
+        # while the resource is being updated.
+        self.read_only = read_only
         self.finish: Callable | None = None
 
     def done(self, fn: Callable) -> Callable:
@@ -39,7 +42,8 @@ class ActionSpec:
         return fn
 
 
-def action(name: str, *, method: str = "POST", long_running: bool = True) -> Callable[[Callable], ActionSpec]:
+def action(name: str, *, method: str = "POST", long_running: bool = True,
+           read_only: bool = False) -> Callable[[Callable], ActionSpec]:
     """Declare an action. The decorated method runs when the request arrives:
     `begin(self, ctx, res, body) -> state` (raise ArmError to refuse). For a long-running
     action the returned JSON-able state is kept with the operation and handed to the
@@ -47,7 +51,7 @@ def action(name: str, *, method: str = "POST", long_running: bool = True) -> Cal
     operation completes. For a synchronous action (`long_running=False`) the return value is
     the 200 response body (None: an empty 200)."""
     def deco(fn: Callable) -> ActionSpec:
-        return ActionSpec(name, method, long_running, fn)
+        return ActionSpec(name, method, long_running, fn, read_only=read_only)
     return deco
 
 

@@ -24,7 +24,7 @@ def _done(rtype, ctx, res, state):
     return state
 
 
-HEALTH = ActionSpec("health", "POST", True, _begin)
+HEALTH = ActionSpec("health", "POST", True, _begin, read_only=True)
 HEALTH.finish = _done
 
 
