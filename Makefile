@@ -1,0 +1,98 @@
+# Developer entry points for cloudlb.azure. On a fresh machine, two commands:
+#   make demo   the tutorial's playbook against azemu, the local Azure
+#   make test   everything CI runs
+# Needs python3 (3.11+), make, git, and the package index.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Written once requirements-dev.txt (and what it includes) is installed.
+INSTALLED := $(VENV)/.installed
+# ansible.cfg's collections_path includes .venv/collections: this link makes the repository
+# (the collection root) the collection cloudlb.azure. It points at the repository from inside
+# .venv, which every tool here skips (.gitignore, .ansible-lint, pytest's norecursedirs).
+COLLECTION_LINK := $(VENV)/collections/ansible_collections/cloudlb/azure
+AZEMU_STATE := .azemu
+# 2 cores: two pytest workers; a test file stays on one worker (its tests may build on each other).
+PYTEST_ARGS ?= -n 2 --dist loadfile
+
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: help setup demo azemu-start azemu-stop azemu-status teardown test lint sanity molecule pytest build clean
+
+help:
+	@echo "make demo          set up, start azemu, run site.yml against it"
+	@echo "make test          lint, sanity, molecule, unit, integration and emulator tests"
+	@echo "make setup         .venv from requirements-dev.txt, collection linked for ansible"
+	@echo "make azemu-start   azemu in the background (state in $(AZEMU_STATE)/); azemu-stop, azemu-status"
+	@echo "make teardown      run playbooks/teardown.yml against the running azemu"
+	@echo "make lint          ansible-lint, production profile"
+	@echo "make sanity        ansible-test sanity on a copy of the collection in build/"
+	@echo "make molecule      the roles' molecule scenarios, against an azemu of their own"
+	@echo "make pytest        the pytest suites (PYTEST_ARGS=... to change how)"
+	@echo "make build         the collection tarball, in build/"
+
+setup: $(INSTALLED) $(COLLECTION_LINK)
+
+$(INSTALLED): requirements.txt requirements-dev.txt emulator/pyproject.toml
+	if [[ ! -x $(BIN)/python ]]; then \
+	    $(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	        || { echo "make setup needs Python 3.11 or later as $(PYTHON) (make setup PYTHON=...)" >&2; exit 1; }; \
+	    $(PYTHON) -m venv $(VENV); \
+	    $(BIN)/python -m pip install --quiet --upgrade pip; \
+	fi
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+$(COLLECTION_LINK): | $(INSTALLED)
+	mkdir -p $(@D)
+	ln -sfn ../../../.. $@
+
+azemu-start: setup
+	scripts/azemu-ctl start
+
+azemu-stop:
+	scripts/azemu-ctl stop
+
+azemu-status:
+	@scripts/azemu-ctl status || true
+
+# `exports=$$(...)` rather than `eval "$$(...)"`, so that a failing `azemu env` stops here.
+demo: setup azemu-start
+	exports=$$(azemu env --state-dir $(AZEMU_STATE)); eval "$$exports"; ansible-playbook site.yml
+	@echo
+	@scripts/azemu-ctl status
+	@echo "Delete what the demo made: make teardown"
+
+teardown: setup azemu-start
+	exports=$$(azemu env --state-dir $(AZEMU_STATE)); eval "$$exports"; ansible-playbook playbooks/teardown.yml
+
+# pytest last: CI reads its closing line. `make -k test` runs every part even when one fails.
+test: lint sanity molecule pytest
+
+# ansible-lint must see this working tree as cloudlb.azure, and nothing else: only
+# .venv/collections (the link to it) on the collections path, so that a copy installed in
+# ~/.ansible/collections cannot shadow it. With `offline: true` (.ansible-lint) ansible-lint
+# installs nothing itself; a copy an earlier run left in .ansible/ would be found first.
+lint: setup
+	rm -rf .ansible/collections/ansible_collections/cloudlb
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(VENV)/collections ansible-lint
+
+sanity: setup
+	scripts/sanity
+
+molecule: setup
+	scripts/molecule.sh
+
+pytest: setup
+	pytest $(PYTEST_ARGS)
+
+build: setup
+	ansible-galaxy collection build --force --output-path build
+
+clean:
+	rm -rf build tests/output .pytest_cache

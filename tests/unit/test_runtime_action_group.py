@@ -1,0 +1,31 @@
+"""meta/runtime.yml's action group must hold every module, so module_defaults reaches them all."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def azure_group():
+    runtime = yaml.safe_load((REPO_ROOT / "meta" / "runtime.yml").read_text(encoding="utf-8"))
+    return runtime["action_groups"]["azure"]
+
+
+def modules():
+    return {path.stem for path in (REPO_ROOT / "plugins" / "modules").glob("*.py") if not path.name.startswith("_")}
+
+
+def test_every_module_is_in_the_azure_action_group():
+    assert modules() - set(azure_group()) == set(), "add these modules to action_groups.azure in meta/runtime.yml"
+
+
+def test_the_azure_action_group_names_only_modules():
+    assert set(azure_group()) - modules() == set(), "these entries of action_groups.azure name no module"
+
+
+def test_the_azure_action_group_lists_each_module_once():
+    group = azure_group()
+    assert len(group) == len(set(group))
