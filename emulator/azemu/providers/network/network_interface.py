@@ -1,0 +1,346 @@
+"""Microsoft.Network/networkInterfaces and their ip configurations (stored inside the NIC, also
+served at `networkInterfaces/{nic}/ipConfigurations[/{name}]`).
+
+What Azure does and azemu copies:
+- every reference must resolve: subnet, NSG, public IP, load balancer backend pools and inbound
+  NAT rules (`InvalidResourceReference`, naming the NIC as the referrer);
+- one ip configuration is primary: the one marked so, or the first when none is
+  (NetworkInterfaceCreate example); two marked primary are refused; the primary one can be
+  neither dropped nor renamed (`IpConfigDeleteNotSupported`); an ip configuration without a
+  subnet takes the primary's;
+- private addresses come from the subnet, lowest free first from `.4` (Azure reserves the first
+  four and the last); a Dynamic address is kept across updates while it stays in the subnet; a
+  Static one must lie in the subnet (`PrivateIPAddressNotInSubnet`), outside the reserved
+  addresses (`PrivateIPAddressInReservedRange`) and be free (`PrivateIPAddressIsAllocated`);
+  `privateIPAddressPrefixLength` gets an aligned block (`172.20.2.16/28`);
+- a public IP serves one ip configuration at a time (`PublicIPAddressInUse`);
+- `virtualMachine`, `primary` and `macAddress` appear once a VM's `networkProfile` names the
+  NIC, and the NIC cannot be deleted while it does (`NicInUse`);
+- backend pools and NAT rules are kept as given (ids); the load balancer side lists them back;
+- the ipConfigurations routes are for reading: a DELETE there is refused (405).
+
+Codes seen in Azure's answers (issues, docs): InvalidResourceReference, PrivateIPAddressIsAllocated,
+PrivateIPAddressInReservedRange, PrivateIPAddressNotInSubnet, PublicIPAddressInUse, NicInUse,
+IpConfigDeleteNotSupported, SubnetIsFull, NetworkInterfaceMustHaveOneOneIPConfigAsPrimary (Azure
+gave it for "none primary"; azemu for "two primary", as the example makes the first one primary
+when none is). Not found in public material, so named in Azure's style: InvalidPrivateIPAddress.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+from typing import Any
+
+from ...arm.registry import register
+from ...arm.resource_type import ResourceType
+from ...errors import ArmError, in_use
+from . import addresses, load_balancer_checks
+from .references import holders, require, sub_resource
+from .virtual_network import subnet_prefixes, subnet_users
+
+SUBNET_TYPE = "Microsoft.Network/virtualNetworks/subnets"
+NSG_TYPE = "Microsoft.Network/networkSecurityGroups"
+PUBLIC_IP_TYPE = "Microsoft.Network/publicIPAddresses"
+POOL_TYPE = "Microsoft.Network/loadBalancers/backendAddressPools"
+NAT_RULE_TYPE = "Microsoft.Network/loadBalancers/inboundNatRules"
+VM_TYPE_KEY = "microsoft.compute/virtualmachines"
+
+METHODS = {"dynamic": "Dynamic", "static": "Static"}
+VERSIONS = {"ipv4": "IPv4", "ipv6": "IPv6"}
+# Microsoft's OUI, as Azure NICs show it (NetworkInterfaceGet example: 00-0D-3A-1B-C7-21).
+MAC_PREFIX = "00-0D-3A"
+LIST_REFERENCES = ("loadBalancerBackendAddressPools", "loadBalancerInboundNatRules", "applicationSecurityGroups")
+
+
+def _enum(value: Any, choices: dict[str, str], what: str, default: str) -> str:
+    if value is None:
+        return default
+    if not isinstance(value, str) or value.lower() not in choices:
+        raise ArmError.invalid(f"The value '{value}' of '{what}' is invalid. Allowed values: "
+                               f"{', '.join(choices.values())}.", target=what)
+    return choices[value.lower()]
+
+
+def _bool(props: dict[str, Any], key: str) -> None:
+    value = props.setdefault(key, False)
+    if not isinstance(value, bool):
+        raise ArmError.invalid(f"'{key}' must be true or false.", target=key)
+
+
+def attached_vm(ctx, nic_id: str) -> tuple[str, bool] | None:
+    """(VM id, primary) of the VM whose networkProfile names the NIC, or None. Scans the store
+    directly, so it needs nothing from the Compute provider but its stored shape."""
+    target = nic_id.lower()
+    for record in ctx.store.all():
+        if record.type_key != VM_TYPE_KEY:
+            continue
+        nics = (record.body.get("properties", {}).get("networkProfile") or {}).get("networkInterfaces") or []
+        for ref in nics:
+            if isinstance(ref, dict) and str(ref.get("id", "")).lower() == target:
+                flag = (ref.get("properties") or {}).get("primary")
+                # A VM with several NICs marks one primary; Azure takes the first when none is.
+                return record.body["id"], bool(flag) if flag is not None else ref is nics[0]
+    return None
+
+
+def mac_address(nic: dict[str, Any]) -> str:
+    """A stable MAC for the NIC: Microsoft's prefix and three bytes from its id and guid."""
+    seed = f"{nic['id'].lower()}/{nic.get('properties', {}).get('resourceGuid', '')}"
+    tail = hashlib.sha256(seed.encode()).hexdigest()[:6].upper()
+    return "-".join([MAC_PREFIX, tail[0:2], tail[2:4], tail[4:6]])
+
+
+def taken_addresses(ctx, subnet_id: str, owner_id: str) -> dict[str, str]:
+    """Addresses resources other than `owner_id` (the NIC or load balancer being written) hold
+    in the subnet: {address: holder id}. A prefix ("10.0.0.16/28") counts as every address in it."""
+    taken: dict[str, str] = {}
+    for holder in subnet_users(ctx, subnet_id):
+        if holder["id"].lower().startswith(owner_id.lower() + "/"):
+            continue
+        for address in _expand(holder.get("properties", {}).get("privateIPAddress")):
+            taken[address] = holder["id"]
+    return taken
+
+
+def _expand(value: Any) -> list[str]:
+    if not isinstance(value, str) or not value:
+        return []
+    try:
+        if "/" in value:
+            return [str(a) for a in ipaddress.ip_network(value, strict=False)]
+        return [str(ipaddress.ip_address(value))]
+    except ValueError:
+        return []
+
+
+def _allocate_block(subnet: addresses.Network, length: int, taken: set[str]) -> str | None:
+    """The lowest aligned block of /length in the subnet clear of reserved and taken addresses."""
+    if not isinstance(length, int) or isinstance(length, bool) or not subnet.prefixlen <= length <= subnet.max_prefixlen:
+        raise ArmError.invalid(f"'privateIPAddressPrefixLength' must be between {subnet.prefixlen} and "
+                               f"{subnet.max_prefixlen}.", target="privateIPAddressPrefixLength")
+    first, last = addresses.usable_range(subnet) or (None, None)
+    if first is None:
+        return None
+    for block in subnet.subnets(new_prefix=length):
+        if block[0] < first or block[-1] > last:
+            continue
+        if not any(str(a) in taken for a in block):
+            return str(block)
+    return None
+
+
+def static_address(config, nets, taken) -> str:
+    """The Static address of an ip configuration (NIC or load balancer frontend), checked as
+    Azure checks it against the subnet's prefixes `nets` and the `taken` addresses."""
+    text = config.props.get("privateIPAddress")
+    if not text:
+        raise ArmError.invalid(f"IP configuration {config.id} has a Static allocation method but no private "
+                               "IP address.", target="privateIPAddress")
+    try:
+        address = addresses.parse_address(text)
+    except addresses.AddressError:
+        raise ArmError.bad_request(
+            "InvalidPrivateIPAddress",
+            f"IP configuration {config.id} has an invalid private IP address {text}.") from None
+    net = next((n for n in nets if address.version == n.version and address in n), None)
+    if net is None:
+        raise ArmError.bad_request(
+            "PrivateIPAddressNotInSubnet",
+            f"Private static IP address {address} does not belong to the range of subnet prefix "
+            f"{', '.join(map(str, nets))}.")
+    first, last = addresses.usable_range(net)
+    if not first <= address <= last:
+        raise ArmError.bad_request(
+            "PrivateIPAddressInReservedRange",
+            f"Private static IP address {address} falls within reserved IP range of subnet prefix {net}.")
+    if str(address) in taken:
+        raise ArmError.bad_request(
+            "PrivateIPAddressIsAllocated",
+            f"IP configuration {config.id} is using the private IP address {address} which is already "
+            f"allocated to resource {taken[str(address)]}.")
+    return str(address)
+
+
+def dynamic_address(old, subnet_id, nets, taken) -> str | None:
+    """The address a Dynamic ip configuration keeps (`old` is its stored version) or gets: the
+    lowest free one; None when the subnet is full."""
+    kept = old.props.get("privateIPAddress") if old is not None else None
+    same_subnet = old is not None and str((old.props.get("subnet") or {}).get("id", "")).lower() == subnet_id.lower()
+    if kept and same_subnet and "/" not in kept and kept not in taken:
+        return kept
+    return next((a for a in (addresses.allocate_private(n, taken) for n in nets) if a), None)
+
+
+@register
+class NetworkInterfaces(ResourceType):
+    provider = "Microsoft.Network"
+    type = "networkInterfaces"
+    read_only = ("resourceGuid", "macAddress", "virtualMachine", "primary", "vnetEncryptionSupported",
+                 "hostedWorkloads", "tapConfigurations", "privateEndpoint", "dscpConfiguration")
+
+    def validate(self, ctx, body, current):
+        out = super().validate(ctx, body, current)
+        props = out["properties"]
+        _bool(props, "enableIPForwarding")
+        _bool(props, "enableAcceleratedNetworking")
+        nsg = sub_resource(props.get("networkSecurityGroup"), "networkSecurityGroup")
+        if nsg is None:
+            props.pop("networkSecurityGroup", None)
+        dns = props.get("dnsSettings") or {}
+        if not isinstance(dns, dict) or not isinstance(dns.get("dnsServers", []), list):
+            raise ArmError.invalid("'dnsSettings.dnsServers' must be an array.", target="dnsSettings")
+        servers = list(dns.get("dnsServers") or [])
+        props["dnsSettings"] = dict(dns, dnsServers=servers, appliedDnsServers=servers)
+        configs = props.get("ipConfigurations")
+        if not isinstance(configs, list) or not configs:
+            raise ArmError.invalid("Network interface must have at least one IP configuration.",
+                                   target="properties.ipConfigurations")
+        return out
+
+    def fill(self, ctx, res, current):
+        props = res.props
+        if current is None:
+            props["resourceGuid"] = ctx.new_guid()
+        props.setdefault("vnetEncryptionSupported", False)
+        configs = res.children("ipConfigurations")
+        primary = self._primary(res, configs, current)
+        nsg = (props.get("networkSecurityGroup") or {}).get("id")
+        if nsg:
+            require(ctx, nsg, NSG_TYPE, res.id)
+        primary_subnet = (primary.props.get("subnet") or {}).get("id")
+        if not primary_subnet:
+            raise ArmError.invalid(f"The primary IP configuration {primary.name} of network interface {res.id} "
+                                   "must reference a subnet.", target="properties.ipConfigurations")
+        olds = {c.name.lower(): c for c in current.children("ipConfigurations")} if current else {}
+        mine: dict[str, str] = {}     # addresses this NIC's ip configurations took so far
+        for config in configs:
+            cprops = config.props
+            cprops.setdefault("subnet", {"id": primary_subnet})
+            subnet = require(ctx, cprops["subnet"]["id"], SUBNET_TYPE, res.id)
+            for key, type_name in (("loadBalancerBackendAddressPools", POOL_TYPE),
+                                   ("loadBalancerInboundNatRules", NAT_RULE_TYPE)):
+                for ref in cprops.get(key, []):
+                    require(ctx, ref["id"], type_name, res.id)
+            self._check_public_ip(ctx, res, config)
+            self._address(ctx, res, config, subnet, olds.get(config.name.lower()), mine)
+        load_balancer_checks.check_network_interface(ctx, res.body)
+
+    @staticmethod
+    def _primary(res, configs, current):
+        marked = [c for c in configs if c.props.get("primary")]
+        if len(marked) > 1:
+            raise ArmError.bad_request(
+                "NetworkInterfaceMustHaveOneOneIPConfigAsPrimary",
+                f"Network Interface {res.name} specifies more than one IPConfiguration as Primary: "
+                f"{', '.join(c.name for c in marked)}.")
+        primary = marked[0] if marked else configs[0]
+        for config in configs:
+            config.props["primary"] = config is primary
+        if current is not None:
+            old = next((c for c in current.children("ipConfigurations") if c.props.get("primary")), None)
+            if old is not None and old.name.lower() not in {c.name.lower() for c in configs}:
+                raise ArmError.bad_request(
+                    "IpConfigDeleteNotSupported",
+                    f"IP Configuration {old.name} cannot be deleted. Deletion and renaming of primary IP "
+                    "Configuration is not supported")
+        return primary
+
+    @staticmethod
+    def _check_public_ip(ctx, res, config):
+        pip = (config.props.get("publicIPAddress") or {}).get("id")
+        if not pip:
+            return
+        require(ctx, pip, PUBLIC_IP_TYPE, res.id)
+        others = [h["id"] for _top, h in holders(ctx, pip, via=("publicIPAddress",))
+                  if not h["id"].lower().startswith(res.id.lower() + "/")]
+        siblings = [c.id for c in res.children("ipConfigurations") if c.name.lower() != config.name.lower()
+                    and str((c.props.get("publicIPAddress") or {}).get("id", "")).lower() == pip.lower()]
+        holder = (others or siblings or [None])[0]
+        if holder:
+            raise ArmError.bad_request(
+                "PublicIPAddressInUse",
+                f"Resource {config.id} is referencing public IP address {pip} that is already allocated to "
+                f"resource {holder}.")
+
+    @staticmethod
+    def _address(ctx, res, config, subnet, old, mine):
+        """Give the ip configuration its private address (or prefix) in `subnet`."""
+        cprops = config.props
+        version = cprops["privateIPAddressVersion"]
+        nets = [n for n in subnet_prefixes(subnet.body) if f"IPv{n.version}" == version]
+        if not nets:
+            raise ArmError.invalid(f"Subnet {subnet.id} has no {version} address prefix for IP configuration "
+                                   f"{config.id}.", target="privateIPAddressVersion")
+        taken = taken_addresses(ctx, subnet.id, res.id)
+        taken.update({a: h for a, h in mine.items() if a not in taken})
+        length = cprops.get("privateIPAddressPrefixLength")
+        if length is not None:
+            address = next((b for b in (_allocate_block(n, length, set(taken)) for n in nets) if b), None)
+        elif cprops["privateIPAllocationMethod"] == "Static":
+            address = static_address(config, nets, taken)
+        else:
+            address = dynamic_address(old, subnet.id, nets, taken)
+        if address is None:
+            raise ArmError.bad_request(
+                "SubnetIsFull",
+                f"Subnet {subnet.name} with address prefix {', '.join(map(str, nets))} does not have enough "
+                "capacity for 1 IP addresses.")
+        cprops["privateIPAddress"] = address
+        mine.update({a: config.id for a in _expand(address)})
+
+    def render(self, ctx, res, out):
+        vm = attached_vm(ctx, res.id)
+        if vm is not None:
+            props = out.setdefault("properties", {})
+            props["virtualMachine"] = {"id": vm[0]}
+            props["primary"] = vm[1]
+            props["macAddress"] = mac_address(res.body)
+
+    def check_delete(self, ctx, res):
+        vm = attached_vm(ctx, res.id)
+        if vm is not None:
+            raise in_use(
+                "NicInUse",
+                f"Network Interface {res.id} is used by existing resource {vm[0]}. In order to delete the network "
+                "interface, it must be dissociated from the resource. To learn more, see aka.ms/deletenic.")
+
+
+@register
+class NetworkInterfaceIPConfigurations(ResourceType):
+    provider = "Microsoft.Network"
+    type = "networkInterfaces/ipConfigurations"
+    embedded = True
+    read_only = ("privateLinkConnectionProperties",)
+
+    def check_delete(self, ctx, res):
+        # Azure serves ip configurations read-only: they change through their NIC.
+        raise ArmError.method_not_allowed("DELETE")
+
+    def validate(self, ctx, body, current):
+        out = super().validate(ctx, body, current)
+        props = out["properties"]
+        props["privateIPAllocationMethod"] = _enum(props.get("privateIPAllocationMethod"), METHODS,
+                                                   "privateIPAllocationMethod", "Dynamic")
+        props["privateIPAddressVersion"] = _enum(props.get("privateIPAddressVersion"), VERSIONS,
+                                                 "privateIPAddressVersion", "IPv4")
+        primary = props.get("primary")
+        if primary is not None and not isinstance(primary, bool):
+            raise ArmError.invalid("'primary' must be true or false.", target="primary")
+        for key in ("subnet", "publicIPAddress"):
+            ref = sub_resource(props.get(key), key)
+            if ref is None:
+                props.pop(key, None)
+            else:
+                props[key] = {"id": ref}
+        for key in LIST_REFERENCES:
+            items = props.get(key)
+            if items is None:
+                continue
+            if not isinstance(items, list):
+                raise ArmError.invalid(f"'{key}' must be an array.", target=key)
+            refs = [sub_resource(item, key) for item in items]
+            if None in refs:
+                raise ArmError.invalid(f"'{key}' must hold objects with an 'id'.", target=key)
+            props[key] = [{"id": ref} for ref in refs]
+        return out
