@@ -1,0 +1,105 @@
+# Copyright (c) cloudlb.azure contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Changing one part of a resource Azure only takes whole (a load balancer's probes and rules,
+a NIC's pool memberships) without undoing anyone else's change.
+
+Two tasks that each read the load balancer, change their own probe and PUT it back would lose
+one change. So every write here is conditional: the body is what we read plus our one change,
+sent with ``If-Match: <the etag we read>``; when anyone wrote in between, Azure refuses it
+(412 PreconditionFailed) and we read again and re-apply, up to WRITE_ATTEMPTS times, pausing a
+random and growing time so that competing writers spread out. This holds across processes,
+hosts and AWX jobs, which no in-process lock does.
+
+A long-running write can also end Canceled: Azure cancels it when a later write supersedes it,
+which with If-Match means a write that read ours. We read again then: our change is there, and
+is reported made (or, if it is not, applied again).
+
+Private to the collection: nothing outside cloudlb.azure may import it.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import LOAD_BALANCER, resource_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._wait import timeout_message
+
+WRITE_ATTEMPTS = 20
+PAUSE_BASE, PAUSE_CAP = 0.25, 4.0
+SUPERSEDED = object()
+
+
+def load_balancer_id(subscription_id, resource_group, name):
+    return resource_id(subscription_id, resource_group, LOAD_BALANCER, name)
+
+
+def pause(attempt, uniform=random.uniform, sleep=time.sleep):
+    """Sleep a random time below an exponentially growing cap ("full jitter")."""
+    sleep(uniform(0, min(PAUSE_CAP, PAUSE_BASE * 2 ** attempt)))
+
+
+def finish(module, poller, what):
+    """Wait for a write's operation within wait_timeout: the resource as Azure's JSON, or
+    SUPERSEDED when Azure canceled it for a later write."""
+    timeout = module.params["wait_timeout"]
+    try:
+        poller.wait(timeout=timeout)
+        if not poller.done():
+            module.fail_json(msg=timeout_message(what, timeout, poller.status()))
+        return as_json(poller.result())
+    except HttpResponseError as exc:
+        if (poller.status() or "").lower() == "canceled":
+            return SUPERSEDED
+        module.fail_azure(exc, f"Failed waiting for {what}")
+
+
+def sdk_body(model, desired):
+    """``desired`` as the SDK model ``model`` ("LoadBalancer"), which sends it without the
+    read-only fields (etags, back-references, provisioning states), as az does."""
+    if model is None:
+        return desired
+    from azure.mgmt.network import models  # imported already by module.client("network")
+
+    return getattr(models, model)(desired)
+
+
+def update(module, operations, resource_group, name, apply, what, model=None, failure=None):
+    """Read-modify-write of one resource under optimistic concurrency.
+
+    ``apply(current)`` gets the resource as Azure's JSON (None when it does not exist) and
+    returns the body to PUT, or None when the resource is already as wanted (it may call
+    fail_json). ``failure(current)`` gives the message of a refused write (default: "Failed to
+    write {what}"). Returns (before, after, changed): the resource as read before the write that took
+    effect, and after it (the predicted body in check mode or with wait=false).
+    """
+    wrote_over = None
+    for attempt in range(WRITE_ATTEMPTS):
+        current = read(module, operations, resource_group, name, what)
+        desired = apply(current)
+        if desired is None:
+            return (wrote_over, current, True) if wrote_over is not None else (current, current, False)
+        if module.check_mode:
+            return current, desired, True
+        if current is None:
+            condition = {"If-None-Match": "*"}
+        else:
+            condition = {"If-Match": current["etag"]} if current.get("etag") else {}
+        try:
+            poller = operations.begin_create_or_update(resource_group, name, sdk_body(model, desired),
+                                                       headers=condition)
+        except HttpResponseError as exc:
+            if getattr(exc, "status_code", None) == 412:
+                pause(attempt)
+                continue
+            module.fail_azure(exc, failure(current) if failure else f"Failed to write {what}")
+        wrote_over = current
+        if not module.params["wait"]:
+            return current, desired, True
+        done = finish(module, poller, f"{what} to be provisioned")
+        if done is not SUPERSEDED:
+            return current, done, True
+    module.fail_json(msg=f"Gave up writing {what} after {WRITE_ATTEMPTS} attempts: other writers changed it every "
+                         "time between our read and our write (412 PreconditionFailed). Run the task again.")

@@ -1,0 +1,288 @@
+#!/usr/bin/python
+# Copyright (c) cloudlb.azure contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: lb_pool_member
+short_description: Put a network interface in a load balancer backend pool, or take it out
+version_added: 0.1.0
+description:
+  - Add one ip configuration of a network interface (NIC) to one backend pool of a load
+    balancer, or remove it; the C(az network nic ip-config address-pool add|remove) of Ansible.
+  - Nothing else on the NIC changes; a NIC in two pools that leaves one stays in the other.
+  - Azure records pool membership on the NIC, so the module writes the NIC, with the C(ETag) it
+    read in C(If-Match); when another task wrote the NIC in between, the module reads it again
+    and re-applies its change (up to 20 times), so it never undoes another task's change.
+  - Returns the members of the pool after the change.
+  - A second run with the same options changes nothing and sends no write request to Azure.
+options:
+  resource_group:
+    description: Resource group of the NIC (and of the load balancer, unless given by ID).
+    type: str
+    required: true
+  network_interface:
+    description: The NIC, by name (in O(resource_group)) or by resource ID.
+    type: str
+    required: true
+    aliases: [nic_name]
+  ip_configuration:
+    description: Name of the NIC's ip configuration. Defaults to its primary one.
+    type: str
+    aliases: [ip_config_name]
+  load_balancer:
+    description:
+      - The load balancer, by name (in O(resource_group)) or by resource ID.
+      - Required unless O(backend_pool) is a resource ID.
+    type: str
+    aliases: [lb_name]
+  backend_pool:
+    description: Name of the backend pool of O(load_balancer), or the resource ID of a backend pool.
+    type: str
+    required: true
+    aliases: [address_pool]
+  state:
+    description:
+      - V(present) puts the ip configuration in the pool, V(absent) takes it out.
+      - Azure refuses to add an ip configuration to a pool when that would give it two rules with
+        the same protocol and backend port (C(RulesUseSameBackendPortProtocolAndIPConfig)).
+    type: str
+    choices: [present, absent]
+    default: present
+  wait:
+    description:
+      - Wait until Azure reports the NIC updated (provisioning state C(Succeeded)); the load
+        balancer then sends new flows to the member (once its probe passes), or none when removed.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - cloudlb.azure.auth
+  - cloudlb.azure.wait
+  - cloudlb.azure.attributes
+  - cloudlb.azure.attributes.actiongroup
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+    details: The diff shows the backend pools of the ip configuration before and after.
+seealso:
+  - module: cloudlb.azure.network_interface
+  - module: cloudlb.azure.load_balancer_info
+author:
+  - cloudlb contributors (@cloudlb)
+"""
+
+EXAMPLES = r"""
+- name: Take myNic2 out of the tutorial's pool (az network nic ip-config address-pool remove)
+  cloudlb.azure.lb_pool_member:
+    resource_group: myResourceGroupLoadBalancer
+    network_interface: myNic2
+    ip_configuration: ipConfig1
+    load_balancer: myLoadBalancer
+    backend_pool: myBackEndPool
+    state: absent
+
+- name: Put it back
+  cloudlb.azure.lb_pool_member:
+    resource_group: myResourceGroupLoadBalancer
+    network_interface: myNic2
+    load_balancer: myLoadBalancer
+    backend_pool: myBackEndPool
+  register: joined
+
+- name: Show who is in the pool now
+  ansible.builtin.debug:
+    msg: "{{ joined.backend_pool.members }}"
+"""
+
+RETURN = r"""
+backend_pool:
+  description: The backend pool after the change (as predicted in check mode or with O(wait=false)).
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Resource ID of the pool.
+      type: str
+      returned: always
+      sample: /subscriptions/.../resourceGroups/myRG/providers/Microsoft.Network/loadBalancers/myLoadBalancer/backendAddressPools/myBackEndPool
+    name:
+      description: Name of the pool.
+      type: str
+      returned: always
+      sample: myBackEndPool
+    members:
+      description: Resource IDs of the NIC ip configurations in the pool.
+      type: list
+      elements: str
+      returned: always
+      sample:
+        - /subscriptions/.../resourceGroups/myRG/providers/Microsoft.Network/networkInterfaces/myNic1/ipConfigurations/ipconfig1
+ip_configuration:
+  description: The NIC ip configuration after the change.
+  returned: always
+  type: dict
+  contains:
+    id:
+      description: Resource ID of the ip configuration.
+      type: str
+      returned: always
+    name:
+      description: Name of the ip configuration.
+      type: str
+      returned: always
+      sample: ipconfig1
+    network_interface:
+      description: Name of the NIC.
+      type: str
+      returned: always
+      sample: myNic2
+    load_balancer_backend_address_pools:
+      description: Resource IDs of every backend pool the ip configuration is in.
+      type: list
+      elements: str
+      returned: always
+"""
+
+import copy
+
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb import update
+from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import (
+    NETWORK_INTERFACE,
+    name_of,
+    parse_id,
+    same_id,
+)
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
+    POOLS,
+    OptionError,
+    child_reference,
+    find_ip_configuration,
+    reference,
+    with_references_added,
+    with_references_removed,
+)
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
+
+ARGUMENT_SPEC = dict(
+    resource_group=dict(type="str", required=True),
+    network_interface=dict(type="str", required=True, aliases=["nic_name"]),
+    ip_configuration=dict(type="str", aliases=["ip_config_name"]),
+    load_balancer=dict(type="str", aliases=["lb_name"]),
+    backend_pool=dict(type="str", required=True, aliases=["address_pool"]),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+)
+
+
+def references(module):
+    """(NIC id, pool id) from the options; fails on anything Azure would refuse."""
+    params = module.params
+    group = params["resource_group"]
+    problem = group_problem(group)
+    if not problem and params["ip_configuration"] is not None:
+        problem = name_problem(params["ip_configuration"], "ip configuration name")
+    if problem:
+        module.fail_json(msg=f"Invalid options: {problem}")
+    pool = params["backend_pool"]
+    if not pool.startswith("/") and not params["load_balancer"]:
+        module.fail_json(msg="Invalid options: backend_pool is a name: give load_balancer too, or the pool's resource ID")
+    try:
+        nic_id = reference(params["network_interface"], module.subscription_id, group, NETWORK_INTERFACE,
+                           "network interface")
+        pool_id = child_reference(pool if pool.startswith("/") else {"load_balancer": params["load_balancer"],
+                                                                     "name": pool},
+                                  module.subscription_id, group, "backendAddressPools", "backend pool")
+    except OptionError as exc:
+        module.fail_json(msg=f"Invalid options: {exc}")
+    return nic_id, pool_id
+
+
+def config_view(config, nic_id):
+    props = (config or {}).get("properties") or {}
+    return {"id": (config or {}).get("id"), "name": (config or {}).get("name"), "network_interface": name_of(nic_id),
+            "load_balancer_backend_address_pools": [ref["id"] for ref in props.get(POOLS) or []]}
+
+
+def members_of(pool):
+    return [ref["id"] for ref in ((pool or {}).get("properties") or {}).get("backendIPConfigurations") or []]
+
+
+def main():
+    module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
+    params = module.params
+    nic_id, pool_id = references(module)
+    present = params["state"] == "present"
+    nic, pool = parse_id(nic_id), parse_id(pool_id)
+    pool_name = pool["children"][0][1]
+    pool_what = f"backend pool {pool_name} of load balancer {pool['name']}"
+    nic_what = f"network interface {nic['name']}"
+    network = module.client("network")
+    pools = network.load_balancer_backend_address_pools
+
+    def read_pool():
+        try:
+            return as_json(pools.get(pool["resource_group"], pool["name"], pool_name))
+        except ResourceNotFoundError:
+            return None
+        except Exception as exc:
+            module.fail_azure(exc, f"Failed to read {pool_what}")
+
+    before_pool = read_pool()
+    if before_pool is None and present:
+        module.fail_json(msg=f"The {pool_what} does not exist (resource group {pool['resource_group']})")
+
+    def apply(current):
+        if current is None:
+            module.fail_json(msg=f"The {nic_what} does not exist (resource group {nic['resource_group']})")
+        configs = (current.get("properties") or {}).get("ipConfigurations") or []
+        config = find_ip_configuration(configs, params["ip_configuration"])
+        if config is None:
+            module.fail_json(msg=f"The {nic_what} has no ip configuration {params['ip_configuration']}; it has "
+                                 + ", ".join(c.get("name", "") for c in configs))
+        props = config.get("properties") or {}
+        change = with_references_added if present else with_references_removed
+        refs, changed = change(props.get(POOLS), [pool_id])
+        if not changed:
+            return None
+        body = copy.deepcopy(current)
+        find_ip_configuration(body["properties"]["ipConfigurations"], config["name"]).setdefault(
+            "properties", {})[POOLS] = refs
+        return body
+
+    before, after, changed = update(module, network.network_interfaces, nic["resource_group"], nic["name"], apply,
+                                    nic_what, model="NetworkInterface",
+                                    failure=lambda _c: f"Failed to {'add' if present else 'remove'} {nic_what}"
+                                                       f" {'to' if present else 'from'} {pool_what}")
+
+    def config_of(doc):
+        configs = ((doc or {}).get("properties") or {}).get("ipConfigurations") or []
+        return find_ip_configuration(configs, params["ip_configuration"])
+
+    def provisioned():
+        nic_now = read(module, network.network_interfaces, nic["resource_group"], nic["name"], nic_what) or {}
+        return (nic_now.get("properties") or {}).get("provisioningState") == "Succeeded"
+
+    config = config_view(config_of(after), nic_id)
+    config["id"] = config["id"] or f"{nic_id}/ipConfigurations/{config['name']}"
+    if changed and params["wait"] and not module.check_mode:
+        if (after.get("properties") or {}).get("provisioningState") != "Succeeded":
+            module.wait_until(provisioned, f"{nic_what} to be updated")
+        members = members_of(read_pool())
+    else:
+        members = members_of(before_pool)
+        if changed:
+            members = [m for m in members if not same_id(m, config["id"])] + ([config["id"]] if present else [])
+    key = "load_balancer_backend_address_pools"
+    diff_before, diff_after = {key: config_view(config_of(before), nic_id)[key]}, {key: config[key]}
+    module.exit_with_diff(changed, diff_before, diff_after, ip_configuration=config,
+                          backend_pool={"id": pool_id, "name": pool_name, "members": members})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""cloudlb.azure.load_balancer and load_balancer_info through real ansible-playbook runs."""
+
+from __future__ import annotations
+
+from lb_setup import ids, lb_group, make_lb, names, read_lb, task  # noqa: F401  (lb_group is a fixture)
+
+
+def lb_task(group, task_name="lb", **options):
+    return task("load_balancer", task_name, resource_group=group, name="lb", **options)
+
+
+def test_lifecycle(run_playbook, azemu, sdk, lb_group):
+    group = lb_group
+    lb = ids(sdk, group)
+    create = [lb_task(group, frontend_ip_configurations=[{"name": "fe", "public_ip_address": "pip"}],
+                      backend_pools=["pool"], tags={"env": "demo"})]
+
+    mark = azemu.mark()
+    run = run_playbook(create, check=True, diff=True)
+    result = run.task("lb")
+    assert run.ok and result["changed"], run.output()
+    predicted = result["load_balancer"]
+    assert predicted["id"] == lb.lb and predicted["sku"] == "Standard" and predicted["location"] == "eastus"
+    assert predicted["frontend_ip_configurations"][0]["public_ip_address"] == lb.pip()
+    assert [p["id"] for p in predicted["backend_pools"]] == [lb.part("backendAddressPools", "pool")]
+    assert result["diff"]["before"] == {} and result["diff"]["after"]["name"] == "lb"
+    assert azemu.writes(since=mark) == []
+
+    run = run_playbook(create)
+    result = run.task("lb")
+    assert run.ok and result["changed"], run.output()
+    created = result["load_balancer"]
+    assert created["provisioning_state"] == "Succeeded" and created["tags"] == {"env": "demo"}
+    assert created["frontend_ip_configurations"][0]["name"] == "fe"
+    stored = read_lb(sdk, group)
+    assert stored["sku"]["name"] == "Standard" and names(stored, "backendAddressPools") == ["pool"]
+
+    mark = azemu.mark()
+    run = run_playbook(create)
+    assert run.ok and not run.task("lb")["changed"], run.output()
+    assert azemu.writes(since=mark) == []
+    run = run_playbook(create, check=True)
+    assert run.ok and not run.task("lb")["changed"], run.output()
+
+    update = [lb_task(group, backend_pools=["other"], tags={"owner": "web"},
+                      probes=[{"name": "probe", "protocol": "Tcp", "port": 80}],
+                      rules=[{"name": "rule", "protocol": "Tcp", "frontend_port": 80, "backend_port": 80,
+                              "backend_pool": "pool", "probe": "probe"}])]
+    run = run_playbook(update, diff=True)
+    result = run.task("lb")
+    assert run.ok and result["changed"], run.output()
+    after = result["diff"]["after"]
+    assert [p["name"] for p in after["backend_pools"]] == ["pool", "other"]
+    assert after["tags"] == {"env": "demo", "owner": "web"}
+    assert after["rules"][0]["probe"] == "probe" and after["rules"][0]["frontend_ip_configuration"] == "fe"
+    assert result["diff"]["before"]["probes"] == []
+    assert "provisioning_state" not in after
+    assert result["load_balancer"]["probes"][0]["load_balancing_rules"] == ["rule"]
+    mark = azemu.mark()
+    assert not run_playbook(update).task("lb")["changed"]
+    assert azemu.writes(since=mark) == []
+
+    delete = [lb_task(group, state="absent")]
+    run = run_playbook(delete, check=True, diff=True)
+    assert run.ok and run.task("lb")["changed"] and run.task("lb")["diff"]["after"] == {}
+    assert read_lb(sdk, group)
+    run = run_playbook(delete)
+    assert run.ok and run.task("lb")["changed"], run.output()
+    mark = azemu.mark()
+    run = run_playbook(delete)
+    assert run.ok and not run.task("lb")["changed"]
+    assert azemu.writes(since=mark) == []
+
+
+def test_omitted_parts_are_left_alone_unless_purged(run_playbook, sdk, lb_group):
+    group = lb_group
+    lb = ids(sdk, group)
+    make_lb(sdk, group, pools=("pool", "spare"),
+            probes=[{"name": "kept", "properties": {"protocol": "Tcp", "port": 22}}],
+            rules=[{"name": "ssh", "properties": {
+                "frontendIPConfiguration": {"id": lb.part("frontendIPConfigurations", "fe")},
+                "backendAddressPool": {"id": lb.part("backendAddressPools", "pool")},
+                "probe": {"id": lb.part("probes", "kept")},
+                "protocol": "Tcp", "frontendPort": 22, "backendPort": 22}}])
+    keep = [lb_task(group, backend_pools=["pool"], probes=[{"name": "web", "protocol": "Http", "port": 80,
+                                                             "request_path": "/"}])]
+    run = run_playbook(keep)
+    assert run.ok and run.task("lb")["changed"], run.output()
+    stored = read_lb(sdk, group)
+    assert names(stored, "probes") == ["kept", "web"] and names(stored, "backendAddressPools") == ["pool", "spare"]
+    assert names(stored, "loadBalancingRules") == ["ssh"]
+
+    purge = [lb_task(group, backend_pools=["pool"], purge_backend_pools=True, purge_rules=True, rules=[],
+                     probes=[{"name": "web"}], purge_probes=True)]
+    run = run_playbook(purge, diff=True)
+    assert run.ok and run.task("lb")["changed"], run.output()
+    stored = read_lb(sdk, group)
+    assert names(stored, "probes") == ["web"] and names(stored, "backendAddressPools") == ["pool"]
+    assert names(stored, "loadBalancingRules") == []
+
+
+def test_internal_frontend_and_info(run_playbook, sdk, lb_group):
+    group = lb_group
+    internal = [lb_task(group, frontend_ip_configurations=[
+        {"name": "internal", "virtual_network": "vnet", "subnet": "web", "private_ip_address": "10.0.0.100"}],
+        backend_pools=["pool"])]
+    run = run_playbook(internal)
+    assert run.ok, run.output()
+    frontend = run.task("lb")["load_balancer"]["frontend_ip_configurations"][0]
+    assert (frontend["private_ip_address"], frontend["private_ip_allocation_method"]) == ("10.0.0.100", "Static")
+    assert frontend["subnet"] == ids(sdk, group).subnet
+
+    run = run_playbook([task("load_balancer_info", "one", resource_group=group, name="lb"),
+                        task("load_balancer_info", "all", resource_group=group),
+                        task("load_balancer_info", "none", resource_group=group, name="missing")])
+    assert run.ok, run.output()
+    assert [lb["name"] for lb in run.task("one")["load_balancers"]] == ["lb"]
+    assert [lb["name"] for lb in run.task("all")["load_balancers"]] == ["lb"]
+    assert run.task("none")["load_balancers"] == []
+
+
+def test_bad_input_fails_before_any_request(run_playbook, azemu, lb_group):
+    group = lb_group
+    cases = {
+        "lb name": task("load_balancer", "t1", resource_group=group, name="bad name!"),
+        "frontend": lb_task(group, "t2", frontend_ip_configurations=[{"name": "fe"}]),
+        "both": lb_task(group, "t3", frontend_ip_configurations=[{"name": "fe", "public_ip_address": "pip",
+                                                                  "subnet": "web", "virtual_network": "vnet"}]),
+        "probe": lb_task(group, "t4", probes=[{"name": "p", "protocol": "Tcp", "port": 80, "request_path": "/"}]),
+        "interval": lb_task(group, "t5", probes=[{"name": "p", "protocol": "Tcp", "port": 80, "interval": 2}]),
+        "timeout": lb_task(group, "t6", rules=[{"name": "r", "idle_timeout": 31}]),
+        "twice": lb_task(group, "t7", backend_pools=["pool", "POOL"]),
+        "subnet": lb_task(group, "t8", frontend_ip_configurations=[{"name": "fe", "subnet": "web"}]),
+    }
+    mark = azemu.mark()
+    run = run_playbook([dict(case, ignore_errors=True) for case in cases.values()])
+    for label, record in zip(cases, run.records):
+        assert record["status"] == "failed", (label, run.output())
+        assert "Invalid options" in record["result"]["msg"], (label, record["result"]["msg"])
+    assert len(run.records) == len(cases)
+    assert azemu.requests(since=mark) == [], azemu.requests(since=mark)
+
+
+def test_azure_errors_carry_their_code(run_playbook, sdk, lb_group):
+    group = lb_group
+    basic = sdk.network.public_ip_addresses.begin_create_or_update(group, "basic", {
+        "location": "eastus", "sku": {"name": "Basic"}}).result()
+    run = run_playbook([lb_task(group, frontend_ip_configurations=[{"name": "fe", "public_ip_address": basic.id}])])
+    result = run.task("lb")
+    assert not run.ok and result["error_code"] == "PublicIPAndLBSkuDoNotMatch", run.output()
+    assert result["msg"].startswith("Failed to create load balancer lb: (PublicIPAndLBSkuDoNotMatch)")
+
+    make_lb(sdk, group)
+    run = run_playbook([lb_task(group, sku="Basic")])
+    assert "cannot change the SKU" in run.task("lb")["msg"]

@@ -1,0 +1,174 @@
+"""The conditional read-modify-write loop of _lb.update, against a fake operations group that
+plays Azure's part: etags, If-Match / If-None-Match, 412 and superseded operations."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from ansible_collections.cloudlb.azure.plugins.module_utils import _lb
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError, ResourceNotFoundError
+
+
+class Failed(Exception):
+    pass
+
+
+class FakeModule:
+    def __init__(self, check_mode=False, wait=True):
+        self.check_mode = check_mode
+        self.params = {"wait": wait, "wait_timeout": 30}
+
+    def fail_json(self, **kwargs):
+        raise Failed(kwargs)
+
+    def fail_azure(self, exc, msg):
+        raise Failed({"msg": msg, "status": getattr(exc, "status_code", None)})
+
+
+class Refused(HttpResponseError):
+    def __init__(self, status):
+        super().__init__(message=f"status {status}")
+        self.status_code = status
+
+
+class FakePoller:
+    def __init__(self, result, status="Succeeded"):
+        self._result, self._status = result, status
+
+    def wait(self, timeout=None):
+        if self._status == "Canceled":
+            raise HttpResponseError(message="Operation was canceled")
+
+    def done(self):
+        return True
+
+    def status(self):
+        return self._status
+
+    def result(self):
+        return self._result
+
+
+class FakeLoadBalancers:
+    """One stored resource. `meddle` runs before each write is judged: another writer's change."""
+
+    def __init__(self, stored=None, meddle=None, cancel=0):
+        self.stored = stored
+        self.meddle = meddle or (lambda attempt, stored: stored)
+        self.cancel = cancel      # how many accepted writes end Canceled
+        self.puts = []
+        self.version = 0
+
+    def get(self, group, name):
+        if self.stored is None:
+            raise ResourceNotFoundError(message="not found")
+        return copy.deepcopy(self.stored)
+
+    def begin_create_or_update(self, group, name, body, headers):
+        self.puts.append(headers)
+        self.stored = self.meddle(len(self.puts), self.stored)
+        if headers.get("If-None-Match") == "*" and self.stored is not None:
+            raise Refused(412)
+        if "If-Match" in headers and (self.stored is None or headers["If-Match"] != self.stored["etag"]):
+            raise Refused(412)
+        self.version += 1
+        self.stored = dict(copy.deepcopy(body), etag=f"v{self.version}")
+        if self.cancel:
+            self.cancel -= 1
+            return FakePoller(None, "Canceled")
+        return FakePoller(copy.deepcopy(self.stored))
+
+
+def add_probe(name):
+    def apply(current):
+        probes = (current or {}).get("probes", [])
+        if name in probes:
+            return None
+        return dict(current or {}, probes=probes + [name])
+    return apply
+
+
+@pytest.fixture(autouse=True)
+def no_pauses(monkeypatch):
+    pauses = []
+    monkeypatch.setattr(_lb, "pause", pauses.append)
+    return pauses
+
+
+def test_writes_with_the_etag_it_read():
+    ops = FakeLoadBalancers({"probes": [], "etag": "v0"})
+    before, after, changed = _lb.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
+    assert changed and before["probes"] == [] and after["probes"] == ["p"]
+    assert ops.puts == [{"If-Match": "v0"}]
+
+
+def test_creates_only_what_does_not_exist_yet():
+    ops = FakeLoadBalancers(None)
+    _before, after, changed = _lb.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
+    assert changed and after["probes"] == ["p"] and ops.puts == [{"If-None-Match": "*"}]
+
+
+def test_nothing_to_change_sends_nothing():
+    ops = FakeLoadBalancers({"probes": ["p"], "etag": "v0"})
+    before, after, changed = _lb.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
+    assert not changed and before == after and ops.puts == []
+
+
+def test_check_mode_predicts_without_writing():
+    ops = FakeLoadBalancers({"probes": [], "etag": "v0"})
+    _before, after, changed = _lb.update(FakeModule(check_mode=True), ops, "rg", "lb", add_probe("p"), "lb")
+    assert changed and after["probes"] == ["p"] and ops.puts == []
+
+
+def test_a_concurrent_change_is_kept_and_ours_applied_again(no_pauses):
+    def other_writer(attempt, stored):
+        # Someone adds probe "q" between our first read and our first write.
+        return {"probes": stored["probes"] + ["q"], "etag": "other"} if attempt == 1 else stored
+    ops = FakeLoadBalancers({"probes": [], "etag": "v0"}, meddle=other_writer)
+    _before, after, changed = _lb.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
+    assert changed and after["probes"] == ["q", "p"]
+    assert ops.puts == [{"If-Match": "v0"}, {"If-Match": "other"}]
+    assert len(no_pauses) == 1
+
+
+def test_a_superseded_write_that_landed_counts_as_made():
+    ops = FakeLoadBalancers({"probes": [], "etag": "v0"}, cancel=1)
+    before, after, changed = _lb.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
+    assert changed and before["probes"] == [] and after["probes"] == ["p"]
+    assert len(ops.puts) == 1, "the re-read found the change; nothing more to write"
+
+
+def test_without_wait_returns_the_predicted_body():
+    ops = FakeLoadBalancers({"probes": [], "etag": "v0"}, cancel=1)
+    _before, after, changed = _lb.update(FakeModule(wait=False), ops, "rg", "lb", add_probe("p"), "lb")
+    assert changed and after == {"probes": ["p"], "etag": "v0"}
+
+
+def test_gives_up_after_the_bounded_number_of_attempts(no_pauses):
+    ops = FakeLoadBalancers({"probes": [], "etag": "v0"},
+                            meddle=lambda attempt, stored: dict(stored, etag=f"other{attempt}"))
+    with pytest.raises(Failed) as failed:
+        _lb.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
+    assert len(ops.puts) == _lb.WRITE_ATTEMPTS and len(no_pauses) == _lb.WRITE_ATTEMPTS
+    assert "Gave up writing load balancer lb after 20 attempts" in failed.value.args[0]["msg"]
+
+
+def test_other_errors_fail_with_the_given_message():
+    class Broken(FakeLoadBalancers):
+        def begin_create_or_update(self, *args, **kwargs):
+            raise Refused(400)
+    with pytest.raises(Failed) as failed:
+        _lb.update(FakeModule(), Broken({"probes": [], "etag": "v0"}), "rg", "lb", add_probe("p"), "lb",
+                   failure=lambda current: f"Cannot add to {current['etag']}")
+    assert failed.value.args[0] == {"msg": "Cannot add to v0", "status": 400}
+
+
+def test_pauses_grow_and_stay_random_below_the_cap(monkeypatch):
+    monkeypatch.undo()
+    caps, slept = [], []
+    for attempt in (0, 1, 2, 10):
+        _lb.pause(attempt, uniform=lambda low, high: caps.append(high) or high / 2, sleep=slept.append)
+    assert caps == [0.25, 0.5, 1.0, _lb.PAUSE_CAP]
+    assert slept == [c / 2 for c in caps]
