@@ -33,3 +33,7 @@ if str(COLLECTIONS) not in _paths:
 if str(COLLECTIONS) not in sys.path:
     sys.path.insert(0, str(COLLECTIONS))
 _AnsibleCollectionFinder(paths=_paths)._install()  # pylint: disable=protected-access
+
+# Fixtures shared by several integration test files (tests/integration is on pythonpath, see
+# pytest.ini): registered as plugins so test files need not import fixtures by name.
+pytest_plugins = ["lb_setup"]

@@ -1,7 +1,7 @@
 """What the load balancer tests build around the modules under test, with the plain SDK (so a
 test depends on azemu and on the modules it tests only), and their task helpers.
 
-Test modules import the ``lb_group`` fixture from here.
+The root conftest registers this module as a plugin, so its ``lb_group`` fixture needs no import.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import yaml
-from lb_setup import lb_group, make_lb, names, read_lb, task  # noqa: F401  (lb_group is a fixture)
+from lb_setup import make_lb, names, read_lb, task
 
 WRITERS = 10
 

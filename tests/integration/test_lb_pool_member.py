@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from compute_setup import SSH_KEY, compute
-from lb_setup import ids, lb_group, make_lb, task  # noqa: F401  (lb_group is a fixture)
+from lb_setup import ids, make_lb, task
 
 
 def make_nic(sdk, group, name, pools=()):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lb_setup import ids, lb_group, make_lb, names, read_lb, task  # noqa: F401  (lb_group is a fixture)
+from lb_setup import ids, make_lb, names, read_lb, task
 
 TCP_PROBE = {"name": "probe", "properties": {"protocol": "Tcp", "port": 80}}
 

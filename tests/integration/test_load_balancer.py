@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lb_setup import ids, lb_group, make_lb, names, read_lb, task  # noqa: F401  (lb_group is a fixture)
+from lb_setup import ids, make_lb, names, read_lb, task
 
 
 def lb_task(group, task_name="lb", **options):
@@ -82,8 +82,8 @@ def test_omitted_parts_are_left_alone_unless_purged(run_playbook, sdk, lb_group)
                 "backendAddressPool": {"id": lb.part("backendAddressPools", "pool")},
                 "probe": {"id": lb.part("probes", "kept")},
                 "protocol": "Tcp", "frontendPort": 22, "backendPort": 22}}])
-    keep = [lb_task(group, backend_pools=["pool"], probes=[{"name": "web", "protocol": "Http", "port": 80,
-                                                             "request_path": "/"}])]
+    web_probe = {"name": "web", "protocol": "Http", "port": 80, "request_path": "/"}
+    keep = [lb_task(group, backend_pools=["pool"], probes=[web_probe])]
     run = run_playbook(keep)
     assert run.ok and run.task("lb")["changed"], run.output()
     stored = read_lb(sdk, group)
