@@ -1,0 +1,764 @@
+#!/usr/bin/python
+# Copyright (c) cloudlb.azure contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+module: virtual_machine
+short_description: Create, update, power or delete an Azure Linux virtual machine
+version_added: 0.1.0
+description:
+  - Create a Linux virtual machine from a marketplace image on existing network interfaces,
+    optionally in an availability set and with cloud-init custom data; resize it, change its tags,
+    grow its OS disk; start, stop, deallocate or restart it; or delete it, with its OS disk and
+    NICs when asked.
+  - What only creation sets (image, administrator, SSH keys, computer name, NICs, availability set,
+    OS disk name and type, custom data) cannot be changed afterwards. A task that asks for a
+    different value fails, saying what differs, before sending any write request.
+  - A second run with the same options changes nothing and sends no write request to Azure
+    (O(power_state=restarted) restarts every time, by design).
+  - The module reads the VM with its instance view in one request, and each NIC (and each public
+    IP address on it) to report the addresses.
+options:
+  resource_group:
+    description: Resource group of the VM.
+    type: str
+    required: true
+  name:
+    description:
+      - Name of the VM, 1 to 64 letters, digits, underscores, periods and hyphens, beginning
+        with a letter or digit and ending with a letter, digit or underscore.
+    type: str
+    required: true
+  state:
+    description:
+      - V(present) creates or updates the VM and brings it to O(power_state).
+      - V(absent) deletes it, and with O(remove_on_absent) its OS disk and NICs.
+    type: str
+    choices: [present, absent]
+    default: present
+  location:
+    description:
+      - Azure region of the VM. Defaults to the region of O(resource_group).
+      - The NICs and the availability set must be in the same region.
+    type: str
+  size:
+    description:
+      - VM size, such as V(Standard_B2s) or V(Standard_D2s_v5).
+      - Defaults to V(Standard_D2s_v5), the default of C(az vm create), when the VM is created.
+        When omitted, an existing VM keeps its size; a different size resizes it (Azure restarts it).
+    type: str
+  image:
+    description:
+      - Marketplace image, as a URN C(publisher:offer:sku:version) such as
+        V(Canonical:ubuntu-24_04-lts:server:latest), as one of the C(az) aliases V(Ubuntu2404),
+        V(Ubuntu2204), V(Debian12), V(Debian11), or as a dict with C(publisher), C(offer), C(sku)
+        and C(version) (default V(latest)).
+      - Defaults to V(Canonical:ubuntu-24_04-lts:server:latest) (Ubuntu 24.04 LTS) when the VM is created.
+    type: raw
+  admin_username:
+    description:
+      - Name of the administrator account. Defaults to V(azureuser) when the VM is created.
+      - Lower-case letters, digits, underscores, hyphens and periods; Azure refuses names such as
+        V(root), V(admin) and V(administrator).
+    type: str
+  ssh_public_keys:
+    description:
+      - OpenSSH public keys (the contents of C(.pub) files, RSA or Ed25519) of the administrator.
+      - With keys and no O(admin_password), password sign-in is disabled.
+      - One of O(ssh_public_keys) and O(admin_password) is required to create the VM.
+    type: list
+    elements: str
+  admin_password:
+    description:
+      - Password of the administrator, 6 to 72 characters with three of lower case, upper case,
+        digits and special characters. Never logged or returned.
+      - Used only when the VM is created; Azure does not return it, so a later change is not detected.
+    type: str
+  computer_name:
+    description:
+      - Host name of the VM. Defaults to O(name); set it when O(name) has characters a host name
+        cannot have (underscores, periods).
+    type: str
+  network_interfaces:
+    description:
+      - NICs of the VM, each a name (in O(resource_group)) or a resource ID; the first is the primary one.
+      - Required to create the VM. Each NIC serves one VM.
+    type: list
+    elements: str
+  availability_set:
+    description:
+      - Availability set of the VM, a name (in O(resource_group)) or a resource ID.
+      - Only at creation; Azure cannot move an existing VM into or out of a set.
+    type: str
+  os_disk_size_gb:
+    description:
+      - Size of the OS disk in GiB, at least the image's (30 GiB for Ubuntu). Defaults to the image's size.
+      - Azure grows the disk of an existing VM only while the VM is deallocated (use
+        O(power_state=deallocated) in the same task), and never shrinks it.
+    type: int
+  os_disk_type:
+    description:
+      - Storage type of the OS disk. Defaults, as C(az vm create) does, to V(Premium_LRS) when
+        the size takes premium storage (an C(s) in its name, such as V(Standard_D2s_v5)), else V(Standard_LRS).
+      - Only at creation.
+    type: str
+    choices: [Standard_LRS, StandardSSD_LRS, Premium_LRS, StandardSSD_ZRS, Premium_ZRS, PremiumV2_LRS]
+  os_disk_name:
+    description:
+      - Name of the OS disk. Azure names it C(<vm>_OsDisk_1_<id>) when omitted. Only at creation.
+    type: str
+  os_disk_delete_option:
+    description:
+      - What happens to the OS disk when the VM is deleted. V(Detach) (Azure's default) keeps
+        it; V(Delete) deletes it with the VM.
+    type: str
+    choices: [Delete, Detach]
+  custom_data:
+    description:
+      - cloud-init configuration (or a script) for the VM's first boot, as text; the module
+        base64-encodes it. Never logged, shown in a diff or returned.
+      - Azure keeps it but never returns it and cannot change it once the VM exists, and cloud-init
+        reads it only on first boot. The module therefore stores its SHA-256 in the tag
+        C(cloudlb-custom-data-sha256) when it creates the VM, keeps that tag on every update
+        (also with O(append_tags=false)), and fails, changing nothing, when a later task gives
+        different custom data. Delete and re-create the VM to apply new custom data.
+      - On a VM without that tag (made by other means) the module cannot compare and warns.
+    type: str
+  power_state:
+    description:
+      - V(running), V(stopped) (stopped but still allocated, and billed), V(deallocated) (stopped
+        and released) or V(restarted) (restart a running VM, start a stopped one; changes every time).
+      - A new VM runs once created. When omitted, an existing VM stays as it is.
+      - With O(wait=false) the module starts the power operation and returns; a stopped or
+        deallocated VM to be created, or a deallocated VM to be V(stopped), needs O(wait=true)
+        because it takes two operations in sequence.
+    type: str
+    choices: [running, stopped, deallocated, restarted]
+  remove_on_absent:
+    description:
+      - With O(state=absent), also delete these resources of the VM together with it, by setting
+        their C(deleteOption) to C(Delete) first, as Azure's own VM deletion does.
+      - V(os_disk) the OS disk; V(network_interfaces) every NIC of the VM.
+    type: list
+    elements: str
+    choices: [os_disk, network_interfaces]
+    default: []
+  wait:
+    description:
+      - Wait until Azure has created, updated, powered or deleted the VM. A new VM is running
+        (booted) when its creation completes.
+      - With V(false), the module returns as soon as Azure has accepted the request, like
+        C(az vm create --no-wait); the returned RV(virtual_machine.provisioning_state) is then
+        V(Creating) and RV(virtual_machine.power_state) V(starting). A later task with the same
+        options and O(wait=true) waits for the VM without sending any write request; so does
+        M(cloudlb.azure.virtual_machine_info) polled until the VMs run.
+      - The custom data, the OS disk and the NICs of a VM being created are checked by Azure
+        during creation; with V(false), errors found then show only in later tasks.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - cloudlb.azure.auth
+  - cloudlb.azure.wait
+  - cloudlb.azure.tags
+  - cloudlb.azure.attributes
+  - cloudlb.azure.attributes.actiongroup
+attributes:
+  check_mode:
+    support: full
+    details: In check mode the addresses of a VM to be created are not known and are returned empty.
+  diff_mode:
+    support: full
+    details: The diff shows the VM's settings, tags and power state, never the custom data or password.
+notes:
+  - Windows VMs are not supported.
+seealso:
+  - module: cloudlb.azure.virtual_machine_info
+  - module: cloudlb.azure.vm_run_command
+  - module: cloudlb.azure.network_interface
+  - module: cloudlb.azure.availability_set
+author:
+  - cloudlb contributors (@cloudlb)
+"""
+
+EXAMPLES = r"""
+- name: Create a VM running the tutorial's cloud-init, without waiting for it to boot
+  cloudlb.azure.virtual_machine:
+    resource_group: myResourceGroupLB
+    name: myVM1
+    availability_set: myAvailabilitySet
+    network_interfaces: [myNic1]
+    image: Ubuntu2404
+    admin_username: azureuser
+    ssh_public_keys:
+      - "{{ lookup('ansible.builtin.file', '~/.ssh/id_rsa.pub') }}"
+    custom_data: "{{ lookup('ansible.builtin.template', 'cloud-init.yml.j2') }}"
+    wait: false
+
+- name: Deallocate a VM and grow its OS disk
+  cloudlb.azure.virtual_machine:
+    resource_group: myResourceGroupLB
+    name: myVM1
+    power_state: deallocated
+    os_disk_size_gb: 64
+
+- name: Start it again
+  cloudlb.azure.virtual_machine:
+    resource_group: myResourceGroupLB
+    name: myVM1
+    power_state: running
+
+- name: Delete the VM, its OS disk and its NIC
+  cloudlb.azure.virtual_machine:
+    resource_group: myResourceGroupLB
+    name: myVM1
+    state: absent
+    remove_on_absent: [os_disk, network_interfaces]
+"""
+
+RETURN = r"""
+virtual_machine:
+  description:
+    - The VM after the change, or as it would be in check mode.
+  returned: when O(state=present)
+  type: dict
+  contains:
+    id:
+      description: Resource ID of the VM.
+      type: str
+      returned: always
+      sample: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupLB/providers/Microsoft.Compute/virtualMachines/myVM1
+    name:
+      description: Name of the VM.
+      type: str
+      returned: always
+      sample: myVM1
+    location:
+      description: Region of the VM.
+      type: str
+      returned: always
+      sample: eastus
+    vm_id:
+      description: Azure's unique ID of the VM (its SMBIOS UUID); V(null) in check mode for a new VM.
+      type: str
+      returned: always
+      sample: 0ba2f8d2-9d4a-4b21-8b3f-2f4c7d5e1a11
+    size:
+      description: VM size.
+      type: str
+      returned: always
+      sample: Standard_D2s_v5
+    image:
+      description: Image reference; C(exact_version) is the version C(latest) resolved to.
+      type: dict
+      returned: always
+      sample: {publisher: Canonical, offer: ubuntu-24_04-lts, sku: server, version: latest, exact_version: 24.04.202510010}
+    computer_name:
+      description: Host name.
+      type: str
+      returned: always
+      sample: myVM1
+    admin_username:
+      description: Administrator account.
+      type: str
+      returned: always
+      sample: azureuser
+    ssh_public_keys:
+      description: SSH public keys of the administrator.
+      type: list
+      elements: str
+      returned: always
+    password_authentication:
+      description: Whether the administrator may sign in with a password.
+      type: bool
+      returned: always
+      sample: false
+    os_disk:
+      description: The OS disk (C(name), C(id), C(type), C(size_gb), C(delete_option)).
+      type: dict
+      returned: always
+      sample: {name: myVM1_OsDisk_1_3f2a, id: null, type: Premium_LRS, size_gb: 30, delete_option: Detach}
+    network_interfaces:
+      description: Resource IDs of the NICs, the primary one first as given.
+      type: list
+      elements: str
+      returned: always
+    primary_network_interface:
+      description: Resource ID of the primary NIC.
+      type: str
+      returned: always
+    availability_set:
+      description: Resource ID of the availability set, as Azure returns it (upper case), or V(null).
+      type: str
+      returned: always
+    tags:
+      description: Tags of the VM, with C(cloudlb-custom-data-sha256) when it was created with custom data.
+      type: dict
+      returned: always
+    provisioning_state:
+      description: V(Succeeded), or V(Creating) right after a creation that was not waited for.
+      type: str
+      returned: always
+      sample: Succeeded
+    power_state:
+      description:
+        - From the instance view, C(PowerState/...) without the prefix, such as V(running),
+          V(starting), V(stopped), V(deallocated).
+      type: str
+      returned: always
+      sample: running
+    private_ip_addresses:
+      description: Private IP addresses of the VM's NICs, the primary NIC's first.
+      type: list
+      elements: str
+      returned: always
+      sample: [10.0.2.4]
+    public_ip_addresses:
+      description: Public IP addresses of the VM's NICs.
+      type: list
+      elements: str
+      returned: always
+      sample: []
+"""
+
+from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
+    CUSTOM_DATA_TAG,
+    DEFAULT_ADMIN_USERNAME,
+    DEFAULT_SIZE,
+    OS_DISK_TYPES,
+    POWER_STATES,
+    admin_username_problem,
+    computer_name_problem,
+    custom_data_hash,
+    custom_data_problem,
+    default_os_disk_type,
+    encode_custom_data,
+    image_urn,
+    parse_image,
+    password_problem,
+    power_actions,
+    reference_problem,
+    same_image,
+    size_problem,
+    ssh_key_problem,
+    vm_name_problem,
+    vm_to_dict,
+)
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, group_location
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import resource_id, same_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, normalize_location
+from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
+from ansible_collections.cloudlb.azure.plugins.module_utils._wait import timeout_message
+
+MAX_DISK_GB = 4095
+NETWORK_API_VERSION = "2024-05-01"
+# The SDK's method for each power operation.
+POWER_METHODS = {"start": "begin_start", "power_off": "begin_power_off", "deallocate": "begin_deallocate",
+                 "restart": "begin_restart"}
+PENDING = ("creating", "updating")
+
+
+def diff_view(vm):
+    if not vm:
+        return {}
+    hidden = ("id", "vm_id", "provisioning_state", "private_ip_addresses", "public_ip_addresses")
+    return {key: value for key, value in vm.items() if key not in hidden}
+
+
+def option_problems(params):
+    """What is wrong with the options, found before any request."""
+    problems = []
+
+    def add(problem):
+        if problem:
+            problems.append(problem)
+
+    add(vm_name_problem(params["name"]))
+    if params["computer_name"] is not None or not vm_name_problem(params["name"]):
+        add(computer_name_problem(params["computer_name"] or params["name"]))
+    add(location_problem(params["location"]))
+    if params["size"] is not None:
+        add(size_problem(params["size"]))
+    if params["image"] is not None:
+        add(parse_image(params["image"])[1])
+    if params["admin_username"] is not None:
+        add(admin_username_problem(params["admin_username"]))
+    for key in params["ssh_public_keys"] or []:
+        add(ssh_key_problem(key))
+    if params["admin_password"] is not None:
+        add(password_problem(params["admin_password"]))
+    nics = params["network_interfaces"]
+    if nics is not None:
+        if not nics:
+            problems.append("network_interfaces cannot be empty: a VM needs at least one NIC")
+        for nic in nics:
+            add(reference_problem(nic, "Microsoft.Network", "networkInterfaces", "network_interfaces item"))
+        if len({nic.lower().rstrip("/").rsplit("/", 1)[-1] for nic in nics}) != len(nics):
+            problems.append("network_interfaces names the same NIC twice")
+    if params["availability_set"] is not None:
+        add(reference_problem(params["availability_set"], "Microsoft.Compute", "availabilitySets", "availability_set"))
+    size_gb = params["os_disk_size_gb"]
+    if size_gb is not None and not 1 <= size_gb <= MAX_DISK_GB:
+        problems.append(f"os_disk_size_gb must be from 1 to {MAX_DISK_GB}, got {size_gb}")
+    if params["custom_data"] is not None:
+        add(custom_data_problem(params["custom_data"]))
+    if params["remove_on_absent"] and params["state"] != "absent":
+        problems.append("remove_on_absent applies only with state=absent")
+    return problems
+
+
+class VirtualMachineManager:
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.group = self.params["resource_group"]
+        self.name = self.params["name"]
+        self.what = f"virtual machine {self.name}"
+        self.vms = module.client("compute").virtual_machines
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def read(self):
+        """The VM as the module reports it (model and instance view in one request), or None."""
+        try:
+            return vm_to_dict(as_json(self.vms.get(self.group, self.name, expand="instanceView")))
+        except ResourceNotFoundError:
+            return None
+        except Exception as exc:
+            self.module.fail_azure(exc, f"Failed to read {self.what}")
+
+    def read_network(self, resource_id, what):
+        """A Microsoft.Network resource's JSON through the compute client's pipeline (same
+        credential and endpoint): importing azure-mgmt-network only to read addresses would cost
+        every run seconds. None when it does not exist."""
+        from azure.core.exceptions import HttpResponseError
+        from azure.core.rest import HttpRequest
+
+        try:
+            response = self.module.client("compute").send_request(
+                HttpRequest("GET", f"{resource_id}?api-version={NETWORK_API_VERSION}"))
+            if response.status_code == 404:
+                return None
+            if response.status_code != 200:
+                raise HttpResponseError(response=response)
+            return response.json()
+        except Exception as exc:
+            self.module.fail_azure(exc, f"Failed to read {what} of {self.what}")
+
+    def with_addresses(self, vm):
+        """``vm`` with the private and public IP addresses of its NICs."""
+        private, public = [], []
+        for nic_id in vm["network_interfaces"]:
+            nic = self.read_network(nic_id, f"network interface {nic_id}") or {}
+            for config in (nic.get("properties") or {}).get("ipConfigurations") or []:
+                props = config.get("properties") or {}
+                if props.get("privateIPAddress"):
+                    private.append(props["privateIPAddress"])
+                ip_ref = (props.get("publicIPAddress") or {}).get("id")
+                address = self.read_network(ip_ref, f"public IP address {ip_ref}") if ip_ref else None
+                if address and (address.get("properties") or {}).get("ipAddress"):
+                    public.append(address["properties"]["ipAddress"])
+        return dict(vm, private_ip_addresses=private, public_ip_addresses=public)
+
+    def finish(self, changed, before, after):
+        result = after if self.module.check_mode and not after.get("vm_id") else self.with_addresses(after)
+        result.setdefault("private_ip_addresses", [])
+        result.setdefault("public_ip_addresses", [])
+        self.module.exit_with_diff(changed, diff_view(before), diff_view(result), virtual_machine=result)
+
+    # --- waiting -----------------------------------------------------------------------------
+
+    def settle(self, poller, what):
+        """Wait for ``poller`` even with wait=false: the next operation needs this one done."""
+        timeout = self.params["wait_timeout"]
+        try:
+            poller.wait(timeout=timeout)
+            done = poller.done()
+            if done:
+                poller.result()
+        except Exception as exc:
+            self.module.fail_azure(exc, f"Failed waiting for {what}")
+        if not done:
+            self.module.fail_json(msg=timeout_message(what, timeout, poller.status()))
+
+    def wait_provisioned(self, vm):
+        """A VM still being created or updated (by an earlier task with wait=false): wait for it."""
+        if (vm["provisioning_state"] or "").lower() not in PENDING or not self.params["wait"] or self.module.check_mode:
+            return vm
+        found = {}
+
+        def provisioned():
+            found["vm"] = self.read()
+            return found["vm"] is None or (found["vm"]["provisioning_state"] or "").lower() not in PENDING
+
+        self.module.wait_until(provisioned, f"{self.what} to finish provisioning", interval=1.0)
+        if found["vm"] is None:
+            self.module.fail_json(msg=f"The {self.what} was deleted while this task waited for it")
+        return found["vm"]
+
+    # --- present -----------------------------------------------------------------------------
+
+    def create(self):
+        params = self.params
+        if not params["network_interfaces"]:
+            self.module.fail_json(msg=f"network_interfaces is required to create {self.what}")
+        if not params["ssh_public_keys"] and not params["admin_password"]:
+            self.module.fail_json(msg=f"ssh_public_keys or admin_password is required to create {self.what}")
+        if params["power_state"] in ("stopped", "deallocated") and not params["wait"]:
+            self.module.fail_json(msg=f"power_state={params['power_state']} for a new VM needs wait=true: Azure"
+                                  " creates a running VM, which the module then stops once it is created")
+        subscription = self.module.subscription_id
+        location = normalize_location(params["location"]) or group_location(self.module, self.group)
+        image = parse_image(params["image"])[0]
+        size = params["size"] or DEFAULT_SIZE
+        user = params["admin_username"] or DEFAULT_ADMIN_USERNAME
+        nic_ids = [resource_id(subscription, self.group, "networkInterfaces", nic) if not nic.startswith("/") else nic
+                   for nic in params["network_interfaces"]]
+        avset = params["availability_set"]
+        avset_id = (resource_id(subscription, self.group, "availabilitySets", avset, namespace="Microsoft.Compute")
+                    if avset and not avset.startswith("/") else avset)
+        tags = merge_tags({}, params["tags"], params["append_tags"])[0]
+        if params["custom_data"] is not None:
+            tags[CUSTOM_DATA_TAG] = custom_data_hash(params["custom_data"])
+        disk = {"createOption": "FromImage", "caching": "ReadWrite",
+                "managedDisk": {"storageAccountType": params["os_disk_type"] or default_os_disk_type(size)}}
+        for key, option in (("name", "os_disk_name"), ("diskSizeGB", "os_disk_size_gb"),
+                            ("deleteOption", "os_disk_delete_option")):
+            if params[option] is not None:
+                disk[key] = params[option]
+        linux = {"disablePasswordAuthentication": not params["admin_password"]}
+        if params["ssh_public_keys"]:
+            linux["ssh"] = {"publicKeys": [{"path": f"/home/{user}/.ssh/authorized_keys", "keyData": key}
+                                           for key in params["ssh_public_keys"]]}
+        profile = {"computerName": params["computer_name"] or self.name, "adminUsername": user,
+                   "linuxConfiguration": linux}
+        if params["admin_password"]:
+            profile["adminPassword"] = params["admin_password"]
+        if params["custom_data"] is not None:
+            profile["customData"] = encode_custom_data(params["custom_data"])
+            self.module.no_log_values.add(profile["customData"])
+        body = {"location": location, "tags": tags, "properties": {
+            "hardwareProfile": {"vmSize": size},
+            "storageProfile": {"imageReference": image, "osDisk": disk},
+            "osProfile": profile,
+            "networkProfile": {"networkInterfaces": [
+                {"id": nic_id, "properties": {"primary": i == 0}} for i, nic_id in enumerate(nic_ids)]},
+        }}
+        if avset_id:
+            body["properties"]["availabilitySet"] = {"id": avset_id}
+        predicted = vm_to_dict(dict(body, id=resource_id(subscription, self.group, "virtualMachines", self.name,
+                                                         namespace="Microsoft.Compute"), name=self.name))
+        predicted["power_state"] = "running" if params["power_state"] in (None, "restarted") else params["power_state"]
+        predicted["provisioning_state"] = None
+        if self.module.check_mode:
+            self.finish(True, None, predicted)
+        try:
+            poller = self.vms.begin_create_or_update(self.group, self.name, body)
+        except Exception as exc:
+            self.module.fail_azure(exc, f"Failed to create {self.what}")
+        if not params["wait"]:
+            self.finish(True, None, self.read())
+        # A new VM runs: it only needs stopping or deallocating. Restarting a fresh VM is pointless.
+        operations = power_actions("running", None if params["power_state"] == "restarted" else params["power_state"])
+        if operations:
+            self.settle(poller, f"{self.what} to be created")
+        else:
+            self.module.wait_for(poller, f"{self.what} to be created")
+        for i, operation in enumerate(operations):
+            self.power(operation, last=i == len(operations) - 1)
+        self.finish(True, None, self.read())
+
+    def check_fixed(self, vm):
+        """Fail, changing nothing, when the task asks to change what only creation sets."""
+        params = self.params
+        fails = []
+        location = normalize_location(params["location"])
+        if location and location != vm["location"]:
+            fails.append(f"it is in {vm['location']}, not {params['location']}; Azure cannot move a VM to another region")
+        if params["image"] is not None:
+            image = parse_image(params["image"])[0]
+            if not same_image(image, vm["image"]):
+                fails.append(f"it was created from {image_urn(vm['image'])}, not {image_urn(image)}")
+        fixed = (("admin_username", "admin_username", "the administrator"),
+                 ("computer_name", "computer_name", "the computer name"),
+                 ("os_disk_name", None, "the OS disk name"), ("os_disk_type", None, "the OS disk type"))
+        for option, key, what in fixed:
+            current = vm[key] if key else vm["os_disk"]["name" if option == "os_disk_name" else "type"]
+            if params[option] is not None and (params[option] or "").lower() != (current or "").lower():
+                fails.append(f"{what} is {current}, not {params[option]}")
+        if params["ssh_public_keys"] is not None and sorted(params["ssh_public_keys"]) != sorted(vm["ssh_public_keys"]):
+            fails.append("its SSH public keys differ from ssh_public_keys; Azure sets them only at creation")
+        if params["network_interfaces"] is not None:
+            wanted = [nic if nic.startswith("/") else nic.lower() for nic in params["network_interfaces"]]
+            have = vm["network_interfaces"]
+            if len(wanted) != len(have) or not all(
+                    same_id(w, h) if w.startswith("/") else w == h.rsplit("/", 1)[-1].lower() for w, h in zip(wanted, have)):
+                fails.append(f"its NICs are {', '.join(have)}; this module does not change a VM's NICs")
+        if params["availability_set"] is not None:
+            current = vm["availability_set"]
+            wanted = params["availability_set"]
+            if not current or not (same_id(wanted, current) or wanted.lower() == current.rsplit("/", 1)[-1].lower()):
+                fails.append(f"it is {'in availability set ' + current if current else 'in no availability set'};"
+                             " Azure puts a VM in an availability set only when it creates the VM")
+        if fails:
+            self.module.fail_json(msg=f"Cannot change {self.what}: " + "; ".join(fails)
+                                  + ". Nothing was changed; delete and re-create the VM to change these")
+        if params["custom_data"] is not None:
+            stored = vm["tags"].get(CUSTOM_DATA_TAG)
+            if stored is None:
+                self.module.warn(f"The {self.what} has no {CUSTOM_DATA_TAG} tag (it was not created by this module);"
+                                 " whether custom_data matches the data it was created with cannot be checked,"
+                                 " and custom_data was not applied")
+            elif stored != custom_data_hash(params["custom_data"]):
+                self.module.fail_json(
+                    msg=f"custom_data differs from the custom data {self.what} was created with (see its tag"
+                    f" {CUSTOM_DATA_TAG}). Azure cannot change a VM's custom data, and cloud-init reads it only on"
+                    " first boot. Nothing was changed; delete and re-create the VM to apply new custom data")
+
+    def update(self, vm):
+        params = self.params
+        vm = self.wait_provisioned(vm)
+        self.check_fixed(vm)
+        patch_props, after = {}, dict(vm)
+        if params["size"] and params["size"].lower() != (vm["size"] or "").lower():
+            patch_props["hardwareProfile"] = {"vmSize": params["size"]}
+            after["size"] = params["size"]
+        disk_patch = {}
+        size_gb = params["os_disk_size_gb"]
+        if size_gb is not None and size_gb != vm["os_disk"]["size_gb"]:
+            if size_gb < (vm["os_disk"]["size_gb"] or 0):
+                self.module.fail_json(msg=f"The OS disk of {self.what} has {vm['os_disk']['size_gb']} GiB; Azure cannot"
+                                      f" shrink a disk to {size_gb} GiB. Nothing was changed")
+            if params["power_state"] != "deallocated" and vm["power_state"] != "deallocated":
+                self.module.fail_json(msg=f"Azure grows the OS disk of {self.what} only while the VM is deallocated;"
+                                      " add power_state=deallocated to this task (and start it later). Nothing was changed")
+            disk_patch["diskSizeGB"] = size_gb
+        if params["os_disk_delete_option"] and params["os_disk_delete_option"] != vm["os_disk"]["delete_option"]:
+            disk_patch["deleteOption"] = params["os_disk_delete_option"]
+        if disk_patch:
+            patch_props["storageProfile"] = {"osDisk": disk_patch}
+            after["os_disk"] = dict(vm["os_disk"], size_gb=disk_patch.get("diskSizeGB", vm["os_disk"]["size_gb"]),
+                                    delete_option=disk_patch.get("deleteOption", vm["os_disk"]["delete_option"]))
+        tags = merge_tags(vm["tags"], params["tags"], params["append_tags"])[0]
+        if CUSTOM_DATA_TAG in vm["tags"]:
+            # The record of the custom data stays, whatever the task says about tags.
+            tags[CUSTOM_DATA_TAG] = vm["tags"][CUSTOM_DATA_TAG]
+        tags_changed = tags != vm["tags"]
+        patch = {"properties": patch_props} if patch_props else {}
+        if tags_changed:
+            patch["tags"] = tags
+            after["tags"] = tags
+        operations = power_actions(vm["power_state"], params["power_state"])
+        if operations:
+            after["power_state"] = "running" if params["power_state"] == "restarted" else params["power_state"]
+        if not patch and not operations:
+            self.finish(False, vm, vm)
+        if self.module.check_mode:
+            self.finish(True, vm, after)
+        # A disk grows only while deallocated: deallocate first, then patch.
+        if operations == ["deallocate"] and disk_patch.get("diskSizeGB"):
+            self.power("deallocate", last=not patch)
+            operations = []
+        if patch:
+            try:
+                poller = self.vms.begin_update(self.group, self.name, patch)
+            except Exception as exc:
+                self.module.fail_azure(exc, f"Failed to update {self.what}")
+            if operations:
+                self.settle(poller, f"{self.what} to be updated")
+            else:
+                self.module.wait_for(poller, f"{self.what} to be updated")
+        for i, operation in enumerate(operations):
+            self.power(operation, last=i == len(operations) - 1)
+        self.finish(True, vm, self.read())
+
+    def power(self, operation, last=True):
+        what = f"{self.what} to {operation.replace('_', ' ')}"
+        try:
+            poller = getattr(self.vms, POWER_METHODS[operation])(self.group, self.name)
+        except Exception as exc:
+            self.module.fail_azure(exc, f"Failed to {operation.replace('_', ' ')} {self.what}")
+        if last:
+            self.module.wait_for(poller, what)
+        else:
+            self.settle(poller, what)
+
+    # --- absent ------------------------------------------------------------------------------
+
+    def absent(self, vm):
+        if vm is None:
+            self.module.exit_with_diff(False, {}, {})
+        if not self.module.check_mode:
+            self.mark_for_deletion(vm)
+            try:
+                poller = self.vms.begin_delete(self.group, self.name)
+            except ResourceNotFoundError:
+                self.module.exit_with_diff(False, {}, {})
+            except Exception as exc:
+                self.module.fail_azure(exc, f"Failed to delete {self.what}")
+            self.module.wait_for(poller, f"{self.what} to be deleted")
+        self.module.exit_with_diff(True, diff_view(vm), {})
+
+    def mark_for_deletion(self, vm):
+        """Set deleteOption=Delete on what remove_on_absent names, so Azure deletes it with the VM."""
+        remove = self.params["remove_on_absent"]
+        props = {}
+        if "os_disk" in remove and vm["os_disk"]["delete_option"] != "Delete":
+            props["storageProfile"] = {"osDisk": {"deleteOption": "Delete"}}
+        if "network_interfaces" in remove:
+            props["networkProfile"] = {"networkInterfaces": [
+                {"id": nic, "properties": {"primary": same_id(nic, vm["primary_network_interface"]),
+                                           "deleteOption": "Delete"}} for nic in vm["network_interfaces"]]}
+        if not props:
+            return
+        try:
+            poller = self.vms.begin_update(self.group, self.name, {"properties": props})
+        except Exception as exc:
+            self.module.fail_azure(exc, f"Failed to mark the disk and NICs of {self.what} for deletion")
+        self.settle(poller, f"{self.what} to mark its disk and NICs for deletion")
+
+
+def main():
+    module = AzureModule(
+        argument_spec=dict(
+            resource_group=dict(type="str", required=True),
+            name=dict(type="str", required=True),
+            state=dict(type="str", choices=["present", "absent"], default="present"),
+            location=dict(type="str"),
+            size=dict(type="str"),
+            image=dict(type="raw"),
+            admin_username=dict(type="str"),
+            ssh_public_keys=dict(type="list", elements="str", no_log=False),
+            admin_password=dict(type="str", no_log=True),
+            computer_name=dict(type="str"),
+            network_interfaces=dict(type="list", elements="str"),
+            availability_set=dict(type="str"),
+            os_disk_size_gb=dict(type="int"),
+            os_disk_type=dict(type="str", choices=list(OS_DISK_TYPES)),
+            os_disk_name=dict(type="str"),
+            os_disk_delete_option=dict(type="str", choices=["Delete", "Detach"]),
+            custom_data=dict(type="str", no_log=True),
+            power_state=dict(type="str", choices=list(POWER_STATES)),
+            remove_on_absent=dict(type="list", elements="str", choices=["os_disk", "network_interfaces"], default=[]),
+        ),
+        wait=True,
+        tags=True,
+    )
+    problems = option_problems(module.params)
+    if problems:
+        module.fail_json(msg="Invalid options: " + "; ".join(problems))
+    manager = VirtualMachineManager(module)
+    vm = manager.read()
+    if module.params["state"] == "absent":
+        manager.absent(vm)
+    elif vm is None:
+        manager.create()
+    else:
+        manager.update(vm)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,284 @@
+"""cloudlb.azure.virtual_machine and virtual_machine_info through real ansible-playbook runs
+against azemu: the life cycle, power states, waiting or not, parallel creation, custom data
+kept out of every output, and bad input refused before any request."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+
+from compute_setup import SSH_KEY, arm_requests, compute, info_task, new_vm, vm_task
+
+CLOUD_CONFIG = "#cloud-config\nruncmd:\n  - echo cloudlb-secret-marker-7f3a\n"
+
+
+def test_lifecycle(run_playbook, azemu, sdk, vm_group):
+    group = vm_group
+    create = [new_vm(group, custom_data=CLOUD_CONFIG, availability_set="avset", tags={"env": "demo"})]
+
+    mark = azemu.mark()
+    run = run_playbook(create, check=True, diff=True)
+    result = run.task("vm")
+    assert run.ok and result["changed"], run.output()
+    predicted = result["virtual_machine"]
+    assert (predicted["power_state"], predicted["size"], predicted["image"]["offer"]) == (
+        "running", "Standard_B1s", "ubuntu-24_04-lts")
+    assert result["diff"]["before"] == {}
+    assert azemu.writes(since=mark) == []
+
+    run = run_playbook(create)
+    result = run.task("vm")
+    assert run.ok and result["changed"], run.output()
+    vm = result["virtual_machine"]
+    assert (vm["provisioning_state"], vm["power_state"], vm["computer_name"], vm["admin_username"]) == (
+        "Succeeded", "running", "vm1", "azureuser")
+    assert vm["image"]["exact_version"] and vm["ssh_public_keys"] == [SSH_KEY] and not vm["password_authentication"]
+    assert vm["os_disk"]["type"] == "Premium_LRS" and vm["os_disk"]["size_gb"] == 30
+    assert vm["network_interfaces"] == [vm["primary_network_interface"]]
+    assert vm["network_interfaces"][0].endswith(f"/resourceGroups/{group}/providers/Microsoft.Network/networkInterfaces/nic1")
+    assert vm["availability_set"].lower().endswith("/availabilitysets/avset")
+    assert vm["private_ip_addresses"] == ["10.0.0.4"] and len(vm["public_ip_addresses"]) == 1
+    assert vm["tags"]["env"] == "demo" and len(vm["tags"]["cloudlb-custom-data-sha256"]) == 64
+    same = ("name", "size", "computer_name", "admin_username", "ssh_public_keys", "network_interfaces", "tags",
+            "power_state", "location")
+    assert {key: predicted[key] for key in same} == {key: vm[key] for key in same}
+
+    mark = azemu.mark()
+    run = run_playbook(create)
+    assert run.ok and not run.task("vm")["changed"], run.output()
+    assert run.task("vm")["virtual_machine"] == vm
+    run = run_playbook(create, check=True)
+    assert run.ok and not run.task("vm")["changed"], run.output()
+    assert azemu.writes(since=mark) == []
+
+    resize = [vm_task(group, size="Standard_B2s", tags={"owner": "ops"}, append_tags=False)]
+    run = run_playbook(resize, check=True, diff=True)
+    result = run.task("vm")
+    assert run.ok and result["changed"], run.output()
+    assert result["diff"]["before"]["size"] == "Standard_B1s" and result["diff"]["after"]["size"] == "Standard_B2s"
+    assert result["diff"]["after"]["tags"] == {"owner": "ops", "cloudlb-custom-data-sha256": vm["tags"]["cloudlb-custom-data-sha256"]}
+    run = run_playbook(resize)
+    result = run.task("vm")["virtual_machine"]
+    assert (result["size"], result["tags"]["owner"], "env" in result["tags"]) == ("Standard_B2s", "ops", False)
+    assert result["tags"]["cloudlb-custom-data-sha256"] == vm["tags"]["cloudlb-custom-data-sha256"]
+
+    delete = [vm_task(group, state="absent", remove_on_absent=["os_disk", "network_interfaces"])]
+    mark = azemu.mark()
+    run = run_playbook(delete, check=True)
+    assert run.ok and run.task("vm")["changed"] and azemu.writes(since=mark) == [], run.output()
+    run = run_playbook(delete)
+    assert run.ok and run.task("vm")["changed"], run.output()
+    assert [d.name for d in compute(sdk).disks.list_by_resource_group(group)] == []
+    assert "nic1" not in [n.name for n in sdk.network.network_interfaces.list(group)]
+    mark = azemu.mark()
+    run = run_playbook(delete)
+    assert run.ok and not run.task("vm")["changed"], run.output()
+    assert azemu.writes(since=mark) == []
+
+
+def test_power_states(run_playbook, azemu, vm_group):
+    group = vm_group
+    assert run_playbook([new_vm(group, nic="nic2")]).ok
+
+    def power(state, expect_changed=True, **options):
+        run = run_playbook([vm_task(group, power_state=state, **options), info_task(resource_group=group, name="vm1")])
+        assert run.ok and run.task("vm")["changed"] is expect_changed, run.output()
+        return run.task("vm")["virtual_machine"]["power_state"], run.task("info")["virtual_machines"][0]["power_state"]
+
+    assert power("stopped") == ("stopped", "stopped")
+    mark = azemu.mark()
+    assert power("stopped", expect_changed=False) == ("stopped", "stopped")
+    assert azemu.writes(since=mark) == []
+    assert power("deallocated") == ("deallocated", "deallocated")
+    assert power("stopped") == ("stopped", "stopped")       # start, then power off
+    assert power("running") == ("running", "running")
+    mark = azemu.mark()
+    assert power("restarted") == ("running", "running")
+    assert [w["path"].rsplit("/", 1)[-1] for w in azemu.writes(since=mark)] == ["restart"]
+    assert power("restarted") == ("running", "running")      # restarts every time
+
+    # Growing the OS disk needs the VM deallocated: in one task, deallocate and then grow.
+    mark = azemu.mark()
+    run = run_playbook([vm_task(group, os_disk_size_gb=64)])
+    assert not run.ok and "only while the VM is deallocated" in run.task("vm")["msg"]
+    assert azemu.writes(since=mark) == []
+    run = run_playbook([vm_task(group, os_disk_size_gb=64, power_state="deallocated")])
+    assert run.ok, run.output()
+    assert (run.task("vm")["virtual_machine"]["os_disk"]["size_gb"], run.task("vm")["virtual_machine"]["power_state"]) == (
+        64, "deallocated")
+
+
+def test_no_wait_then_wait_without_writes(run_playbook, azemu, vm_group):
+    group = vm_group
+    azemu.settings(vm_boot_seconds=3)
+    try:
+        create = new_vm(group, nic="nic3", wait=False)
+        run = run_playbook([create])
+        assert run.ok, run.output()
+        vm = run.task("vm")["virtual_machine"]
+        assert (vm["provisioning_state"], vm["power_state"]) == ("Creating", "starting")
+        mark = azemu.mark()
+        run = run_playbook([dict(create, **{"cloudlb.azure.virtual_machine": dict(create["cloudlb.azure.virtual_machine"], wait=True)})])
+        assert run.ok and not run.task("vm")["changed"], run.output()
+        assert (run.task("vm")["virtual_machine"]["provisioning_state"], run.task("vm")["virtual_machine"]["power_state"]) == (
+            "Succeeded", "running")
+        assert azemu.writes(since=mark) == []
+    finally:
+        azemu.settings(vm_boot_seconds=0)
+
+
+def vms_role(group, count, prefix):
+    return {"name": "role", "ansible.builtin.include_role": {"name": "cloudlb.azure.vms"}, "vars": {
+        "vms_resource_group": group, "vms_count": count, "vms_name_prefix": prefix, "vms_nic_name_prefix": f"{prefix}Nic",
+        "vms_virtual_network": "vnet", "vms_subnet": "default", "vms_security_group": "", "vms_load_balancer": "",
+        "vms_size": "Standard_B1s", "vms_availability_set_name": f"{prefix}Set", "vms_wait_delay": 1}}
+
+
+VM_PHASE = ("Start creating the virtual machines", "Collect what each virtual machine task did",
+            "Wait until every virtual machine runs")
+
+
+def vm_phase_seconds(run):
+    """How long the vms role took from starting the VMs to seeing them all run."""
+    return sum(record["duration"] for record in run.records if record["name"].endswith(VM_PHASE))
+
+
+def test_the_vms_role_creates_three_vms_in_about_the_time_of_one(run_playbook, azemu, vm_group):
+    """With a boot time, the role's VMs, created with wait=false side by side and then waited for
+    together, take about as long as one VM (within 1.5 times)."""
+    boot = 10
+    azemu.settings(vm_boot_seconds=boot)
+    try:
+        one = run_playbook([vms_role(vm_group, 1, "solo")])
+        assert one.ok, one.output()
+        three = run_playbook([vms_role(vm_group, 3, "trio")])
+        assert three.ok, three.output()
+    finally:
+        azemu.settings(vm_boot_seconds=0)
+    waited = [r["result"] for r in three.records if r["name"].endswith("Wait until every virtual machine runs")][-1]
+    assert [vm["power_state"] for vm in waited["virtual_machines"] if vm["name"].startswith("trio")] == ["running"] * 3
+    single, triple = vm_phase_seconds(one), vm_phase_seconds(three)
+    assert single >= boot
+    assert triple <= 1.5 * single, f"one VM: {single:.1f} s, three VMs: {triple:.1f} s"
+
+    mark = azemu.mark()
+    again = run_playbook([vms_role(vm_group, 3, "trio")])
+    assert again.ok and again.stats["localhost"]["changed"] == 0, again.output()
+    assert azemu.writes(since=mark) == []
+
+
+def test_custom_data_never_in_any_output(run_playbook, vm_group):
+    encoded = base64.b64encode(CLOUD_CONFIG.encode()).decode()
+    run = run_playbook([new_vm(vm_group, nic="nic4", custom_data=CLOUD_CONFIG),
+                        new_vm(vm_group, nic="nic4", custom_data=CLOUD_CONFIG, task_name="again")],
+                       diff=True, args=("-vvv",))
+    assert run.ok, run.output()
+    everything = run.output()
+    assert "cloudlb-secret-marker-7f3a" not in everything
+    assert encoded not in everything
+    assert "virtual_machine" in everything     # the scan did see the results
+
+    run = run_playbook([new_vm(vm_group, nic="nic4", custom_data=CLOUD_CONFIG + "# changed\n")], args=("-vvv",))
+    assert not run.ok and "custom_data differs" in run.task("vm")["msg"]
+    assert "cloudlb-secret-marker-7f3a" not in run.output()
+
+
+def test_what_only_creation_sets(run_playbook, azemu, vm_group):
+    group = vm_group
+    assert run_playbook([new_vm(group, nic="nic2")]).ok
+    mark = azemu.mark()
+    cases = [
+        (dict(availability_set="avset"), "only when it creates the VM"),
+        (dict(image="Debian12"), "it was created from Canonical:ubuntu-24_04-lts:server:latest"),
+        (dict(admin_username="someone"), "the administrator is azureuser"),
+        (dict(ssh_public_keys=[SSH_KEY.replace("test@cloudlb", "x").replace("AAAAIHx5", "AAAAIHx6")]), "SSH public keys"),
+        (dict(network_interfaces=["nic3"]), "does not change a VM's NICs"),
+        (dict(os_disk_type="Standard_LRS"), "the OS disk type is Premium_LRS"),
+        (dict(os_disk_size_gb=16, power_state="deallocated"), "cannot shrink"),
+    ]
+    run = run_playbook([dict(vm_task(group, task_name=f"case{i}", **options), ignore_errors=True)
+                        for i, (options, _message) in enumerate(cases)])
+    for i, (_options, message) in enumerate(cases):
+        result = run.task(f"case{i}")
+        assert run.record(f"case{i}")["status"] == "failed", result
+        assert message in result["msg"] and "Nothing was changed" in result["msg"], result["msg"]
+    assert azemu.writes(since=mark) == []
+
+
+def test_info(run_playbook, azemu, vm_group):
+    group = vm_group
+    assert run_playbook([new_vm(group, "a", "nic1", tags={"role": "web"}), new_vm(group, "b", "nic2", task_name="b")]).ok
+    mark = azemu.mark()
+    run = run_playbook([info_task("one", resource_group=group, name="a")])
+    assert [vm["name"] for vm in run.task("one")["virtual_machines"]] == ["a"]
+    assert run.task("one")["virtual_machines"][0]["power_state"] == "running"
+    assert len(arm_requests(azemu, mark)) == 1, "one GET with $expand=instanceView"
+    run = run_playbook([info_task("all", resource_group=group), info_task("web", resource_group=group, tags=["role:web"]),
+                        info_task("fast", resource_group=group, instance_view=False),
+                        info_task("none", resource_group=group, name="nosuch"),
+                        info_task("sub")])
+    assert sorted((vm["name"], vm["power_state"]) for vm in run.task("all")["virtual_machines"]) == [
+        ("a", "running"), ("b", "running")]
+    assert [vm["name"] for vm in run.task("web")["virtual_machines"]] == ["a"]
+    assert [vm["power_state"] for vm in run.task("fast")["virtual_machines"]] == [None, None]
+    assert run.task("none")["virtual_machines"] == []
+    assert {"a", "b"} <= {vm["name"] for vm in run.task("sub")["virtual_machines"]}
+    assert azemu.writes(since=mark) == []
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(name="-vm"), "the VM name"),
+    (dict(name="web_01"), "the computer (host) name 'web_01'"),
+    (dict(computer_name="my.host"), "computer (host) name"),
+    (dict(location="west us!"), "is not a region name"),
+    (dict(size="B2s"), "is not a VM size name"),
+    (dict(image="Canonical:ubuntu"), "neither a URN"),
+    (dict(image={"publisher": "Canonical", "offer": "ubuntu-24_04-lts"}), "image needs sku"),
+    (dict(admin_username="root"), "reserves"),
+    (dict(ssh_public_keys=["~/.ssh/id_rsa.pub"]), "not an OpenSSH public key"),
+    (dict(admin_password="weak"), "6 to 72 characters"),
+    (dict(network_interfaces=["rg/nic"]), "neither a name nor a resource ID"),
+    (dict(network_interfaces=["nic1", "NIC1"]), "names the same NIC twice"),
+    (dict(network_interfaces=[]), "cannot be empty"),
+    (dict(availability_set="/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/publicIPAddresses/p"),
+     "is not the ID of a Microsoft.Compute/availabilitySets resource"),
+    (dict(os_disk_size_gb=0), "os_disk_size_gb must be from 1"),
+    (dict(custom_data="x" * 70000), "87380"),
+    (dict(remove_on_absent=["os_disk"]), "only with state=absent"),
+    (dict(power_state="paused"), "value of power_state must be one of"),
+    (dict(wait_timeout=0), "wait_timeout must be a positive number"),
+])
+def test_bad_input_fails_before_any_request(run_playbook, azemu, options, message):
+    task = vm_task("rg-never-used", options.pop("name", "vm1"), **{"network_interfaces": ["nic1"], **options})
+    mark = azemu.mark()
+    run = run_playbook([task])
+    assert not run.ok
+    assert message in run.task("vm")["msg"], run.output()
+    assert azemu.requests(since=mark) == []
+
+
+@pytest.mark.parametrize("options, message", [
+    (dict(network_interfaces=None), "network_interfaces is required"),
+    (dict(ssh_public_keys=None), "ssh_public_keys or admin_password is required"),
+    (dict(power_state="stopped", wait=False), "needs wait=true"),
+])
+def test_creation_needs(run_playbook, azemu, vm_group, options, message):
+    task = new_vm(vm_group, "new")
+    task["cloudlb.azure.virtual_machine"].update(options)
+    mark = azemu.mark()
+    run = run_playbook([task])
+    assert not run.ok and message in run.task("vm")["msg"], run.output()
+    assert azemu.writes(since=mark) == []
+
+
+def test_azure_errors_carry_their_code(run_playbook, vm_group):
+    run = run_playbook([new_vm(vm_group, size="Standard_Nope1")])
+    result = run.task("vm")
+    assert not run.ok and result["error_code"] == "InvalidParameter", result
+    assert "The requested VM size Standard_Nope1 is not available" in result["msg"]
+    run = run_playbook([new_vm(vm_group, image="Canonical:nope:server:latest")])
+    assert run.task("vm")["error_code"] == "PlatformImageNotFound"
+    assert run_playbook([new_vm(vm_group, "owner", nic="nic2")]).ok
+    run = run_playbook([new_vm(vm_group, "thief", nic="nic2")])
+    assert run.task("vm")["error_code"] == "NicInUse", run.output()
