@@ -19,17 +19,25 @@ COLLECTION_LINK := $(VENV)/collections/ansible_collections/cloudlb/azure
 AZEMU_STATE := .azemu
 # 2 cores: two pytest workers; a test file stays on one worker (its tests may build on each other).
 PYTEST_ARGS ?= -n 2 --dist loadfile
+# azemu's emulated time for the demo: 30 times faster, so the probe's 2 x 15 s and a VM's
+# 60 s boot take seconds; the flags apply when azemu-start starts it.
+AZEMU_FLAGS ?= --time-scale 30 --vm-boot-seconds 60
+# Where site.yml's test step connects: port 80, or 8080 where azemu may not bind port 80
+# (not root); azemu's own rule decides. The JSON -e keeps the number a number.
+DEMO_VARS = -e url_port=$$(python -c 'from azemu.dataplane.addresses import listen_port; print(listen_port(80, 8000))') -e '{"vms_wait_delay": 1}'
 
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup demo azemu-start azemu-stop azemu-status teardown test lint sanity molecule pytest build clean
+.PHONY: help setup demo azemu-start azemu-stop azemu-status pool-member teardown bench test lint sanity molecule pytest build clean
 
 help:
 	@echo "make demo          set up, start azemu, run site.yml against it"
 	@echo "make test          lint, sanity, molecule, unit, integration and emulator tests"
 	@echo "make setup         .venv from requirements-dev.txt, collection linked for ansible"
 	@echo "make azemu-start   azemu in the background (state in $(AZEMU_STATE)/); azemu-stop, azemu-status"
+	@echo "make pool-member   run playbooks/pool_member.yml (step 5: myVM2 out of the pool and back)"
 	@echo "make teardown      run playbooks/teardown.yml against the running azemu"
+	@echo "make bench         request counts and timings against azemu (benchmarks/README.md)"
 	@echo "make lint          ansible-lint, production profile"
 	@echo "make sanity        ansible-test sanity on a copy of the collection in build/"
 	@echo "make molecule      the roles' molecule scenarios, against an azemu of their own"
@@ -53,7 +61,7 @@ $(COLLECTION_LINK): | $(INSTALLED)
 	ln -sfn ../../../.. $@
 
 azemu-start: setup
-	scripts/azemu-ctl start
+	scripts/azemu-ctl start $(AZEMU_FLAGS)
 
 azemu-stop:
 	scripts/azemu-ctl stop
@@ -63,13 +71,21 @@ azemu-status:
 
 # `exports=$$(...)` rather than `eval "$$(...)"`, so that a failing `azemu env` stops here.
 demo: setup azemu-start
-	exports=$$(azemu env --state-dir $(AZEMU_STATE)); eval "$$exports"; ansible-playbook site.yml
+	exports=$$(azemu env --state-dir $(AZEMU_STATE)); eval "$$exports"; ansible-playbook site.yml $(DEMO_VARS)
 	@echo
 	@scripts/azemu-ctl status
+	@echo "Take myVM2 out of the pool and back (tutorial step 5): make pool-member"
 	@echo "Delete what the demo made: make teardown"
+
+pool-member: setup azemu-start
+	exports=$$(azemu env --state-dir $(AZEMU_STATE)); eval "$$exports"; ansible-playbook playbooks/pool_member.yml $(DEMO_VARS)
 
 teardown: setup azemu-start
 	exports=$$(azemu env --state-dir $(AZEMU_STATE)); eval "$$exports"; ansible-playbook playbooks/teardown.yml
+
+# Starts an azemu of its own; prints a Markdown report (benchmarks/README.md).
+bench: setup
+	python benchmarks/bench.py
 
 # pytest last: CI reads its closing line. `make -k test` runs every part even when one fails.
 test: lint sanity molecule pytest
