@@ -250,8 +250,7 @@ async def action_request(ctx: Ctx, rtype: ResourceType, res: Res | None, spec) -
         result = spec.begin(rtype, ctx, res, body)
         ctx.emu.save()
         return respond(result, 200)
-    if not spec.read_only:
-        engine.ensure_writable(ctx, res)
+    engine.ensure_writable(ctx, res)
     state = spec.begin(rtype, ctx, res, body)
     op = ctx.emu.ops.start(ctx, kind="action", target=res, action=spec.name.lower(), state=state)
     ctx.emu.save()

@@ -31,8 +31,7 @@ class ActionSpec:
         self.method = method.upper()
         self.long_running = long_running
         self.begin = begin
-        # A POST that only reads (rule health): not a write in the request log, and allowed
-        # while the resource is being updated.
+        # A POST that only reads (rule health): not a write in the request log.
         self.read_only = read_only
         self.finish: Callable | None = None
 
