@@ -1,0 +1,494 @@
+# Copyright (c) cloudlb.azure contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The decisions of a rolling maintenance, as pure functions: batch sizes from ``serial``,
+the health gate, the order of the VMs, the tags that record a run's progress on Azure, the
+lock, and the closing summary. The rolling_maintenance role calls them through the
+``cloudlb.azure.rolling_*`` filters; nothing here talks to Azure.
+
+Private to the collection: nothing outside cloudlb.azure may import it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+# Tags the role writes. On the load balancer: who holds the lock until when, and which
+# rollout is under way (so a later run resumes it). On each NIC: the drain mark of the run that
+# took it out of the pool, and the rollout that last maintained it.
+LOCK_TAG = "cloudlb-rolling-lock"
+ROLLOUT_TAG = "cloudlb-rolling-rollout"
+MARK_TAG = "cloudlb-rolling-drained"
+DONE_TAG = "cloudlb-rolling-done"
+
+PHASES = ("drained", "maintained")
+RUN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+# Room a lock leaves beyond the longest batch: module start-up, Azure's own operations.
+LOCK_MARGIN = 300
+
+
+class RollingError(ValueError):
+    """A setting of the rollout is unusable; the message says which and why."""
+
+
+# --- serial, counts and percentages -----------------------------------------------------------
+
+def _items(value):
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("[") and text.endswith("]"):
+            text = text[1:-1]
+        return [part.strip().strip("'\"") for part in text.split(",")]
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _size(item, what):
+    """A positive int, or a percentage as "N%" with 0 < N <= 100."""
+    if isinstance(item, bool):
+        raise RollingError(f"{what} must be a count or a percentage, got {item!r}")
+    if isinstance(item, float) and item.is_integer():
+        item = int(item)
+    if isinstance(item, int):
+        if item < 1:
+            raise RollingError(f"{what} must be at least 1, got {item}")
+        return item
+    text = str(item).strip()
+    if text.endswith("%"):
+        number = text[:-1].strip()
+        if not number.isdigit() or not 0 < int(number) <= 100:
+            raise RollingError(f"{what} percentage must be a whole number from 1% to 100%, got {text!r}")
+        return f"{int(number)}%"
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    raise RollingError(f"{what} must be a count (1, 2, ...) or a percentage (\"50%\"), got {item!r}")
+
+
+def parse_serial(value):
+    """``serial`` as Ansible takes it: a list of batch sizes, each a count or "N%".
+
+    Accepts a count, a percentage, a list of them (a ramp such as ``[1, "50%"]``), or the same
+    as text ("1,50%", "[1, '50%']": what a survey field gives). None or "" is one at a time.
+    """
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return [1]
+    items = [item for item in _items(value) if not (isinstance(item, str) and not item.strip())]
+    if not items:
+        raise RollingError(f"serial is empty: {value!r}")
+    return [_size(item, "serial") for item in items]
+
+
+def percent_of(item, total):
+    """What Ansible makes of a batch size for ``total`` hosts (ansible.utils.helpers.pct_to_int)."""
+    if isinstance(item, str) and item.endswith("%"):
+        return int(int(item[:-1]) / 100.0 * total) or 1
+    return int(item)
+
+
+def batch_sizes(serial, total):
+    """The sizes of the batches Ansible runs ``total`` hosts in: one per serial item, the last
+    item repeated until every host is in a batch, the last batch possibly smaller."""
+    serial = parse_serial(serial)
+    sizes, left, index = [], total, 0
+    while left > 0:
+        size = min(max(percent_of(serial[min(index, len(serial) - 1)], total), 1), left)
+        sizes.append(size)
+        left -= size
+        index += 1
+    return sizes
+
+
+def batches(hosts, serial):
+    """``hosts`` cut into the batches of batch_sizes."""
+    out, start = [], 0
+    for size in batch_sizes(serial, len(hosts)):
+        out.append(list(hosts[start:start + size]))
+        start += size
+    return out
+
+
+def count_of(value, total, what):
+    """A count or "N%" of ``total`` as a number of VMs; a percentage rounds up (50% of 5 is 3),
+    so a minimum is never undercut by rounding."""
+    if value is None:
+        return 0
+    if isinstance(value, int) and not isinstance(value, bool) and value == 0:
+        return 0
+    if isinstance(value, str) and value.strip() in ("0", "0%"):
+        return 0
+    size = _size(value, what)
+    if isinstance(size, str):
+        return math.ceil(int(size[:-1]) * total / 100.0)
+    return size
+
+
+def required_healthy(min_healthy, pool_size):
+    """How many members must stay healthy while others are out: ``min_healthy`` of the pool,
+    and never fewer than one, so the last healthy member is never drained."""
+    return max(count_of(min_healthy, pool_size, "min_healthy"), 1)
+
+
+def max_failures(max_failed, total):
+    """How many VMs may fail before the rollout stops: a count or "N%" of the VMs (rounded down)."""
+    if max_failed is None:
+        return 0
+    if isinstance(max_failed, str) and max_failed.strip().endswith("%"):
+        size = _size(max_failed, "max_failed")
+        return int(int(size[:-1]) * total / 100.0)
+    if isinstance(max_failed, bool):
+        raise RollingError(f"max_failed must be a count or a percentage, got {max_failed!r}")
+    try:
+        count = int(str(max_failed).strip())
+    except ValueError:
+        raise RollingError(f"max_failed must be a count (0, 1, ...) or a percentage (\"10%\"), got {max_failed!r}")
+    if count < 0:
+        raise RollingError(f"max_failed cannot be negative, got {count}")
+    return count
+
+
+# --- health ---------------------------------------------------------------------------------
+
+def healthy_members(rules, members=None):
+    """The VMs the load balancer sends new connections to, from lb_health_info's ``rules``: a VM
+    counts when it is Up in every rule that has it as a backend. ``members`` (VM names) limits
+    the answer to one pool's VMs."""
+    state = {}
+    for rule in rules or []:
+        for backend in rule.get("backends") or []:
+            name = backend.get("virtual_machine") or backend.get("network_interface")
+            if not name:
+                continue
+            up = backend.get("state") == "Up"
+            state[name] = state.get(name, True) and up
+    wanted = None if members is None else set(members)
+    return sorted((name for name, up in state.items() if up and (wanted is None or name in wanted)), key=natural_key)
+
+
+def gate(rules, batch, members, min_healthy):
+    """May ``batch`` (VM names) leave the pool now? The health gate before each batch.
+
+    Taking out VMs that serve nothing never lowers what serves, so a batch of unhealthy VMs
+    always passes. Otherwise the healthy members left once the batch is out must be at least
+    required_healthy().
+    """
+    healthy = healthy_members(rules, members)
+    leaving = [name for name in batch if name in healthy]
+    remaining = len(healthy) - len(leaving)
+    required = required_healthy(min_healthy, len(members))
+    ok = not leaving or remaining >= required
+    message = (f"{len(healthy)} of {len(members)} members healthy ({', '.join(healthy) or 'none'}); taking out "
+               f"{', '.join(batch)} leaves {remaining} healthy, {required} required")
+    return {"ok": ok, "healthy": healthy, "leaving": leaving, "remaining": remaining, "required": required,
+            "message": ("gate open: " if ok else "gate closed: ") + message}
+
+
+def health_of(rules):
+    """Per VM, its state in the rules that have it as a backend: "Up (Up_Probe_Success)", or
+    the first rule's view that is not Up."""
+    seen = {}
+    for rule in rules or []:
+        for backend in rule.get("backends") or []:
+            name = backend.get("virtual_machine") or backend.get("network_interface")
+            if not name:
+                continue
+            text = f"{backend.get('state')} ({backend.get('reason')})"
+            if name not in seen or (backend.get("state") != "Up" and seen[name].startswith("Up")):
+                seen[name] = text
+    return seen
+
+
+# --- the pool's members -----------------------------------------------------------------------
+
+def _name_of(resource_id):
+    return resource_id.rstrip("/").rsplit("/", 1)[-1] if resource_id else None
+
+
+def _group_of(resource_id):
+    match = re.search(r"/resourceGroups/([^/]+)/", resource_id or "", re.IGNORECASE)
+    return match.group(1) if match else None
+
+
+def pool_members(pool_id, pool_key, nics, rules=None):
+    """The VMs of a pool, from network_interface_info's NICs: one entry per NIC ip configuration
+    in the pool, or whose NIC carries this pool's drain mark (a run took it out and did not put it
+    back). Each entry: ``name`` (the VM), ``resource_group`` (the VM's), ``nic``,
+    ``nic_resource_group``, ``ip_configuration``, ``ip_configuration_id``, ``in_pool``,
+    ``tags`` (the NIC's), ``mark`` (the decoded drain mark, {} when none), ``healthy``.
+    """
+    healthy = set(healthy_members(rules))
+    found = []
+    for nic in nics or []:
+        vm_id = nic.get("virtual_machine")
+        if not vm_id:
+            continue
+        tags = dict(nic.get("tags") or {})
+        mark = decode(tags.get(MARK_TAG))
+        marked_here = mark.get("pool") == pool_key
+        for config in nic.get("ip_configurations") or []:
+            in_pool = any((pool or "").lower() == pool_id.lower()
+                          for pool in config.get("load_balancer_backend_address_pools") or [])
+            if not in_pool and not (marked_here and mark.get("ipconfig", config.get("name")) == config.get("name")):
+                continue
+            found.append({
+                "name": _name_of(vm_id), "resource_group": _group_of(vm_id), "nic": nic.get("name"),
+                "nic_resource_group": _group_of(nic.get("id")), "ip_configuration": config.get("name"),
+                "ip_configuration_id": config.get("id"), "in_pool": in_pool,
+                "tags": tags if marked_here or MARK_TAG not in tags else {k: v for k, v in tags.items() if k != MARK_TAG},
+                "mark": mark if marked_here else {}, "healthy": _name_of(vm_id) in healthy,
+            })
+    return sorted(found, key=lambda m: natural_key(m["name"]))
+
+
+def member_problems(members):
+    """What keeps the role from telling the pool's VMs apart."""
+    names = [m["name"] for m in members]
+    twice = sorted({n for n in names if names.count(n) > 1}, key=natural_key)
+    return [f"VM {n} is in the pool more than once (two NICs or ip configurations, or two VMs of that name in "
+            "different resource groups); the role maintains one pool member per VM" for n in twice]
+
+
+def locate(members, rules):
+    """Where each VM is now, for the summary: ``in_pool``, ``health`` and ``marked``."""
+    health = health_of(rules)
+    return {m["name"]: {"in_pool": m["in_pool"], "health": health.get(m["name"]) if m["in_pool"] else None,
+                        "marked": (f"run {m['mark'].get('run')}, {m['mark'].get('phase')}" if m.get("mark") else None)}
+            for m in members}
+
+
+# --- order and plan -------------------------------------------------------------------------
+
+def natural_key(name):
+    """myVM2 before myVM10."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", str(name))]
+
+
+def order(members, unhealthy_first=False):
+    """VM names in the order the rollout takes them: by name (myVM2 before myVM10), with the
+    unhealthy ones first when ``unhealthy_first`` (they serve nothing, so taking them first
+    costs nothing, as VM scale sets' prioritizeUnhealthyInstances does).
+
+    ``members``: dicts with ``name`` and ``healthy``.
+    """
+    def key(member):
+        return bool(unhealthy_first and member["healthy"]), natural_key(member["name"])
+
+    return [m["name"] for m in sorted(members, key=key)]
+
+
+def plan(members, serial, min_healthy, rollout, unhealthy_first=False):
+    """What a run will do, before it does anything.
+
+    ``members``: pool_members() entries. Returns ``reconcile`` (VMs a killed or failed run left
+    marked: put back first), ``done`` (maintained already in this rollout), ``queue`` (the VMs
+    to maintain, in order), ``batches`` (as Ansible will cut the queue) and ``problems``
+    (settings that cannot work for this pool: the run must not start).
+    """
+    reconcile = sorted((m["name"] for m in members if m.get("mark")), key=natural_key)
+    done = sorted((m["name"] for m in members if finished(m, rollout)), key=natural_key)
+    queue = order([m for m in members if m["name"] not in done], unhealthy_first)
+    pool_size = len(members)
+    required = required_healthy(min_healthy, pool_size)
+    cut = batches(queue, serial)
+    largest = max((len(b) for b in cut), default=0)
+    problems = member_problems(members)
+    if queue and pool_size - largest < required:
+        problems.append(
+            f"serial {parse_serial(serial)} makes a batch of {largest} of the {pool_size} members, leaving "
+            f"{pool_size - largest} when {required} must stay healthy (min_healthy {min_healthy!r}, and never "
+            "the last healthy one): lower serial or min_healthy")
+    return {"reconcile": reconcile, "done": done, "queue": queue, "batches": cut, "problems": problems,
+            "pool_size": pool_size, "required_healthy": required}
+
+
+def prepare(nics, rules, pool_id, pool_key, run_id, rollout, serial, min_healthy, max_failed=0,
+            unhealthy_first=False):
+    """Everything a run decides before it touches a VM: the pool's members, the plan, and how
+    many failures stop it."""
+    check_run_id(run_id)
+    members = pool_members(pool_id, pool_key, nics, rules)
+    steps = plan(members, serial, min_healthy, rollout, unhealthy_first)
+    return dict(steps, members=members, rollout=rollout, serial=parse_serial(serial),
+                max_failures=max_failures(max_failed, len(steps["queue"])))
+
+
+def connections(dataplane, ipconfig_id):
+    """Established load-balanced connections to one backend, from azemu's data plane status
+    (``GET /_azemu/dataplane``); None when it does not list the backend."""
+    for backend in (dataplane or {}).get("backends") or []:
+        if (backend.get("id") or "").lower() == (ipconfig_id or "").lower():
+            return int(backend.get("flows") or 0)
+    return None
+
+
+def finished(member, rollout):
+    """Maintained in ``rollout`` already: done tag set and no mark, or a mark of a run of this
+    rollout that got past maintenance (the reconcile then only puts it back)."""
+    tags = member.get("tags") or {}
+    mark = member.get("mark") or {}
+    if mark:
+        return mark.get("rollout") == rollout and mark.get("phase") == "maintained"
+    return bool(rollout) and tags.get(DONE_TAG) == rollout
+
+
+# --- tag values -----------------------------------------------------------------------------
+
+def encode(fields):
+    """A tag value ``k=v;k=v`` (Azure tag values: at most 256 characters)."""
+    text = ";".join(f"{key}={value}" for key, value in fields.items() if value is not None and value != "")
+    if len(text) > 256:
+        raise RollingError(f"tag value longer than Azure's 256 characters: {text[:60]}...")
+    return text
+
+
+def decode(value):
+    """The fields of a tag value written by encode(); {} for nothing or anything else."""
+    fields = {}
+    for part in (value or "").split(";"):
+        key, sep, val = part.partition("=")
+        if sep and key.strip():
+            fields[key.strip()] = val.strip()
+    return fields
+
+
+def check_run_id(run_id):
+    if not RUN_ID_RE.match(str(run_id or "")):
+        raise RollingError(f"run id {run_id!r} must be 1 to 64 letters, digits, '.', '_' or '-', starting with a "
+                           "letter or digit")
+    return str(run_id)
+
+
+def mark_value(run_id, rollout, pool_key, ipconfig, phase, since):
+    """The drain mark: which run took the NIC's ip configuration out of which pool, how far it got."""
+    if phase not in PHASES:
+        raise RollingError(f"unknown drain phase {phase!r}")
+    return encode({"run": run_id, "rollout": rollout, "pool": pool_key, "ipconfig": ipconfig, "phase": phase,
+                   "since": int(since)})
+
+
+def rollout_value(rollout, pool_key, started):
+    return encode({"id": rollout, "pool": pool_key, "started": int(started)})
+
+
+def choose_rollout(lb_tags, pool_key, run_id, resume=True, started=0):
+    """The rollout this run belongs to: the unfinished one of this pool recorded on the load
+    balancer when resuming, else a new one named after this run. Returns ``id``, ``resumed``
+    and ``tag``, the value that records it on the load balancer."""
+    check_run_id(run_id)
+    current = (lb_tags or {}).get(ROLLOUT_TAG)
+    record = decode(current)
+    if resume and record.get("id") and record.get("pool") == pool_key:
+        return {"id": record["id"], "resumed": True, "tag": current}
+    return {"id": run_id, "resumed": False, "tag": rollout_value(run_id, pool_key, started)}
+
+
+# --- lock -----------------------------------------------------------------------------------
+
+def lock_value(run_id, expires):
+    return encode({"run": run_id, "expires": int(expires)})
+
+
+def lock_ttl(drain_timeout, maintenance_timeout, health_timeout, pause=0):
+    """Seconds a lock is taken for, renewed before each batch: the longest a batch can take."""
+    return int(drain_timeout) + int(maintenance_timeout) + int(health_timeout) + int(pause) + LOCK_MARGIN
+
+
+def lock_decision(current, run_id, now, ttl, break_lock=None):
+    """May run ``run_id`` take the load balancer's lock, whose tag value is ``current``?
+
+    It may when the lock is free, its own, expired, or held by ``break_lock`` (the id of a run
+    the operator knows is dead: AWX cancelled it, the controller died). Returns ``take``,
+    ``reason`` (free, ours, expired, broken, held), ``holder``, ``expires``, a ``message`` fit
+    to show the operator, and ``value``: the tag value that holds the lock for ``ttl`` seconds
+    from ``now``.
+    """
+    lock = decode(current)
+    holder = lock.get("run")
+    try:
+        expires = int(lock.get("expires", "0"))
+    except ValueError:
+        expires = 0
+    now = int(now)
+    if not holder:
+        reason = "free"
+    elif holder == run_id:
+        reason = "ours"
+    elif expires <= now:
+        reason = "expired"
+    elif break_lock and break_lock == holder:
+        reason = "broken"
+    else:
+        reason = "held"
+    messages = {
+        "free": "the lock was free",
+        "ours": "this run already holds the lock",
+        "expired": f"the lock of run {holder} expired {now - expires} s ago; taking it over",
+        "broken": f"breaking the lock of run {holder} as asked (break_lock)",
+        "held": (f"another rolling maintenance (run {holder}) holds the lock of this load balancer for "
+                 f"{expires - now} more seconds. Wait for it to finish; if that run is dead (cancelled, "
+                 f"killed), run again with rolling_maintenance_break_lock={holder}"),
+    }
+    return {"take": reason != "held", "reason": reason, "holder": holder, "expires": expires,
+            "message": messages[reason], "value": lock_value(check_run_id(run_id), now + int(ttl))}
+
+
+# --- summary --------------------------------------------------------------------------------
+
+def summarize(queue, done_before, results, where, stopped=None, policy=None, started=None, ended=None):
+    """The closing report, shaped like ``az vmss rolling-upgrade get-latest``.
+
+    ``queue``: the VMs this run was to maintain, in order; ``done_before``: maintained by an
+    earlier run of the rollout; ``results``: per VM this run reached, ``status`` (succeeded or
+    failed), ``step``, ``msg``, ``out_of_pool_seconds``; ``where``: per VM, where it is now
+    (in pool or not, health, drain mark), read after the run; ``stopped``: why the rollout
+    stopped early, if it did.
+    """
+    vms, counts = [], {"succeeded": 0, "failed": 0, "pending": 0}
+    for name in sorted(done_before, key=natural_key):
+        vms.append({"name": name, "status": "succeeded", "run": "earlier", **_where(where, name)})
+        counts["succeeded"] += 1
+    for name in queue:
+        result = (results or {}).get(name) or {}
+        status = result.get("status") or "pending"
+        status = status if status in counts else "failed"
+        counts[status] += 1
+        entry = {"name": name, "status": status, "run": "this", **_where(where, name)}
+        for key in ("step", "msg", "out_of_pool_seconds", "maintenance"):
+            if result.get(key) is not None:
+                entry[key] = result[key]
+        vms.append(entry)
+    if counts["failed"] or stopped:
+        code = "Faulted"
+    elif counts["pending"]:
+        code = "RollingForward"
+    else:
+        code = "Completed"
+    error = None
+    if counts["failed"] or stopped:
+        failed = [f"{v['name']} ({v.get('step', '?')}: {v.get('msg', '')})" for v in vms if v["status"] == "failed"]
+        error = "; ".join(filter(None, [stopped, ("failed: " + ", ".join(failed)) if failed else None]))
+    return {
+        "policy": dict(policy or {}),
+        "running_status": {"code": code, "start_time": started, "end_time": ended},
+        "progress": {"successful_instance_count": counts["succeeded"], "failed_instance_count": counts["failed"],
+                     "in_progress_instance_count": 0, "pending_instance_count": counts["pending"]},
+        "error": error,
+        "virtual_machines": vms,
+        "lines": [_line(v) for v in vms],
+    }
+
+
+def _where(where, name):
+    info = (where or {}).get(name) or {}
+    return {key: info.get(key) for key in ("in_pool", "health", "marked")}
+
+
+def _line(vm):
+    place = "in pool" if vm.get("in_pool") else "OUT OF POOL"
+    health = f", {vm['health']}" if vm.get("health") else ""
+    mark = f", marked drained ({vm['marked']})" if vm.get("marked") else ""
+    seconds = f", {vm['out_of_pool_seconds']:.1f} s out of pool" if isinstance(
+        vm.get("out_of_pool_seconds"), (int, float)) else ""
+    why = f" - {vm.get('step')}: {vm.get('msg')}" if vm["status"] == "failed" else ""
+    earlier = " (earlier run)" if vm.get("run") == "earlier" else ""
+    return f"{vm['name']}: {vm['status']}{earlier}; {place}{health}{mark}{seconds}{why}"
