@@ -24,6 +24,14 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._errors import failu
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import TAGS_ARGUMENT_SPEC, normalize_tags, tag_problems
 from ansible_collections.cloudlb.azure.plugins.module_utils._wait import WAIT_ARGUMENT_SPEC, wait_for_poller, wait_until
 
+# The options every module managing one resource of a resource group starts with.
+RESOURCE_ARGUMENT_SPEC = dict(
+    resource_group=dict(type="str", required=True),
+    name=dict(type="str", required=True),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    location=dict(type="str"),
+)
+
 
 class AzureModule(AnsibleModule):
     """An AnsibleModule with Azure authentication, lazily built SDK clients and shared helpers.
@@ -119,6 +127,11 @@ class AzureModule(AnsibleModule):
     def wait_until(self, check, what, interval=2.0):
         """Poll ``check()`` until truthy within wait_timeout (for states no SDK poller covers)."""
         return wait_until(self, check, what, interval=interval)
+
+    def fail_invalid(self, problems):
+        """fail_json saying what is wrong with the options, when anything is."""
+        if problems:
+            self.fail_json(msg="Invalid options: " + "; ".join(problems))
 
     def exit_with_diff(self, changed, before, after, **result):
         """exit_json with ``diff: {before, after}`` added when Ansible runs in diff mode."""

@@ -143,9 +143,13 @@ availability_set:
       sample: {environment: demo}
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
-from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, group_location
+from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import (
+    as_json,
+    delete_and_exit,
+    fetch,
+    group_location,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, normalize_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
@@ -201,12 +205,8 @@ class AvailabilitySetManager:
         self.sets = module.client("compute").availability_sets
 
     def current(self):
-        try:
-            return to_dict(as_json(self.sets.get(self.params["resource_group"], self.params["name"])))
-        except ResourceNotFoundError:
-            return None
-        except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to read {self.what}")
+        return fetch(self.module, lambda: to_dict(as_json(self.sets.get(self.params["resource_group"],
+                                                                        self.params["name"]))), self.what)
 
     def present(self, current):
         params = self.params
@@ -274,32 +274,22 @@ class AvailabilitySetManager:
                 msg=f"The {self.what} still holds the VMs {', '.join(current['virtual_machines'])}; Azure deletes an"
                 " availability set only when it is empty. Delete the VMs first. Nothing was changed",
                 virtual_machines=current["virtual_machines"])
-        if not self.module.check_mode:
-            try:
-                self.sets.delete(self.params["resource_group"], self.params["name"])
-            except ResourceNotFoundError:
-                self.module.exit_with_diff(False, {}, {})
-            except Exception as exc:
-                self.module.fail_azure(exc, f"Failed to delete {self.what}")
-        self.module.exit_with_diff(True, diff_view(current), {})
+        # Azure deletes an availability set at once: no poller to wait for.
+        delete_and_exit(self.module, diff_view(current),
+                        lambda: self.sets.delete(self.params["resource_group"], self.params["name"]), self.what)
 
 
 def main():
     module = AzureModule(
         argument_spec=dict(
-            resource_group=dict(type="str", required=True),
-            name=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            location=dict(type="str"),
+            RESOURCE_ARGUMENT_SPEC,
             platform_fault_domain_count=dict(type="int"),
             platform_update_domain_count=dict(type="int"),
             sku=dict(type="str", choices=["Aligned", "Classic"]),
         ),
         tags=True,
     )
-    problems = option_problems(module.params)
-    if problems:
-        module.fail_json(msg="Invalid options: " + "; ".join(problems))
+    module.fail_invalid(option_problems(module.params))
     manager = AvailabilitySetManager(module)
     current = manager.current()
     if module.params["state"] == "present":

@@ -148,10 +148,9 @@ ip_configuration:
 
 import copy
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb import update
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, fetch, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import (
     NETWORK_INTERFACE,
     name_of,
@@ -226,12 +225,7 @@ def main():
     pools = network.load_balancer_backend_address_pools
 
     def read_pool():
-        try:
-            return as_json(pools.get(pool["resource_group"], pool["name"], pool_name))
-        except ResourceNotFoundError:
-            return None
-        except Exception as exc:
-            module.fail_azure(exc, f"Failed to read {pool_what}")
+        return fetch(module, lambda: as_json(pools.get(pool["resource_group"], pool["name"], pool_name)), pool_what)
 
     before_pool = read_pool()
     if before_pool is None and present:

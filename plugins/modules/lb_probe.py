@@ -180,32 +180,20 @@ probe:
       sample: Succeeded
 """
 
-import copy
-
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb import load_balancer_id, update
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_entry import ENTRY_ARGUMENT_SPEC, entry_view, manage_entry
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     PROBE_PROTOCOLS,
     PROBES,
-    OptionError,
-    diff_view,
     entries,
     find,
-    merge_entry,
     probe_problems,
     probe_properties,
     probe_to_dict,
-    with_ids,
-    without_entry,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
 
 ARGUMENT_SPEC = dict(
-    resource_group=dict(type="str", required=True),
-    load_balancer=dict(type="str", required=True, aliases=["lb_name"]),
-    name=dict(type="str", required=True),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+    ENTRY_ARGUMENT_SPEC,
     protocol=dict(type="str", choices=list(PROBE_PROTOCOLS)),
     port=dict(type="int"),
     request_path=dict(type="str", aliases=["path"]),
@@ -216,66 +204,22 @@ ARGUMENT_SPEC = dict(
 SPEC_KEYS = ("name", "protocol", "port", "request_path", "interval", "number_of_probes", "probe_threshold")
 
 
-def view(lb, name):
-    probe = find(entries(lb, PROBES), name)
-    return probe_to_dict(probe) if probe else None
-
-
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
     params = module.params
-    group, balancer, name = params["resource_group"], params["load_balancer"], params["name"]
-    spec = {key: params[key] for key in SPEC_KEYS}
-    problems = [p for p in (group_problem(group), name_problem(balancer, "load balancer name")) if p]
-    if params["state"] == "present":
-        problems += probe_problems(spec)
-    else:
-        problems += [p for p in (name_problem(name, "probe name"),) if p]
-    if problems:
-        module.fail_json(msg="Invalid options: " + "; ".join(problems))
+    name, balancer = params["name"], params["load_balancer"]
 
-    what = f"load balancer {balancer}"
-    lb_id = load_balancer_id(module.subscription_id, group, balancer)
+    def in_use(current):
+        """Azure refuses to delete a probe that load balancing rules use."""
+        users = (entry_view(current, PROBES, name, probe_to_dict) or {}).get("load_balancing_rules")
+        if users:
+            return (f"Cannot delete probe {name} of load balancer {balancer}: load balancing rule(s) {', '.join(users)}"
+                    " use it; delete those rules or give them another probe first")
+        return None
 
-    def apply(current):
-        if current is None:
-            if params["state"] == "present":
-                module.fail_json(msg=f"Load balancer {balancer} does not exist in resource group {group}; create it"
-                                     " first (cloudlb.azure.load_balancer)")
-            return None
-        probes = entries(current, PROBES)
-        if params["state"] == "absent":
-            users = (view(current, name) or {}).get("load_balancing_rules")
-            if users and module.check_mode:
-                module.fail_json(msg=in_use_message(users))
-            new, changed = without_entry(probes, name)
-        else:
-            try:
-                new, changed = merge_entry(probes, name, probe_properties(spec, find(probes, name)))
-            except OptionError as exc:
-                module.fail_json(msg=str(exc))
-        if not changed:
-            return None
-        body = copy.deepcopy(current)
-        body["properties"][PROBES] = new
-        return body
-
-    def in_use_message(users):
-        return (f"Cannot delete probe {name} of load balancer {balancer}: load balancing rule(s) {', '.join(users)}"
-                " use it; delete those rules or give them another probe first")
-
-    def failure(current):
-        users = (view(current, name) or {}).get("load_balancing_rules")
-        if params["state"] == "absent" and users:
-            return in_use_message(users)
-        return f"Failed to {'delete' if params['state'] == 'absent' else 'write'} probe {name} of {what}"
-
-    network = module.client("network")
-    before, after, changed = update(module, network.load_balancers, group, balancer, apply, what,
-                                    model="LoadBalancer", failure=failure)
-    old, new = view(before, name), view(after and with_ids(after, lb_id), name)
-    result = {"probe": new} if params["state"] == "present" else {}
-    module.exit_with_diff(changed, diff_view(old), diff_view(new), **result)
+    manage_entry(module, SPEC_KEYS, "probe", PROBES, probe_to_dict, probe_problems,
+                 lambda spec, current, _lb_id: probe_properties(spec, find(entries(current, PROBES), spec["name"])),
+                 "probe", removal_refusal=in_use)
 
 
 if __name__ == "__main__":

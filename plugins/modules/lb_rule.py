@@ -221,33 +221,19 @@ rule:
       sample: Succeeded
 """
 
-import copy
-
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb import load_balancer_id, update
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_entry import ENTRY_ARGUMENT_SPEC, manage_entry
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     DISTRIBUTIONS,
     RULE_PROTOCOLS,
     RULES,
-    OptionError,
-    diff_view,
-    entries,
-    find,
-    merge_entry,
     rule_problems,
     rule_properties,
     rule_to_dict,
-    with_ids,
-    without_entry,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
 
 ARGUMENT_SPEC = dict(
-    resource_group=dict(type="str", required=True),
-    load_balancer=dict(type="str", required=True, aliases=["lb_name"]),
-    name=dict(type="str", required=True),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
+    ENTRY_ARGUMENT_SPEC,
     protocol=dict(type="str", choices=list(RULE_PROTOCOLS)),
     frontend_port=dict(type="int"),
     backend_port=dict(type="int"),
@@ -264,52 +250,9 @@ SPEC_KEYS = ("name", "protocol", "frontend_port", "backend_port", "frontend_ip_c
              "probe", "idle_timeout", "load_distribution", "floating_ip", "enable_tcp_reset", "disable_outbound_snat")
 
 
-def view(lb, name):
-    rule = find(entries(lb, RULES), name)
-    return rule_to_dict(rule) if rule else None
-
-
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
-    params = module.params
-    group, balancer, name = params["resource_group"], params["load_balancer"], params["name"]
-    spec = {key: params[key] for key in SPEC_KEYS}
-    problems = [p for p in (group_problem(group), name_problem(balancer, "load balancer name")) if p]
-    problems += rule_problems(spec) if params["state"] == "present" else \
-        [p for p in (name_problem(name, "rule name"),) if p]
-    if problems:
-        module.fail_json(msg="Invalid options: " + "; ".join(problems))
-
-    what = f"load balancer {balancer}"
-    lb_id = load_balancer_id(module.subscription_id, group, balancer)
-
-    def apply(current):
-        if current is None:
-            if params["state"] == "present":
-                module.fail_json(msg=f"Load balancer {balancer} does not exist in resource group {group}; create it"
-                                     " first (cloudlb.azure.load_balancer)")
-            return None
-        rules = entries(current, RULES)
-        if params["state"] == "absent":
-            new, changed = without_entry(rules, name)
-        else:
-            try:
-                new, changed = merge_entry(rules, name, rule_properties(spec, current, lb_id))
-            except OptionError as exc:
-                module.fail_json(msg=str(exc))
-        if not changed:
-            return None
-        body = copy.deepcopy(current)
-        body["properties"][RULES] = new
-        return body
-
-    network = module.client("network")
-    verb = "delete" if params["state"] == "absent" else "write"
-    before, after, changed = update(module, network.load_balancers, group, balancer, apply, what,
-                                    model="LoadBalancer", failure=lambda _current: f"Failed to {verb} rule {name} of {what}")
-    old, new = view(before, name), view(after and with_ids(after, lb_id), name)
-    result = {"rule": new} if params["state"] == "present" else {}
-    module.exit_with_diff(changed, diff_view(old), diff_view(new), **result)
+    manage_entry(module, SPEC_KEYS, "rule", RULES, rule_to_dict, rule_problems, rule_properties, "rule")
 
 
 if __name__ == "__main__":

@@ -348,7 +348,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     with_ids,
     without_entry,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import delete, group_location, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem
@@ -357,10 +357,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group impo
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
 
 ARGUMENT_SPEC = dict(
-    resource_group=dict(type="str", required=True),
-    name=dict(type="str", required=True),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
-    location=dict(type="str"),
+    RESOURCE_ARGUMENT_SPEC,
     sku=dict(type="str", choices=["Standard", "Basic"]),
     frontend_ip_configurations=dict(type="list", elements="dict", aliases=["frontends"], options=dict(
         name=dict(type="str", required=True),
@@ -543,9 +540,7 @@ def view(lb, lb_id):
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True, tags=True)
     params = module.params
-    problems = option_problems(params)
-    if problems:
-        module.fail_json(msg="Invalid options: " + "; ".join(problems))
+    module.fail_invalid(option_problems(params))
     group, name = params["resource_group"], params["name"]
     what = f"load balancer {name}"
     frontends = None

@@ -146,9 +146,9 @@ load_balancers:
           backend_port: 80
 """
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import lb_to_dict
-from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import list_json, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, parse_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import find_ip_configuration
 
@@ -202,24 +202,10 @@ def describe(lb, resolver):
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(
-            resource_group=dict(type="str"),
-            name=dict(type="str"),
-            resolve=dict(type="bool", default=True),
-        ),
-        required_by=dict(name="resource_group"),
-    )
-    group, name = module.params["resource_group"], module.params["name"]
-    operations = module.client("network").load_balancers
-    if name:
-        found = read(module, operations, group, name, f"load balancer {name}")
-        items = [found] if found else []
-    else:
-        items = list_json(module, operations, group, "load balancers")
+    module = info_module(resolve=dict(type="bool", default=True))
+    items = network_items(module, module.client("network").load_balancers, "load balancer", "load balancers")
     resolver = Resolver(module) if module.params["resolve"] else None
-    load_balancers = sorted((describe(lb, resolver) for lb in items), key=lambda lb: lb["id"].lower())
-    module.exit_json(changed=False, load_balancers=load_balancers)
+    module.exit_json(changed=False, load_balancers=by_id(describe(lb, resolver) for lb in items))
 
 
 if __name__ == "__main__":

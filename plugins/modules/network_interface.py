@@ -355,7 +355,7 @@ network_interface:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb import update
-from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import delete, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import (
     NETWORK_INTERFACE,
@@ -383,10 +383,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_t
 REFERENCE_LIST = dict(type="list", elements="raw")
 ALLOCATION = dict(type="str", choices=["Dynamic", "Static"])
 ARGUMENT_SPEC = dict(
-    resource_group=dict(type="str", required=True),
-    name=dict(type="str", required=True),
-    state=dict(type="str", choices=["present", "absent"], default="present"),
-    location=dict(type="str"),
+    RESOURCE_ARGUMENT_SPEC,
     virtual_network=dict(type="str"),
     subnet=dict(type="str"),
     security_group=dict(type="str"),

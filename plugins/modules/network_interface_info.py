@@ -122,44 +122,26 @@ network_interfaces:
       returned: always
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
-from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._info import get_or_list, info_module
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import nic_to_dict
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_name_problem
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(
-            resource_group=dict(type="str"),
-            name=dict(type="str"),
-        ),
-        required_by={"name": "resource_group"},
-    )
+    module = info_module()
     group, name = module.params["resource_group"], module.params["name"]
     problem = (group and group_name_problem(group)) or (name is not None and name_problem(name, "network interface name"))
     if problem:
         module.fail_json(msg=f"Invalid option: {problem}")
 
     nics = module.client("network").network_interfaces
-    try:
-        if name is not None:
-            try:
-                found = [nics.get(group, name)]
-            except ResourceNotFoundError:
-                found = []
-        elif group is not None:
-            try:
-                found = list(nics.list(group))
-            except ResourceNotFoundError:
-                found = []
-        else:
-            found = list(nics.list_all())
-    except Exception as exc:
-        where = f"network interface {name}" if name else f"the network interfaces of {group or 'the subscription'}"
-        module.fail_azure(exc, f"Failed to read {where}")
-
+    # A 404 listing a resource group's NICs means no group, so no NICs; the subscription's is an error.
+    found = get_or_list(module, (lambda: nics.get(group, name)) if name is not None else None,
+                        lambda: list(nics.list(group) if group is not None else nics.list_all()),
+                        f"Failed to read network interface {name}",
+                        f"Failed to read the network interfaces of {group or 'the subscription'}",
+                        missing_list_is_empty=group is not None)
     module.exit_json(changed=False, network_interfaces=[nic_to_dict(nic.as_dict()) for nic in found])
 
 

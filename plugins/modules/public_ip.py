@@ -209,8 +209,8 @@ public_ip:
       sample: Succeeded
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import delete, group_location, read, write
+from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import group_location, manage
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import PUBLIC_IP, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import (
     domain_name_label_problem,
@@ -294,10 +294,7 @@ def desired_state(module, current):
 def main():
     module = AzureModule(
         argument_spec=dict(
-            resource_group=dict(type="str", required=True),
-            name=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            location=dict(type="str"),
+            RESOURCE_ARGUMENT_SPEC,
             sku=dict(type="str", choices=["Standard", "Basic"]),
             allocation_method=dict(type="str", choices=["Static", "Dynamic"]),
             version=dict(type="str", choices=["IPv4", "IPv6"]),
@@ -308,30 +305,9 @@ def main():
         wait=True,
         tags=True,
     )
-    params = module.params
-    problems = option_problems(params)
-    if problems:
-        module.fail_json(msg="Invalid options: " + "; ".join(problems))
-
-    rg, name = params["resource_group"], params["name"]
-    what = f"public IP {name}"
-    operations = module.client("network").public_ip_addresses
-    current_json = read(module, operations, rg, name, what)
-    current = to_dict(current_json) if current_json else None
-
-    if params["state"] == "absent":
-        if current and not module.check_mode:
-            delete(module, operations, rg, name, what)
-        module.exit_with_diff(bool(current), current, None)
-
-    desired = desired_state(module, current)
-    if current and all(desired[key] == current[key] for key in SETTINGS):
-        module.exit_with_diff(False, current, current, public_ip=current)
-    result = desired
-    if not module.check_mode:
-        done = write(module, operations, rg, name, body_for(desired, current_json), what)
-        result = to_dict(done) if done else desired
-    module.exit_with_diff(True, current, result, public_ip=result)
+    module.fail_invalid(option_problems(module.params))
+    manage(module, module.client("network").public_ip_addresses, "public IP", "public_ip", to_dict, desired_state,
+           lambda current, desired: any(desired[key] != current[key] for key in SETTINGS), body_for)
 
 
 if __name__ == "__main__":

@@ -72,27 +72,14 @@ public_ips:
       provisioning_state: Succeeded
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import list_json, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
 from ansible_collections.cloudlb.azure.plugins.module_utils._public_ip import to_dict
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(
-            resource_group=dict(type="str"),
-            name=dict(type="str"),
-        ),
-        required_by={"name": "resource_group"},
-    )
-    rg, name = module.params["resource_group"], module.params["name"]
-    operations = module.client("network").public_ip_addresses
-    if name:
-        found = read(module, operations, rg, name, f"public IP {name}")
-        items = [found] if found else []
-    else:
-        items = list_json(module, operations, rg, "public IP addresses")
-    module.exit_json(changed=False, public_ips=sorted((to_dict(i) for i in items), key=lambda i: i["id"].lower()))
+    module = info_module()
+    items = network_items(module, module.client("network").public_ip_addresses, "public IP", "public IP addresses")
+    module.exit_json(changed=False, public_ips=by_id(to_dict(item) for item in items))
 
 
 if __name__ == "__main__":

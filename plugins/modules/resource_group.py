@@ -140,8 +140,8 @@ resource_group:
       sample: null
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import delete_and_exit, fetch
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import (
     group_to_dict,
     location_problem,
@@ -164,12 +164,7 @@ class ResourceGroupManager:
         self.groups = module.client("resource").resource_groups
 
     def current(self):
-        try:
-            return group_to_dict(self.groups.get(self.name))
-        except ResourceNotFoundError:
-            return None
-        except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to read resource group {self.name}")
+        return fetch(self.module, lambda: group_to_dict(self.groups.get(self.name)), f"resource group {self.name}")
 
     def resources_in_group(self):
         resources = self.module.client("resource").resources
@@ -240,15 +235,8 @@ class ResourceGroupManager:
                     " set force_delete_nonempty=true to delete it with everything it holds",
                     resources=held,
                 )
-        if not module.check_mode:
-            try:
-                poller = self.groups.begin_delete(self.name)
-            except ResourceNotFoundError:
-                module.exit_with_diff(False, {}, {})
-            except Exception as exc:
-                module.fail_azure(exc, f"Failed to delete resource group {self.name}")
-            module.wait_for(poller, f"resource group {self.name} to be deleted")
-        module.exit_with_diff(True, diff_view(current), {})
+        delete_and_exit(module, diff_view(current), lambda: self.groups.begin_delete(self.name),
+                        f"resource group {self.name}")
 
 
 def main():

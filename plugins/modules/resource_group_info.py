@@ -90,23 +90,9 @@ resource_groups:
       sample: null
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._info import get_or_list, matches, parse_tag_filters
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import group_to_dict, name_problem
-
-
-def parse_tag_filters(items):
-    """[(name, value or None)] from "name" and "name:value" items."""
-    filters = []
-    for item in items or []:
-        name, sep, value = item.partition(":")
-        filters.append((name, value if sep else None))
-    return filters
-
-
-def matches(tags, filters):
-    tags = tags or {}
-    return all(name in tags and (value is None or tags[name] == value) for name, value in filters)
 
 
 def main():
@@ -126,16 +112,9 @@ def main():
         module.fail_json(msg="Invalid tags: each item is name or name:value, with a non-empty name")
 
     groups_api = module.client("resource").resource_groups
-    try:
-        if name is not None:
-            try:
-                groups = [groups_api.get(name)]
-            except ResourceNotFoundError:
-                groups = []
-        else:
-            groups = list(groups_api.list())
-    except Exception as exc:
-        module.fail_azure(exc, f"Failed to read resource group {name}" if name else "Failed to list resource groups")
+    groups = get_or_list(module, (lambda: groups_api.get(name)) if name is not None else None,
+                         lambda: list(groups_api.list()), f"Failed to read resource group {name}",
+                         "Failed to list resource groups", missing_list_is_empty=False)
 
     found = [group_to_dict(group) for group in groups]
     module.exit_json(changed=False, resource_groups=[group for group in found if matches(group["tags"], filters)])

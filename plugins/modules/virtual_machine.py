@@ -345,9 +345,13 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     vm_name_problem,
     vm_to_dict,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
-from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, group_location
+from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import (
+    as_json,
+    delete_and_exit,
+    fetch,
+    group_location,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import resource_id, same_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, normalize_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
@@ -423,12 +427,8 @@ class VirtualMachineManager:
 
     def read(self):
         """The VM as the module reports it (model and instance view in one request), or None."""
-        try:
-            return vm_to_dict(as_json(self.vms.get(self.group, self.name, expand="instanceView")))
-        except ResourceNotFoundError:
-            return None
-        except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to read {self.what}")
+        return fetch(self.module, lambda: vm_to_dict(as_json(self.vms.get(self.group, self.name, expand="instanceView"))),
+                     self.what)
 
     def read_network(self, resource_id, what):
         """A Microsoft.Network resource's JSON through the compute client's pipeline (same
@@ -693,14 +693,7 @@ class VirtualMachineManager:
             self.module.exit_with_diff(False, {}, {})
         if not self.module.check_mode:
             self.mark_for_deletion(vm)
-            try:
-                poller = self.vms.begin_delete(self.group, self.name)
-            except ResourceNotFoundError:
-                self.module.exit_with_diff(False, {}, {})
-            except Exception as exc:
-                self.module.fail_azure(exc, f"Failed to delete {self.what}")
-            self.module.wait_for(poller, f"{self.what} to be deleted")
-        self.module.exit_with_diff(True, diff_view(vm), {})
+        delete_and_exit(self.module, diff_view(vm), lambda: self.vms.begin_delete(self.group, self.name), self.what)
 
     def mark_for_deletion(self, vm):
         """Set deleteOption=Delete on what remove_on_absent names, so Azure deletes it with the VM."""
@@ -724,10 +717,7 @@ class VirtualMachineManager:
 def main():
     module = AzureModule(
         argument_spec=dict(
-            resource_group=dict(type="str", required=True),
-            name=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            location=dict(type="str"),
+            RESOURCE_ARGUMENT_SPEC,
             size=dict(type="str"),
             image=dict(type="raw"),
             admin_username=dict(type="str"),
@@ -747,9 +737,7 @@ def main():
         wait=True,
         tags=True,
     )
-    problems = option_problems(module.params)
-    if problems:
-        module.fail_json(msg="Invalid options: " + "; ".join(problems))
+    module.fail_invalid(option_problems(module.params))
     manager = VirtualMachineManager(module)
     vm = manager.read()
     if module.params["state"] == "absent":

@@ -134,24 +134,10 @@ virtual_machines:
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._compute import power_state, statuses_of, vm_name_problem, vm_to_dict
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
-from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._info import get_or_list, info_module, matches, parse_tag_filters
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import parse_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem
-
-
-def parse_tag_filters(items):
-    """[(name, value or None)] from "name" and "name:value" items."""
-    filters = []
-    for item in items or []:
-        name, sep, value = item.partition(":")
-        filters.append((name, value if sep else None))
-    return filters
-
-
-def matches(tags, filters):
-    tags = tags or {}
-    return all(name in tags and (value is None or tags[name] == value) for name, value in filters)
 
 
 def with_power_state(vms, vm):
@@ -166,15 +152,7 @@ def with_power_state(vms, vm):
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(
-            resource_group=dict(type="str"),
-            name=dict(type="str"),
-            tags=dict(type="list", elements="str"),
-            instance_view=dict(type="bool", default=True),
-        ),
-        required_by={"name": "resource_group"},
-    )
+    module = info_module(tags=dict(type="list", elements="str"), instance_view=dict(type="bool", default=True))
     params = module.params
     problems = []
     if params["resource_group"] is not None:
@@ -190,21 +168,15 @@ def main():
 
     vms = module.client("compute").virtual_machines
     group, name = params["resource_group"], params["name"]
-    try:
-        if name is not None:
-            try:
-                found = [vm_to_dict(as_json(vms.get(group, name, expand="instanceView")))]
-            except ResourceNotFoundError:
-                found = []
-        else:
-            listed = vms.list(group) if group else vms.list_all()
-            found = [vm for vm in (vm_to_dict(as_json(item)) for item in listed) if matches(vm["tags"], filters)]
-            if params["instance_view"]:
-                found = [vm for vm in found if with_power_state(vms, vm)]
-    except ResourceNotFoundError:
-        found = []
-    except Exception as exc:
-        module.fail_azure(exc, f"Failed to read virtual machine {name}" if name else "Failed to list virtual machines")
+
+    def listed():
+        items = vms.list(group) if group else vms.list_all()
+        found = [vm for vm in (vm_to_dict(as_json(item)) for item in items) if matches(vm["tags"], filters)]
+        return [vm for vm in found if with_power_state(vms, vm)] if params["instance_view"] else found
+
+    found = get_or_list(module, (lambda: vm_to_dict(as_json(vms.get(group, name, expand="instanceView"))))
+                        if name is not None else None, listed, f"Failed to read virtual machine {name}",
+                        "Failed to list virtual machines")
     module.exit_json(changed=False, virtual_machines=[vm for vm in found if matches(vm["tags"], filters)])
 
 

@@ -210,8 +210,8 @@ virtual_network:
       sample: Succeeded
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import delete, group_location, read, write
+from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import group_location, manage
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import (
     SECURITY_GROUP,
     VIRTUAL_NETWORK,
@@ -304,10 +304,7 @@ def changed(current, desired):
 def main():
     module = AzureModule(
         argument_spec=dict(
-            resource_group=dict(type="str", required=True),
-            name=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            location=dict(type="str"),
+            RESOURCE_ARGUMENT_SPEC,
             address_prefixes=dict(type="list", elements="str"),
             dns_servers=dict(type="list", elements="str"),
             subnets=dict(
@@ -324,30 +321,9 @@ def main():
         wait=True,
         tags=True,
     )
-    params = module.params
-    problems = option_problems(params)
-    if problems:
-        module.fail_json(msg="Invalid options: " + "; ".join(problems))
-
-    rg, name = params["resource_group"], params["name"]
-    what = f"virtual network {name}"
-    operations = module.client("network").virtual_networks
-    current_json = read(module, operations, rg, name, what)
-    current = to_dict(current_json) if current_json else None
-
-    if params["state"] == "absent":
-        if current and not module.check_mode:
-            delete(module, operations, rg, name, what)
-        module.exit_with_diff(bool(current), current, None)
-
-    desired = desired_state(module, current)
-    if current and not changed(current, desired):
-        module.exit_with_diff(False, current, current, virtual_network=current)
-    result = desired
-    if not module.check_mode:
-        done = write(module, operations, rg, name, body_for(desired, current_json), what)
-        result = to_dict(done) if done else desired
-    module.exit_with_diff(True, current, result, virtual_network=result)
+    module.fail_invalid(option_problems(module.params))
+    manage(module, module.client("network").virtual_networks, "virtual network", "virtual_network", to_dict,
+           desired_state, changed, body_for)
 
 
 if __name__ == "__main__":

@@ -70,27 +70,14 @@ virtual_networks:
       provisioning_state: Succeeded
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import list_json, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
 from ansible_collections.cloudlb.azure.plugins.module_utils._virtual_network import to_dict
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(
-            resource_group=dict(type="str"),
-            name=dict(type="str"),
-        ),
-        required_by={"name": "resource_group"},
-    )
-    rg, name = module.params["resource_group"], module.params["name"]
-    operations = module.client("network").virtual_networks
-    if name:
-        found = read(module, operations, rg, name, f"virtual network {name}")
-        items = [found] if found else []
-    else:
-        items = list_json(module, operations, rg, "virtual networks")
-    module.exit_json(changed=False, virtual_networks=sorted((to_dict(i) for i in items), key=lambda i: i["id"].lower()))
+    module = info_module()
+    items = network_items(module, module.client("network").virtual_networks, "virtual network", "virtual networks")
+    module.exit_json(changed=False, virtual_networks=by_id(to_dict(item) for item in items))
 
 
 if __name__ == "__main__":
