@@ -231,32 +231,21 @@ security_group:
       sample: Succeeded
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import delete, group_location, read, write
+from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import group_location, manage
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import SECURITY_GROUP, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem, rule_problems
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, normalize_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._security_group import (
     body_for,
     merge_rules,
+    rule_spec,
     rules_differ,
     to_dict,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
 
-RULE_SPEC = dict(
-    name=dict(type="str", required=True),
-    priority=dict(type="int", required=True),
-    direction=dict(type="str", choices=["Inbound", "Outbound"], default="Inbound"),
-    access=dict(type="str", choices=["Allow", "Deny"], default="Allow"),
-    protocol=dict(type="str", choices=["Tcp", "Udp", "Icmp", "Esp", "Ah", "*"], default="*"),
-    source_address_prefixes=dict(type="list", elements="str", default=["*"], aliases=["source_address_prefix"]),
-    source_port_ranges=dict(type="list", elements="str", default=["*"], aliases=["source_port_range"]),
-    destination_address_prefixes=dict(type="list", elements="str", default=["*"],
-                                      aliases=["destination_address_prefix"]),
-    destination_port_ranges=dict(type="list", elements="str", default=["80"], aliases=["destination_port_range"]),
-    description=dict(type="str"),
-)
+RULE_SPEC = dict(name=dict(type="str", required=True), **rule_spec(required=("priority",)))
 
 
 def option_problems(params):
@@ -298,40 +287,17 @@ def desired_state(module, current):
 def main():
     module = AzureModule(
         argument_spec=dict(
-            resource_group=dict(type="str", required=True),
-            name=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            location=dict(type="str"),
+            RESOURCE_ARGUMENT_SPEC,
             rules=dict(type="list", elements="dict", options=RULE_SPEC),
             purge_rules=dict(type="bool", default=False),
         ),
         wait=True,
         tags=True,
     )
-    params = module.params
-    problems = option_problems(params)
-    if problems:
-        module.fail_json(msg="Invalid options: " + "; ".join(problems))
-
-    rg, name = params["resource_group"], params["name"]
-    what = f"security group {name}"
-    operations = module.client("network").network_security_groups
-    current_json = read(module, operations, rg, name, what)
-    current = to_dict(current_json) if current_json else None
-
-    if params["state"] == "absent":
-        if current and not module.check_mode:
-            delete(module, operations, rg, name, what)
-        module.exit_with_diff(bool(current), current, None)
-
-    desired = desired_state(module, current)
-    if current and current["tags"] == desired["tags"] and not rules_differ(current["rules"], desired["rules"]):
-        module.exit_with_diff(False, current, current, security_group=current)
-    result = desired
-    if not module.check_mode:
-        done = write(module, operations, rg, name, body_for(desired, current_json), what)
-        result = to_dict(done) if done else desired
-    module.exit_with_diff(True, current, result, security_group=result)
+    module.fail_invalid(option_problems(module.params))
+    manage(module, module.client("network").network_security_groups, "security group", "security_group", to_dict,
+           desired_state, lambda current, desired: current["tags"] != desired["tags"]
+           or rules_differ(current["rules"], desired["rules"]), body_for)
 
 
 if __name__ == "__main__":
