@@ -32,9 +32,13 @@ def rolling_rollout(lb_tags, pool_key, run_id, resume=True, started=0):
 
 
 def rolling_prepare(nics, rules, pool_id, pool_key, run_id, rollout, serial=1, min_healthy=1, max_failed=0,
-                    unhealthy_first=False):
+                    unhealthy_first=False, drain_method="pool", lb=None, security_groups=None, vnets=None):
     return _rolling.prepare(nics, rules, pool_id, pool_key, run_id, rollout, serial, min_healthy, max_failed,
-                            unhealthy_first)
+                            unhealthy_first, drain_method, lb, security_groups, vnets)
+
+
+def rolling_drain_reads(nics, pool_id, pool_key, vnets=None):
+    return _rolling.drain_reads(nics, pool_id, pool_key, vnets)
 
 
 def rolling_gate(rules, batch, members, min_healthy=1):
@@ -62,5 +66,5 @@ def rolling_summary(results, queue, done_before, nics, rules, pool_id, pool_key,
 class FilterModule:
     def filters(self):
         return {function.__name__: _guard(function) for function in (
-            rolling_serial, rolling_rollout, rolling_prepare, rolling_gate, rolling_lock, rolling_mark,
+            rolling_serial, rolling_rollout, rolling_prepare, rolling_drain_reads, rolling_gate, rolling_lock, rolling_mark,
             rolling_connections, rolling_summary)}

@@ -10,6 +10,7 @@ Private to the collection: nothing outside cloudlb.azure may import it.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 
@@ -22,6 +23,13 @@ MARK_TAG = "cloudlb-rolling-drained"
 DONE_TAG = "cloudlb-rolling-done"
 
 PHASES = ("drained", "maintained")
+# How a VM stops getting new connections: its health probe is denied by an NSG rule named after
+# its NIC (then its flows end, then it leaves the pool: nothing is left for the load balancer to
+# reset), or it leaves the pool at once.
+DRAIN_METHODS = ("probe", "pool")
+DRAIN_RULE_PREFIX = "cloudlb-drain-"
+PRIORITY_MIN, PRIORITY_MAX = 100, 4096
+NAME_MAX = 80
 RUN_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 # Room a lock leaves beyond the longest batch: module start-up, Azure's own operations.
 LOCK_MARGIN = 300
@@ -214,7 +222,8 @@ def pool_members(pool_id, pool_key, nics, rules=None):
     in the pool, or whose NIC carries this pool's drain mark (a run took it out and did not put it
     back). Each entry: ``name`` (the VM), ``resource_group`` (the VM's), ``nic``,
     ``nic_resource_group``, ``ip_configuration``, ``ip_configuration_id``, ``in_pool``,
-    ``tags`` (the NIC's), ``mark`` (the decoded drain mark, {} when none), ``healthy``.
+    ``tags`` (the NIC's), ``mark`` (the decoded drain mark, {} when none), ``healthy``,
+    ``private_ip_address``, ``subnet`` and ``security_group`` (the NIC's own NSG, or None).
     """
     healthy = set(healthy_members(rules))
     found = []
@@ -236,6 +245,8 @@ def pool_members(pool_id, pool_key, nics, rules=None):
                 "ip_configuration_id": config.get("id"), "in_pool": in_pool,
                 "tags": tags if marked_here or MARK_TAG not in tags else {k: v for k, v in tags.items() if k != MARK_TAG},
                 "mark": mark if marked_here else {}, "healthy": _name_of(vm_id) in healthy,
+                "private_ip_address": config.get("private_ip_address"), "subnet": config.get("subnet"),
+                "security_group": nic.get("security_group"),
             })
     return sorted(found, key=lambda m: natural_key(m["name"]))
 
@@ -279,12 +290,14 @@ def order(members, unhealthy_first=False):
 def plan(members, serial, min_healthy, rollout, unhealthy_first=False):
     """What a run will do, before it does anything.
 
-    ``members``: pool_members() entries. Returns ``reconcile`` (VMs a killed or failed run left
-    marked: put back first), ``done`` (maintained already in this rollout), ``queue`` (the VMs
+    ``members``: pool_members() entries, with ``drain_rule`` from drain_rules(). Returns
+    ``reconcile`` (VMs a killed or failed run left marked, or whose drain rule it left: put back
+    first), ``done`` (maintained already in this rollout), ``queue`` (the VMs
     to maintain, in order), ``batches`` (as Ansible will cut the queue) and ``problems``
     (settings that cannot work for this pool: the run must not start).
     """
-    reconcile = sorted((m["name"] for m in members if m.get("mark")), key=natural_key)
+    reconcile = sorted((m["name"] for m in members if m.get("mark") or (m.get("drain_rule") or {}).get("leftover")),
+                       key=natural_key)
     done = sorted((m["name"] for m in members if finished(m, rollout)), key=natural_key)
     queue = order([m for m in members if m["name"] not in done], unhealthy_first)
     pool_size = len(members)
@@ -302,14 +315,137 @@ def plan(members, serial, min_healthy, rollout, unhealthy_first=False):
 
 
 def prepare(nics, rules, pool_id, pool_key, run_id, rollout, serial, min_healthy, max_failed=0,
-            unhealthy_first=False):
-    """Everything a run decides before it touches a VM: the pool's members, the plan, and how
-    many failures stop it."""
+            unhealthy_first=False, drain_method="pool", lb=None, security_groups=None, vnets=None):
+    """Everything a run decides before it touches a VM: the pool's members with their drain
+    rules, the plan, and how many failures stop it. ``lb``, ``security_groups`` and ``vnets``:
+    load_balancer_info's load balancer, security_group_info's and virtual_network_info's lists,
+    for the drain rules."""
     check_run_id(run_id)
+    if drain_method not in DRAIN_METHODS:
+        raise RollingError(f"drain_method must be one of {', '.join(DRAIN_METHODS)}, got {drain_method!r}")
     members = pool_members(pool_id, pool_key, nics, rules)
     steps = plan(members, serial, min_healthy, rollout, unhealthy_first)
-    return dict(steps, members=members, rollout=rollout, serial=parse_serial(serial),
+    drain = drain_rules(members, steps["queue"] if drain_method == "probe" else [], probe_ports(lb, pool_id),
+                        security_groups, vnets)
+    for member in members:
+        member["drain_rule"] = drain["rules"].get(member["name"])
+    # Again, now that the members say which drain rules a killed run left (to reconcile).
+    steps = plan(members, serial, min_healthy, rollout, unhealthy_first)
+    steps["problems"] += drain["problems"]
+    return dict(steps, members=members, rollout=rollout, serial=parse_serial(serial), drain_method=drain_method,
                 max_failures=max_failures(max_failed, len(steps["queue"])))
+
+
+# --- drain rules ----------------------------------------------------------------------------
+
+def drain_rule_name(nic):
+    """The NSG rule that keeps the probe off ``nic``'s VM, named after the NIC so that a run
+    finds what a killed one left; NSG rule names have at most 80 characters."""
+    name = DRAIN_RULE_PREFIX + nic
+    if len(name) <= NAME_MAX:
+        return name
+    return f"{name[:NAME_MAX - 9]}-{hashlib.sha256(nic.encode()).hexdigest()[:8]}"
+
+
+def probe_ports(lb, pool_id):
+    """Ports of the health probes of the load balancing rules that use the pool, from
+    load_balancer_info's view of the load balancer."""
+    pool = (_name_of(pool_id) or "").lower()
+    probes = {(p.get("name") or "").lower(): p.get("port") for p in (lb or {}).get("probes") or []}
+    names = {(r.get("probe") or "").lower() for r in (lb or {}).get("rules") or []
+             if (r.get("backend_pool") or "").lower() == pool and r.get("probe")}
+    return sorted({str(probes[n]) for n in names if probes.get(n) is not None}, key=int)
+
+
+def subnet_security_groups(vnets):
+    """{subnet id (lower case): its NSG id} from virtual_network_info's VNets."""
+    return {s["id"].lower(): s["security_group"] for v in vnets or [] for s in v.get("subnets") or []
+            if s.get("id") and s.get("security_group")}
+
+
+def filtering_security_group(member, subnet_nsgs):
+    """The NSG a rule must go in to filter the member's traffic: its NIC's, else its subnet's."""
+    return member.get("security_group") or subnet_nsgs.get((member.get("subnet") or "").lower())
+
+
+def drain_reads(nics, pool_id, pool_key, vnets=None):
+    """What to read for the drain rules: ``vnet_groups``, the resource groups of the VNets of the
+    pool's NICs that have no NSG of their own; ``nsg_groups``, the resource groups of the NSGs
+    that filter the pool's NICs (subnets' ones once ``vnets`` is given)."""
+    members = pool_members(pool_id, pool_key, nics)
+    subnet_nsgs = subnet_security_groups(vnets)
+    nsg_ids = [filtering_security_group(m, subnet_nsgs) for m in members]
+    return {"vnet_groups": _unique_groups(m["subnet"] for m in members if not m["security_group"]),
+            "nsg_groups": _unique_groups(nsg_ids)}
+
+
+def _unique_groups(resource_ids):
+    groups = {}
+    for rid in resource_ids:
+        group = _group_of(rid)
+        if group:
+            groups.setdefault(group.lower(), group)
+    return sorted(groups.values(), key=str.lower)
+
+
+def free_priorities(rules, ignore=()):
+    """Inbound priorities a Deny rule may take to beat every inbound Allow rule of an NSG (its
+    to_dict() ``rules``), highest first, so the low numbers stay the user's. ``ignore``: names
+    (lower case) of rules about to go."""
+    inbound = [r for r in rules or [] if (r.get("direction") or "").lower() == "inbound"
+               and (r.get("name") or "").lower() not in ignore]
+    taken = {r.get("priority") for r in inbound}
+    allows = [r["priority"] for r in inbound if (r.get("access") or "").lower() == "allow" and r.get("priority")]
+    ceiling = min(allows, default=PRIORITY_MAX + 1)
+    return [p for p in range(ceiling - 1, PRIORITY_MIN - 1, -1) if p not in taken], ceiling
+
+
+def drain_rules(members, queue, ports, security_groups, vnets=None):
+    """Per pool member, the Deny rule that keeps the load balancer's probe off it: ``rules``
+    {VM: {name, security_group, resource_group, priority, source, destination, ports, leftover}},
+    None for a member no NSG filters. ``leftover``: the NSG holds that rule now (a killed run left
+    it). Members of ``queue`` (the probe drain's VMs) get distinct free priorities; ``problems``
+    says why one cannot."""
+    subnet_nsgs = subnet_security_groups(vnets)
+    by_id = {(n.get("id") or "").lower(): n for n in security_groups or []}
+    names = {m["name"]: drain_rule_name(m["nic"]) for m in members}
+    ours = {name.lower() for name in names.values()}
+    found, problems, pools = {}, [], {}
+    for member in members:
+        nsg_id = filtering_security_group(member, subnet_nsgs)
+        nsg = by_id.get((nsg_id or "").lower())
+        if not nsg:
+            found[member["name"]] = None
+            continue
+        rule = names[member["name"]]
+        found[member["name"]] = {
+            "name": rule, "security_group": nsg["name"], "resource_group": _group_of(nsg["id"]), "priority": None,
+            "source": "AzureLoadBalancer", "destination": member.get("private_ip_address"), "ports": list(ports),
+            "leftover": any((r.get("name") or "").lower() == rule.lower() for r in nsg.get("rules") or []),
+        }
+    by_name = {m["name"]: m for m in members}
+    if queue and not ports:
+        problems.append("no load balancing rule of the pool has a health probe to deny: set "
+                        "rolling_maintenance_drain_method=pool")
+    for name in queue:
+        entry, member = found.get(name), by_name[name]
+        if entry is None:
+            problems.append(f"VM {name}: neither its NIC {member['nic']} nor its subnet has a network security group "
+                            "to keep the health probe off it: give it one, or set rolling_maintenance_drain_method=pool")
+            continue
+        if not entry["destination"]:
+            problems.append(f"VM {name}: its ip configuration {member['ip_configuration']} has no private IP address")
+        key = entry["resource_group"].lower() + "/" + entry["security_group"].lower()
+        if key not in pools:
+            pools[key] = free_priorities(by_id[filtering_security_group(member, subnet_nsgs).lower()]["rules"], ours)
+        free, ceiling = pools[key]
+        if not free:
+            problems.append(f"VM {name}: security group {entry['security_group']} has no free inbound priority below "
+                            f"its first Allow rule ({ceiling}) for the rule that keeps the probe off the VM: free one, "
+                            "or set rolling_maintenance_drain_method=pool")
+            continue
+        entry["priority"] = free.pop(0)
+    return {"rules": found, "problems": problems}
 
 
 def connections(dataplane, ipconfig_id):

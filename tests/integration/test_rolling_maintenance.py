@@ -25,6 +25,7 @@ TIME_SCALE = 10
 BOOT_SECONDS = 20           # emulated: 2 s of real time per boot
 LOCK_TAG, ROLLOUT_TAG = "cloudlb-rolling-lock", "cloudlb-rolling-rollout"
 MARK_TAG, DONE_TAG = "cloudlb-rolling-drained", "cloudlb-rolling-done"
+DRAIN_RULE_PREFIX = "cloudlb-drain-"
 # Generous timeouts: the machine may be loaded; a healthy run never waits them out.
 BASE_VARS = {"rolling_maintenance_health_interval": 0.5, "rolling_maintenance_drain_timeout": 3,
              "rolling_maintenance_health_timeout": 90, "rolling_maintenance_gate_timeout": 90,
@@ -102,27 +103,35 @@ def pool_members(sdk, lab):
     return sorted(ref.id.split("/networkInterfaces/")[1].split("/")[0] for ref in pool.backend_ip_configurations or [])
 
 
+def drain_rules(sdk, lab):
+    """Names of the rules keeping a health probe off a VM in the lab's NSG now."""
+    nsg = sdk.network.network_security_groups.get(lab.group, rolling_lab.NSG)
+    return sorted(r.name for r in nsg.security_rules or [] if r.name.startswith(DRAIN_RULE_PREFIX))
+
+
 def assert_all_back(sdk, lab):
-    """Every VM in the pool, probed up, no drain mark, no lock."""
+    """Every VM in the pool, probed up, no drain mark, no drain rule, no lock."""
     lb_tags, nic_tags = tags(sdk, lab)
     assert LOCK_TAG not in lb_tags, lb_tags
     assert all(MARK_TAG not in t for t in nic_tags.values()), nic_tags
+    assert drain_rules(sdk, lab) == []
     assert pool_members(sdk, lab) == sorted(lab.nics.values())
     assert lab.serving() == sorted(lab.vms)
 
 
-def lower_bound(lab, vm_results):
-    """The least a rollout can take: per VM, the drain of its established connections, its
-    reboot, and the probe seeing it up again (probeThreshold consecutive successes)."""
+def lower_bound(lab, vm_results, drain_method="probe"):
+    """The least a rollout can take: per VM, the probe seeing it down when the drain denies it
+    (probeThreshold consecutive failures), the drain of its established connections, its reboot,
+    and the probe seeing it up again (probeThreshold consecutive successes)."""
     probe = lab.probe_threshold * lab.probe_interval / TIME_SCALE
     boot = BOOT_SECONDS / TIME_SCALE
     drain = BASE_VARS["rolling_maintenance_drain_timeout"]
-    return sum((drain if r.get("connections_left_at_drain_timeout") else 0) + boot + probe for r in vm_results)
+    down = probe if drain_method == "probe" else 0
+    return sum(down + (drain if r.get("connections_left_at_drain_timeout") else 0) + boot + probe for r in vm_results)
 
 
-@pytest.mark.parametrize("flows", ["continue", "reset"])
-def test_three_vms_one_at_a_time_under_load_drop_no_request(run_playbook, scaled, sdk, make_lab, flows,
-                                                            record_property):
+def three_vm_rollout(run_playbook, scaled, make_lab, flows, **changes):
+    """A 3-VM rollout, one at a time, under load; returns (lab, mark, run, load, serving, wall)."""
     scaled.settings(pool_removal_flows=flows)
     lab = make_lab(3)
     address, port = lab.frontend()
@@ -130,24 +139,31 @@ def test_three_vms_one_at_a_time_under_load_drop_no_request(run_playbook, scaled
     with loadgen.Sampler(lambda: len(lab.serving())) as serving, loadgen.Load(address, port, duration=900) as load:
         time.sleep(1)
         started = time.monotonic()
-        run = rollout(run_playbook, lab, rolling_maintenance_serial=1)
+        run = rollout(run_playbook, lab, rolling_maintenance_serial=1, **changes)
         wall = time.monotonic() - started
         time.sleep(1)
+    return lab, mark, run, load, serving, wall
+
+
+def succeeded_results(run):
+    return [r["result"]["ansible_facts"]["rolling_maintenance_result"]
+            for r in run.records if r["name"].endswith(" : Record that the VM succeeded")]
+
+
+@pytest.mark.parametrize("flows", ["continue", "reset"])
+def test_three_vms_one_at_a_time_under_load_drop_no_request(run_playbook, scaled, sdk, make_lab, flows,
+                                                            record_property):
+    lab, mark, run, load, serving, wall = three_vm_rollout(run_playbook, scaled, make_lab, flows)
     assert run.ok, run.output()
     report = load.report()
-    if flows == "continue":
-        assert load.failures() == {}, report
-    else:
-        # The load balancer itself resets the flows of a NIC that leaves the pool: a request in
-        # flight to that VM at that instant is cut, and only a client that retries recovers. No
-        # other request may fail: no new connection ever reaches a VM that is out or rebooting.
-        assert load.tallies["KeepAliveClient"].failures == [], report
-        removals = pool_removals(scaled, mark, lab)
-        assert len(removals) == 3
-        cut = load.tallies["NewConnectionClient"].failures
-        assert all(any(t - 2.0 <= f.wall <= t + 2.0 for t in removals) for f in cut), (removals, report)
-        assert len(cut) <= 3, report
+    # The probe drain (the default) takes a VM out of the pool only once its connections ended:
+    # whether the load balancer resets the flows of a NIC leaving the pool makes no difference.
+    assert load.failures() == {}, report
     assert all(tally.ok > 100 for tally in load.tallies.values()), report
+    # Each VM's probe was denied by its own rule, in the NSG, before it left the pool.
+    puts = [r["path"].rsplit("/", 1)[-1] for r in scaled.writes(since=mark)
+            if r["method"] == "PUT" and "/securityRules/" in r["path"]]
+    assert puts == ["cloudlb-drain-myNic1", "cloudlb-drain-myNic2", "cloudlb-drain-myNic3"], puts
     # New connections spread over the VMs; the keep-alive client stays where its connection is.
     assert len(load.tallies["NewConnectionClient"].hosts) == 3, report
     # Each VM rebooted exactly once, one after the other, and all came back.
@@ -163,12 +179,34 @@ def test_three_vms_one_at_a_time_under_load_drop_no_request(run_playbook, scaled
     counts = [value for _at, value in serving.values]
     assert counts and min(counts) >= 2, counts
     assert ROLLOUT_TAG not in tags(sdk, lab)[0]
-    bound = lower_bound(lab, [r["result"]["ansible_facts"]["rolling_maintenance_result"]
-                              for r in run.records if r["name"].endswith(" : Record that the VM succeeded")])
+    bound = lower_bound(lab, succeeded_results(run))
     record_property("rollout_seconds", round(wall, 1))
     record_property("lower_bound_seconds", round(bound, 1))
     print(f"\n3-VM rollout ({flows}): {wall:.1f} s for a lower bound of {bound:.1f} s, ratio {wall / bound:.1f}; "
           f"out of pool: {[v.get('out_of_pool_seconds') for v in result['virtual_machines']]}; load: {report}")
+
+
+def test_the_pool_drain_under_reset_fails_requests_only_at_a_pool_removal(run_playbook, scaled, sdk, make_lab):
+    """Why the probe drain is the default: with drain_method pool, a load balancer that resets
+    the flows of a NIC leaving the pool cuts a request in flight to that VM at that instant
+    (whether one is in flight then is chance: the test allows none), and only a client that
+    retries recovers. Whatever fails must fail at a removal, and nothing else may."""
+    lab, mark, run, load, _serving, wall = three_vm_rollout(run_playbook, scaled, make_lab, "reset",
+                                                            rolling_maintenance_drain_method="pool")
+    assert run.ok, run.output()
+    report = load.report()
+    # No other request may fail: no new connection ever reaches a VM that is out or rebooting.
+    assert load.tallies["KeepAliveClient"].failures == [], report
+    removals = pool_removals(scaled, mark, lab)
+    assert len(removals) == 3
+    cut = load.tallies["NewConnectionClient"].failures
+    assert all(any(t - 2.0 <= f.wall <= t + 2.0 for t in removals) for f in cut), (removals, report)
+    assert len(cut) <= 3, report
+    assert [r["method"] for r in scaled.writes(since=mark) if "/securityRules/" in r["path"]] == []
+    assert_all_back(sdk, lab)
+    bound = lower_bound(lab, succeeded_results(run), "pool")
+    print(f"\n3-VM rollout (reset, drain_method pool): {wall:.1f} s for a lower bound of {bound:.1f} s, ratio "
+          f"{wall / bound:.1f}; cut requests: {len(cut)}; load: {report}")
 
 
 def test_six_vms_half_at_a_time_keep_three_serving(run_playbook, scaled, sdk, make_lab):
@@ -192,7 +230,7 @@ def test_six_vms_half_at_a_time_keep_three_serving(run_playbook, scaled, sdk, ma
     result = summary(run)
     assert result["progress"]["successful_instance_count"] == 6 and result["running_status"]["code"] == "Completed"
     # Two batches of three: the second began after the first was back.
-    batch_hosts = [r["host"] for r in run.records if r["name"].endswith(" : Take the VM out of the pool")]
+    batch_hosts = [r["host"] for r in run.records if r["name"].endswith(" : Take the drained VM out of the pool")]
     assert sorted(batch_hosts[:3]) == ["myVM1", "myVM2", "myVM3"] and sorted(batch_hosts[3:]) == [
         "myVM4", "myVM5", "myVM6"], batch_hosts
     counts = [value for _at, value in serving.values]
@@ -261,6 +299,8 @@ def test_a_vm_that_never_comes_back_stops_the_rollout_and_a_rerun_resumes(
     lb_tags, nic_tags = tags(sdk, lab)
     assert LOCK_TAG not in lb_tags and ROLLOUT_TAG in lb_tags
     assert MARK_TAG in nic_tags["myVM2"] and nic_tags["myVM1"][DONE_TAG] == lb_tags[ROLLOUT_TAG].split(";")[0][3:]
+    # Put back on failure (readd): its drain rule is gone, only its broken app keeps the probe off it.
+    assert drain_rules(sdk, lab) == []
 
     # Fix it, run again: myVM2 is put back and counted done, then only myVM3 is maintained.
     sdk.network.security_rules.begin_delete(lab.group, rolling_lab.NSG, "broken-myVM2").result()
@@ -316,7 +356,7 @@ def test_a_second_run_is_refused_and_a_killed_run_is_finished_by_the_next(
         assert not [r for r in second.records if "out of the pool" in r["name"]]
 
         # Kill the first run mid-drain, as AWX's cancel does: SIGTERM, no rescue, no always.
-        wait_until(lambda: "myNic1" not in pool_members(sdk, lab), 300, "myVM1 to leave the pool")
+        wait_until(lambda: lab.serving() == ["myVM2", "myVM3"], 300, "myVM1's probe to be denied")
         time.sleep(2)
         first.send_signal(signal.SIGTERM)
         first.wait(60)
@@ -329,7 +369,9 @@ def test_a_second_run_is_refused_and_a_killed_run_is_finished_by_the_next(
             pass
     lb_tags, nic_tags = tags(sdk, lab)
     assert "run=first-run" in lb_tags[LOCK_TAG] and "phase=drained" in nic_tags["myVM1"][MARK_TAG]
-    assert "myNic1" not in pool_members(sdk, lab) and lab.serving() == ["myVM2", "myVM3"]
+    # Killed while waiting for its connections to end: still in the pool, its probe denied.
+    assert drain_rules(sdk, lab) == ["cloudlb-drain-myNic1"]
+    assert "myNic1" in pool_members(sdk, lab) and lab.serving() == ["myVM2", "myVM3"]
 
     # The next run takes the dead run's lock over, puts myVM1 back first, then finishes the rollout.
     mark = scaled.mark()
@@ -338,6 +380,12 @@ def test_a_second_run_is_refused_and_a_killed_run_is_finished_by_the_next(
     assert restarts(scaled, mark) == ["myVM1", "myVM2", "myVM3"]
     plan = fact(run, "Plan the rollout", "rolling_maintenance_plan")
     assert plan["reconcile"] == ["myVM1"] and plan["rollout"] == "first-run" and plan["done"] == []
+    assert plan["members"][0]["drain_rule"]["leftover"] is True
+    # The reconcile deleted the leftover rule before the first batch took myVM1 out again.
+    deletes = [r["time"] for r in scaled.writes(since=mark)
+               if r["method"] == "DELETE" and r["path"].endswith("/securityRules/cloudlb-drain-myNic1")]
+    assert deletes and deletes[0] < min(r["time"] for r in scaled.writes(since=mark)
+                                        if r["method"] == "POST" and r["path"].endswith("/restart"))
     result = summary(run)
     assert result["running_status"]["code"] == "Completed" and result["progress"]["successful_instance_count"] == 3
     assert_all_back(sdk, lab)

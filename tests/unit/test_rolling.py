@@ -16,13 +16,19 @@ OTHER_POOL = POOL.replace("myPool", "otherPool")
 KEY = "myLB/myPool"
 
 
-def nic(n, pools=(POOL,), tags=None, vm=True, configs=("ipconfig1",)):
+NET = "/subscriptions/s/resourceGroups/{}/providers/Microsoft.Network"
+SUBNET = NET.format("rg-net") + "/virtualNetworks/myVnet/subnets/mySubnet"
+NSG = NET.format("rg-nsg") + "/networkSecurityGroups/myNSG"
+
+
+def nic(n, pools=(POOL,), tags=None, vm=True, configs=("ipconfig1",), nsg=None):
     nic_id = f"/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/myNic{n}"
     return {
-        "id": nic_id, "name": f"myNic{n}", "tags": dict(tags or {}),
+        "id": nic_id, "name": f"myNic{n}", "tags": dict(tags or {}), "security_group": nsg,
         "virtual_machine": f"/subscriptions/s/resourceGroups/rg-vms/providers/Microsoft.Compute/virtualMachines/myVM{n}"
         if vm else None,
-        "ip_configurations": [{"id": f"{nic_id}/ipConfigurations/{c}", "name": c,
+        "ip_configurations": [{"id": f"{nic_id}/ipConfigurations/{c}", "name": c, "subnet": SUBNET,
+                               "private_ip_address": f"10.0.0.{n + 3}",
                                "load_balancer_backend_address_pools": list(pools) if i == 0 else []}
                               for i, c in enumerate(configs)],
     }
@@ -148,7 +154,8 @@ def test_pool_members_are_the_nics_in_the_pool_and_those_this_pool_marked():
     first, second, tenth = found
     assert first == {"name": "myVM1", "resource_group": "rg-vms", "nic": "myNic1", "nic_resource_group": "rg",
                      "ip_configuration": "ipconfig1", "ip_configuration_id": first["ip_configuration_id"],
-                     "in_pool": True, "tags": {}, "mark": {}, "healthy": True}
+                     "in_pool": True, "tags": {}, "mark": {}, "healthy": True, "private_ip_address": "10.0.0.4",
+                     "subnet": SUBNET, "security_group": None}
     assert first["ip_configuration_id"].endswith("/networkInterfaces/myNic1/ipConfigurations/ipconfig1")
     assert not second["in_pool"] and second["mark"]["run"] == "run1" and second["healthy"]
     assert tenth["in_pool"] and not tenth["healthy"]
@@ -221,6 +228,107 @@ def test_prepare_plans_the_rollout_it_belongs_to():
     assert [m["name"] for m in resumed["members"]] == ["myVM1", "myVM2", "myVM3"]
     fresh = r.prepare(nics, rules("Up", "Up", "Up"), POOL, KEY, "run-b", "run-b", [1, "50%"], 2)
     assert fresh["queue"] == ["myVM1", "myVM2", "myVM3"] and fresh["batches"] == [["myVM1"], ["myVM2"], ["myVM3"]]
+
+
+# --- drain rules ----------------------------------------------------------------------------
+
+LB = {"probes": [{"name": "web", "port": 80}, {"name": "api", "port": 8080}, {"name": "unused", "port": 22}],
+      "rules": [{"name": "http", "backend_pool": "MYPOOL", "probe": "web"},
+                {"name": "api", "backend_pool": "myPool", "probe": "api"},
+                {"name": "other", "backend_pool": "otherPool", "probe": "unused"}]}
+
+
+def nsg_rule(name, priority, access="Allow", direction="Inbound"):
+    return {"name": name, "priority": priority, "access": access, "direction": direction}
+
+
+def security_group(*rules_, nsg_id=NSG):
+    return {"id": nsg_id, "name": nsg_id.rsplit("/", 1)[-1], "rules": list(rules_)}
+
+
+def vnet(nsg_id=None):
+    return {"subnets": [{"id": SUBNET.upper(), "security_group": nsg_id}]}
+
+
+def drain(nics, nsgs, vnets=None, method="probe", serial=1, run="run-b", rollout="run-b"):
+    return r.prepare(nics, rules("Up", "Up", "Up"), POOL, KEY, run, rollout, serial, 1, 0, False, method, LB, nsgs,
+                     vnets)
+
+
+def test_drain_rule_names_come_from_the_nic_and_fit_azures_limit():
+    assert r.drain_rule_name("myNic1") == "cloudlb-drain-myNic1"
+    long = r.drain_rule_name("n" * 80)
+    assert len(long) == 80 and long.startswith("cloudlb-drain-nnn") and long != r.drain_rule_name("n" * 79 + "m")
+
+
+def test_the_probe_ports_are_those_of_the_pools_rules():
+    assert r.probe_ports(LB, POOL) == ["80", "8080"]
+    assert r.probe_ports(LB, OTHER_POOL) == ["22"] and r.probe_ports({}, POOL) == []
+
+
+def test_each_vm_gets_a_deny_rule_beating_every_allow_rule_at_distinct_free_priorities():
+    nsgs = [security_group(nsg_rule("ssh", 900), nsg_rule("http", 1001), nsg_rule("deny", 899, "Deny"),
+                           nsg_rule("out", 898, "Allow", "Outbound"))]
+    plan = drain([nic(n, nsg=NSG) for n in (1, 2, 3)], nsgs)
+    assert plan["problems"] == [] and plan["drain_method"] == "probe"
+    found = {m["name"]: m["drain_rule"] for m in plan["members"]}
+    assert found["myVM1"] == {"name": "cloudlb-drain-myNic1", "security_group": "myNSG", "resource_group": "rg-nsg",
+                              "priority": 898, "source": "AzureLoadBalancer", "destination": "10.0.0.4",
+                              "ports": ["80", "8080"], "leftover": False}
+    # Below ssh (900), skipping the inbound 899; an outbound rule's priority is no obstacle.
+    assert [found[vm]["priority"] for vm in ("myVM1", "myVM2", "myVM3")] == [898, 897, 896]
+
+
+def test_a_nic_without_its_own_nsg_is_filtered_by_its_subnets():
+    subnet_nsg = NET.format("rg-net") + "/networkSecurityGroups/subnetNSG"
+    nics = [nic(1), nic(2, nsg=NSG)]
+    assert r.drain_reads(nics, POOL, KEY) == {"vnet_groups": ["rg-net"], "nsg_groups": ["rg-nsg"]}
+    assert r.drain_reads(nics, POOL, KEY, [vnet(subnet_nsg)])["nsg_groups"] == ["rg-net", "rg-nsg"]
+    plan = drain(nics, [security_group(nsg_id=subnet_nsg), security_group(nsg_id=NSG)], [vnet(subnet_nsg)])
+    found = {m["name"]: m["drain_rule"] for m in plan["members"]}
+    # No Allow rule at all: any priority beats the default rules; the highest free one is taken.
+    assert (found["myVM1"]["security_group"], found["myVM1"]["priority"]) == ("subnetNSG", 4096)
+    assert (found["myVM2"]["security_group"], found["myVM2"]["priority"]) == ("myNSG", 4096)
+
+
+def test_the_probe_drain_refuses_a_vm_no_nsg_filters_and_an_nsg_without_a_free_priority():
+    plan = drain([nic(1), nic(2, nsg=NSG)], [security_group(nsg_rule("first", 100))], [vnet()])
+    assert plan["problems"] == [
+        "VM myVM1: neither its NIC myNic1 nor its subnet has a network security group to keep the health probe off "
+        "it: give it one, or set rolling_maintenance_drain_method=pool",
+        "VM myVM2: security group myNSG has no free inbound priority below its first Allow rule (100) for the rule "
+        "that keeps the probe off the VM: free one, or set rolling_maintenance_drain_method=pool"]
+    crowded = security_group(nsg_rule("deny", 100, "Deny"), nsg_rule("allow", 102))
+    plan = drain([nic(1, nsg=NSG), nic(2, nsg=NSG)], [crowded])
+    assert [m["drain_rule"]["priority"] for m in plan["members"]] == [101, None]
+    assert len(plan["problems"]) == 1 and plan["problems"][0].startswith("VM myVM2: security group myNSG has no free")
+    # The pool drain needs no NSG, and asks for no priority.
+    pool = drain([nic(1), nic(2, nsg=NSG)], [security_group(nsg_rule("first", 100))], [vnet()], method="pool")
+    assert pool["problems"] == [] and [m["drain_rule"] and m["drain_rule"]["priority"] for m in pool["members"]] == [
+        None, None]
+    with pytest.raises(r.RollingError, match="drain_method must be one of probe, pool"):
+        drain([nic(1)], [], method="nsg")
+
+
+def test_a_drain_rule_a_killed_run_left_is_reconciled_and_its_priority_reused():
+    mark = r.mark_value("run-a", "run-a", KEY, "ipconfig1", "drained", 100)
+    left = security_group(nsg_rule("CLOUDLB-DRAIN-MYNIC1", 1000, "Deny"), nsg_rule("http", 1001))
+    nics = [nic(1, nsg=NSG, tags={r.MARK_TAG: mark}), nic(2, nsg=NSG), nic(3, nsg=NSG)]
+    for method in ("probe", "pool"):
+        plan = drain(nics, [left], method=method)
+        assert plan["reconcile"] == ["myVM1"], method
+        assert [m["drain_rule"]["leftover"] for m in plan["members"]] == [True, False, False]
+    # The reconcile deletes it first, so its priority is free again for this run.
+    assert [m["drain_rule"]["priority"] for m in drain(nics, [left])["members"]] == [1000, 999, 998]
+    # A rule left without a mark (the mark was cleared by hand, say) is reconciled too.
+    assert drain([nic(1, nsg=NSG), nic(2, nsg=NSG)], [left])["reconcile"] == ["myVM1"]
+
+
+def test_the_probe_drain_needs_a_probe_to_deny():
+    plan = r.prepare([nic(1, nsg=NSG), nic(2, nsg=NSG)], rules("Up", "Up"), POOL, KEY, "run", "run", 1, 1, 0,
+                     False, "probe", {"probes": [], "rules": []}, [security_group()])
+    assert plan["problems"] == ["no load balancing rule of the pool has a health probe to deny: set "
+                                "rolling_maintenance_drain_method=pool"]
 
 
 def test_connections_come_from_azemus_data_plane_status():
@@ -303,8 +411,8 @@ def test_summary_of_a_complete_rollout():
 
 def test_the_filters_turn_bad_settings_into_filter_errors():
     filters = FilterModule().filters()
-    assert sorted(filters) == ["rolling_connections", "rolling_gate", "rolling_lock", "rolling_mark", "rolling_prepare",
-                               "rolling_rollout", "rolling_serial", "rolling_summary"]
+    assert sorted(filters) == ["rolling_connections", "rolling_drain_reads", "rolling_gate", "rolling_lock",
+                               "rolling_mark", "rolling_prepare", "rolling_rollout", "rolling_serial", "rolling_summary"]
     assert filters["rolling_serial"]("1,50%") == [1, "50%"]
     with pytest.raises(AnsibleFilterError, match="serial must be at least 1"):
         filters["rolling_serial"](0)
