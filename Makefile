@@ -18,7 +18,8 @@ INSTALLED := $(VENV)/.installed
 COLLECTION_LINK := $(VENV)/collections/ansible_collections/cloudlb/azure
 AZEMU_STATE := .azemu
 # 2 cores: two pytest workers; a test file stays on one worker (its tests may build on each other).
-PYTEST_ARGS ?= -n 2 --dist loadfile
+# The slowest tests are listed at the end, to see where CI's time goes.
+PYTEST_ARGS ?= -n 2 --dist loadfile --durations 15
 # azemu's emulated time for the demo: 30 times faster, so the probe's 2 x 15 s and a VM's
 # 60 s boot take seconds; the flags apply when azemu-start starts it.
 AZEMU_FLAGS ?= --time-scale 30 --vm-boot-seconds 60
