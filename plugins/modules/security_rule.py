@@ -210,6 +210,7 @@ security_rule:
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, fetch
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import SECURITY_GROUP, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
@@ -231,10 +232,6 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def as_json(model):
-    return model if model is None or isinstance(model, dict) else model.as_dict()
-
-
 def diff_view(rule):
     return {key: value for key, value in rule.items() if key != "provisioning_state"} if rule else {}
 
@@ -248,18 +245,11 @@ def main():
         problems += rule_option_problems({key: params[key] for key in ("name",) + COMPARED})
     else:
         problems.append(name_problem(name, "rule name"))
-    problems = [p for p in problems if p]
-    if problems:
-        module.fail_json(msg="Invalid options: " + "; ".join(problems))
+    module.fail_invalid([p for p in problems if p])
 
     what = f"security rule {name} of security group {nsg}"
     rules = module.client("network").security_rules
-    try:
-        current_json = as_json(rules.get(group, nsg, name))
-    except ResourceNotFoundError:
-        current_json = None
-    except Exception as exc:
-        module.fail_azure(exc, f"Failed to read {what}")
+    current_json = fetch(module, lambda: as_json(rules.get(group, nsg, name)), what)
     current = rule_to_dict(current_json) if current_json else None
 
     if params["state"] == "absent":
