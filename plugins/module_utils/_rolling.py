@@ -575,9 +575,10 @@ def summarize(queue, done_before, results, where, stopped=None, policy=None, sta
 
     ``queue``: the VMs this run was to maintain, in order; ``done_before``: maintained by an
     earlier run of the rollout; ``results``: per VM this run reached, ``status`` (succeeded or
-    failed), ``step``, ``msg``, ``out_of_pool_seconds``; ``where``: per VM, where it is now
-    (in pool or not, health, drain mark), read after the run; ``stopped``: why the rollout
-    stopped early, if it did.
+    failed), ``step``, ``msg``, ``out_of_pool_seconds``, ``drain_rule_left`` (the NSG rule
+    still keeping the probe off a failed VM); ``where``: per VM, where it is now (in pool or
+    not, health, drain mark), read after the run; ``stopped``: why the rollout stopped early,
+    if it did.
     """
     vms, counts = [], {"succeeded": 0, "failed": 0, "pending": 0}
     for name in sorted(done_before, key=natural_key):
@@ -589,7 +590,7 @@ def summarize(queue, done_before, results, where, stopped=None, policy=None, sta
         status = status if status in counts else "failed"
         counts[status] += 1
         entry = {"name": name, "status": status, "run": "this", **_where(where, name)}
-        for key in ("step", "msg", "out_of_pool_seconds", "maintenance"):
+        for key in ("step", "msg", "out_of_pool_seconds", "maintenance", "drain_rule_left"):
             if result.get(key) is not None:
                 entry[key] = result[key]
         vms.append(entry)
@@ -625,6 +626,7 @@ def _line(vm):
     mark = f", marked drained ({vm['marked']})" if vm.get("marked") else ""
     seconds = f", {vm['out_of_pool_seconds']:.1f} s out of pool" if isinstance(
         vm.get("out_of_pool_seconds"), (int, float)) else ""
+    rule = f", probe kept off by NSG rule {vm['drain_rule_left']}" if vm.get("drain_rule_left") else ""
     why = f" - {vm.get('step')}: {vm.get('msg')}" if vm["status"] == "failed" else ""
     earlier = " (earlier run)" if vm.get("run") == "earlier" else ""
-    return f"{vm['name']}: {vm['status']}{earlier}; {place}{health}{mark}{seconds}{why}"
+    return f"{vm['name']}: {vm['status']}{earlier}; {place}{health}{mark}{rule}{seconds}{why}"

@@ -315,6 +315,48 @@ def test_a_vm_that_never_comes_back_stops_the_rollout_and_a_rerun_resumes(
     assert ROLLOUT_TAG not in tags(sdk, lab)[0]
 
 
+FAIL_MY_VM1 = """
+- name: Fail on myVM1, as a broken package upgrade would
+  ansible.builtin.fail:
+    msg: upgrade failed on purpose
+  when: inventory_hostname == 'myVM1'
+"""
+
+
+def test_on_failure_leave_out_keeps_the_failed_vm_out_of_rotation_and_says_so(
+        run_playbook, scaled, sdk, make_lab, tmp_path):
+    scaled.settings(pool_removal_flows="continue")
+    lab = make_lab(3)
+    tasks_file = tmp_path / "fail.yml"
+    tasks_file.write_text(FAIL_MY_VM1, encoding="utf-8")
+    options = dict(rolling_maintenance_action="tasks", rolling_maintenance_tasks_file=str(tasks_file),
+                   rolling_maintenance_on_failure="leave_out")
+    mark = scaled.mark()
+    run = run_playbook(playbook=PLAYBOOK, args=["-i", str(vm_inventory(tmp_path, lab)),
+                                                "-e", json.dumps(rollout_vars(lab, **options))])
+    assert not run.ok
+    result = summary(run)
+    assert result["progress"] == {"successful_instance_count": 0, "failed_instance_count": 1,
+                                  "in_progress_instance_count": 0, "pending_instance_count": 2}
+    failed = result["virtual_machines"][0]
+    assert (failed["name"], failed["status"], failed["msg"]) == ("myVM1", "failed", "upgrade failed on purpose")
+    assert "Fail on myVM1" in failed["step"], failed
+    # Left out: not in the pool, its drain mark and the rule keeping the probe off it both stay,
+    # and the summary names the rule.
+    assert failed["in_pool"] is False and failed["marked"].endswith(", drained"), failed
+    assert failed["drain_rule_left"] == "cloudlb-drain-myNic1"
+    assert drain_rules(sdk, lab) == ["cloudlb-drain-myNic1"]
+    assert pool_members(sdk, lab) == ["myNic2", "myNic3"]
+    message = run.task("cloudlb.azure.rolling_maintenance : Fail the run unless every VM was maintained")["msg"]
+    assert "myVM1: failed; OUT OF POOL" in message and "NSG rule cloudlb-drain-myNic1" in message, message
+    # Nothing was rebooted, the others serve untouched, and the stopped rollout released its lock.
+    assert restarts(scaled, mark) == []
+    assert lab.serving() == ["myVM2", "myVM3"]
+    lb_tags, nic_tags = tags(sdk, lab)
+    assert LOCK_TAG not in lb_tags and MARK_TAG in nic_tags["myVM1"]
+    assert all(MARK_TAG not in nic_tags[vm] for vm in ("myVM2", "myVM3"))
+
+
 def start_rollout(run_playbook, lab, results, **changes):
     """ansible-playbook in the background, as AWX runs it."""
     env = dict(run_playbook.env, CLOUDLB_TEST_RESULTS=str(results))

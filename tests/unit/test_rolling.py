@@ -386,7 +386,8 @@ def test_summary_counts_like_a_scale_set_rolling_upgrade_and_says_where_each_vm_
              "myVM3": {"in_pool": False, "health": None, "marked": "run r, maintained"},
              "myVM4": {"in_pool": True, "health": "Up (Up_Probe_Success)", "marked": None}}
     results = {"myVM2": {"status": "succeeded", "out_of_pool_seconds": 12.34, "maintenance": "reboot"},
-               "myVM3": {"status": "failed", "step": "health", "msg": "Timed out", "out_of_pool_seconds": None}}
+               "myVM3": {"status": "failed", "step": "health", "msg": "Timed out", "out_of_pool_seconds": None,
+                         "drain_rule_left": "cloudlb-drain-myNic3"}}
     summary = r.summarize(["myVM2", "myVM3", "myVM4"], ["myVM1"], results, where, stopped="1 failed, max_failed 0",
                           policy={"serial": [1]}, started="t0", ended="t1")
     assert summary["progress"] == {"successful_instance_count": 2, "failed_instance_count": 1,
@@ -396,7 +397,8 @@ def test_summary_counts_like_a_scale_set_rolling_upgrade_and_says_where_each_vm_
     assert summary["lines"] == [
         "myVM1: succeeded (earlier run); in pool, Up (Up_Probe_Success)",
         "myVM2: succeeded; in pool, Up (Up_Probe_Success), 12.3 s out of pool",
-        "myVM3: failed; OUT OF POOL, marked drained (run r, maintained) - health: Timed out",
+        "myVM3: failed; OUT OF POOL, marked drained (run r, maintained), probe kept off by NSG rule "
+        "cloudlb-drain-myNic3 - health: Timed out",
         "myVM4: pending; in pool, Up (Up_Probe_Success)",
     ]
     assert [v["status"] for v in summary["virtual_machines"]] == ["succeeded", "succeeded", "failed", "pending"]
