@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import PUBLIC_IP
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import PUBLIC_IP, name_of
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import ip_address_problem, name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError, reference, subnet_reference
 
@@ -38,8 +38,7 @@ def part_id(lb_id, collection, name):
 
 def _name(ref):
     """The last name of a ``{"id": ...}`` reference, or None."""
-    ref_id = (ref or {}).get("id")
-    return ref_id.rstrip("/").rsplit("/", 1)[-1] if ref_id else None
+    return name_of((ref or {}).get("id")) or None
 
 
 def _names(refs):

@@ -69,3 +69,8 @@ def same_id(first, second):
 def name_of(value):
     """The last name in a resource id (or the value itself when it is a plain name)."""
     return value.rstrip("/").rsplit("/", 1)[-1] if value else value
+
+
+def group_of(value):
+    """The resource group in a resource id, or None when ``value`` is not one."""
+    return (parse_id(value) or {}).get("resource_group")

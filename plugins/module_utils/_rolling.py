@@ -14,6 +14,8 @@ import hashlib
 import math
 import re
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import group_of, name_of
+
 # Tags the role writes. On the load balancer: who holds the lock until when, and which
 # rollout is under way (so a later run resumes it). On each NIC: the drain mark of the run that
 # took it out of the pool, and the rollout that last maintained it.
@@ -208,15 +210,6 @@ def health_of(rules):
 
 # --- the pool's members -----------------------------------------------------------------------
 
-def _name_of(resource_id):
-    return resource_id.rstrip("/").rsplit("/", 1)[-1] if resource_id else None
-
-
-def _group_of(resource_id):
-    match = re.search(r"/resourceGroups/([^/]+)/", resource_id or "", re.IGNORECASE)
-    return match.group(1) if match else None
-
-
 def pool_members(pool_id, pool_key, nics, rules=None):
     """The VMs of a pool, from network_interface_info's NICs: one entry per NIC ip configuration
     in the pool, or whose NIC carries this pool's drain mark (a run took it out and did not put it
@@ -240,11 +233,11 @@ def pool_members(pool_id, pool_key, nics, rules=None):
             if not in_pool and not (marked_here and mark.get("ipconfig", config.get("name")) == config.get("name")):
                 continue
             found.append({
-                "name": _name_of(vm_id), "resource_group": _group_of(vm_id), "nic": nic.get("name"),
-                "nic_resource_group": _group_of(nic.get("id")), "ip_configuration": config.get("name"),
+                "name": name_of(vm_id), "resource_group": group_of(vm_id), "nic": nic.get("name"),
+                "nic_resource_group": group_of(nic.get("id")), "ip_configuration": config.get("name"),
                 "ip_configuration_id": config.get("id"), "in_pool": in_pool,
                 "tags": tags if marked_here or MARK_TAG not in tags else {k: v for k, v in tags.items() if k != MARK_TAG},
-                "mark": mark if marked_here else {}, "healthy": _name_of(vm_id) in healthy,
+                "mark": mark if marked_here else {}, "healthy": name_of(vm_id) in healthy,
                 "private_ip_address": config.get("private_ip_address"), "subnet": config.get("subnet"),
                 "security_group": nic.get("security_group"),
             })
@@ -350,7 +343,7 @@ def drain_rule_name(nic):
 def probe_ports(lb, pool_id):
     """Ports of the health probes of the load balancing rules that use the pool, from
     load_balancer_info's view of the load balancer."""
-    pool = (_name_of(pool_id) or "").lower()
+    pool = (name_of(pool_id) or "").lower()
     probes = {(p.get("name") or "").lower(): p.get("port") for p in (lb or {}).get("probes") or []}
     names = {(r.get("probe") or "").lower() for r in (lb or {}).get("rules") or []
              if (r.get("backend_pool") or "").lower() == pool and r.get("probe")}
@@ -382,7 +375,7 @@ def drain_reads(nics, pool_id, pool_key, vnets=None):
 def _unique_groups(resource_ids):
     groups = {}
     for rid in resource_ids:
-        group = _group_of(rid)
+        group = group_of(rid)
         if group:
             groups.setdefault(group.lower(), group)
     return sorted(groups.values(), key=str.lower)
@@ -419,7 +412,7 @@ def drain_rules(members, queue, ports, security_groups, vnets=None):
             continue
         rule = names[member["name"]]
         found[member["name"]] = {
-            "name": rule, "security_group": nsg["name"], "resource_group": _group_of(nsg["id"]), "priority": None,
+            "name": rule, "security_group": nsg["name"], "resource_group": group_of(nsg["id"]), "priority": None,
             "source": "AzureLoadBalancer", "destination": member.get("private_ip_address"), "ports": list(ports),
             "leftover": any((r.get("name") or "").lower() == rule.lower() for r in nsg.get("rules") or []),
         }

@@ -352,7 +352,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import 
     fetch,
     group_location,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import resource_id, same_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, resource_id, same_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, normalize_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
 from ansible_collections.cloudlb.azure.plugins.module_utils._wait import timeout_message
@@ -400,7 +400,7 @@ def option_problems(params):
             problems.append("network_interfaces cannot be empty: a VM needs at least one NIC")
         for nic in nics:
             add(reference_problem(nic, "Microsoft.Network", "networkInterfaces", "network_interfaces item"))
-        if len({nic.lower().rstrip("/").rsplit("/", 1)[-1] for nic in nics}) != len(nics):
+        if len({name_of(nic).lower() for nic in nics}) != len(nics):
             problems.append("network_interfaces names the same NIC twice")
     if params["availability_set"] is not None:
         add(reference_problem(params["availability_set"], "Microsoft.Compute", "availabilitySets", "availability_set"))
@@ -595,12 +595,12 @@ class VirtualMachineManager:
             wanted = [nic if nic.startswith("/") else nic.lower() for nic in params["network_interfaces"]]
             have = vm["network_interfaces"]
             if len(wanted) != len(have) or not all(
-                    same_id(w, h) if w.startswith("/") else w == h.rsplit("/", 1)[-1].lower() for w, h in zip(wanted, have)):
+                    same_id(w, h) if w.startswith("/") else w == name_of(h).lower() for w, h in zip(wanted, have)):
                 fails.append(f"its NICs are {', '.join(have)}; this module does not change a VM's NICs")
         if params["availability_set"] is not None:
             current = vm["availability_set"]
             wanted = params["availability_set"]
-            if not current or not (same_id(wanted, current) or wanted.lower() == current.rsplit("/", 1)[-1].lower()):
+            if not current or not (same_id(wanted, current) or wanted.lower() == name_of(current).lower()):
                 fails.append(f"it is {'in availability set ' + current if current else 'in no availability set'};"
                              " Azure puts a VM in an availability set only when it creates the VM")
         if fails:
