@@ -78,3 +78,4 @@ async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugi
             pass
         emu.save()
         await runner.cleanup()
+        emu.log.close()

@@ -75,7 +75,7 @@ def test_ten_concurrent_writers_all_land(azure_env, azemu, sdk, lb_group, tmp_pa
     requests = [r for r in azemu.requests(since=mark) if "/loadBalancers/lb" in r["path"]]
     refused = [r for r in requests if r["method"] == "PUT" and r["status"] == 412]
     accepted = [r for r in requests if r["method"] == "PUT" and r["status"] in (200, 201)]
-    _status, _headers, state = azemu.http("GET", "/_azemu/state")
+    state = azemu.state()
     superseded = [op for op in state["operations"] if op["status"] == "Canceled"
                   and op["target"].lower() == read_lb(sdk, group)["id"].lower()]
     record_property("writes", {"accepted": len(accepted), "refused_412": len(refused), "superseded": len(superseded)})
