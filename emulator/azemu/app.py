@@ -1,4 +1,4 @@
-"""The aiohttp application: routes and the two middlewares (request log, ARM envelope)."""
+"""The aiohttp application: routes and the middlewares (request log, ARM envelope, faults)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import uuid
 
 from aiohttp import web
 
-from . import dataplane, metadata, testapi
+from . import dataplane, faults, metadata, testapi
 from .arm.handlers import arm_entry
 from .emulator import Emulator
 from .errors import ArmError
@@ -35,7 +35,8 @@ async def request_log(request: web.Request, handler):
         request.app["emu"].log.add(
             method=request.method, path=request.path, query=request.query_string, status=status,
             duration=time.monotonic() - started, resource_type=request.get("azemu_type"),
-            read_only=request.get("azemu_read_only", False), user_agent=request.headers.get("User-Agent", ""))
+            read_only=request.get("azemu_read_only", False), user_agent=request.headers.get("User-Agent", ""),
+            fault=request.get(faults.FAULT_KEY))
 
 
 @web.middleware
@@ -66,7 +67,7 @@ async def arm_envelope(request: web.Request, handler):
 
 
 def make_app(emu: Emulator) -> web.Application:
-    app = web.Application(middlewares=[request_log, arm_envelope], client_max_size=32 * 1024 * 1024)
+    app = web.Application(middlewares=[request_log, arm_envelope, faults.inject], client_max_size=32 * 1024 * 1024)
     app["emu"] = emu
     testapi.add_routes(app)
     dataplane.install(app)

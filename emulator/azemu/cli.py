@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--plugin", action="append", default=[], metavar="MODULE",
                        help="import MODULE at start-up (extra resource types, e.g. for tests)")
     serve.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    serve.add_argument("--faults", type=Path, metavar="FILE",
+                       help="inject the faults of this JSON document into ARM requests (as PUT /_azemu/faults)")
     for field in dataclasses.fields(Settings):
         choices = field.metadata.get("choices")
         serve.add_argument(f"--{field.name.replace('_', '-')}", dest=field.name, default=field.default,
@@ -113,6 +115,7 @@ def loopback(host: str) -> bool:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .faults import Faults
     from .server import serve
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -131,7 +134,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"azemu: {err}", file=sys.stderr)
         return 2
-    asyncio.run(serve(args.state_dir, args.host, args.port, settings, args.plugin))
+    faults = Faults()
+    if args.faults is not None:
+        try:
+            faults.configure(json.loads(args.faults.read_text()))
+        except (OSError, ValueError) as err:
+            print(f"azemu: --faults {args.faults}: {err}", file=sys.stderr)
+            return 2
+    asyncio.run(serve(args.state_dir, args.host, args.port, settings, args.plugin, faults=faults))
     return 0
 
 

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from .arm.context import Ctx, Res
 from .arm.operations import OperationManager
+from .faults import Faults
 from .identity.identities import Identities, test_api_token
 from .requestlog import LOG_FILE, RequestLog
 from .settings import Settings
@@ -30,6 +31,7 @@ class Emulator:
         self.store = Store(self.state_dir / "state.json")
         self.ops = OperationManager(self)
         self.log = RequestLog(self.state_dir / LOG_FILE)
+        self.faults = Faults()
         self.listeners: list[Listener] = []
         self.url = ""      # set once listening: "https://127.0.0.1:PORT"
 

@@ -91,13 +91,16 @@ class RequestLog:
             self._file = None
 
     def add(self, *, method: str, path: str, query: str, status: int, duration: float,
-            resource_type: str | None, user_agent: str, read_only: bool = False) -> dict[str, Any]:
+            resource_type: str | None, user_agent: str, read_only: bool = False,
+            fault: str | None = None) -> dict[str, Any]:
         self.seq += 1
         kind = kind_of(path, method)
         write = kind == "arm" and method not in ("GET", "HEAD") and not read_only
         entry = {"seq": self.seq, "time": time.time(), "method": method, "path": path, "query": query,
                  "status": status, "kind": kind, "write": write, "type": resource_type,
                  "duration_ms": round(duration * 1000, 3), "user_agent": user_agent}
+        if fault:
+            entry["fault"] = fault
         if len(self.entries) == MAX_ENTRIES:
             self._dropped = self.entries[0]["seq"]
         self.entries.append(entry)
@@ -116,6 +119,8 @@ class RequestLog:
             c["writes"] += 1
         if resource_type:
             c[f"type:{method} {resource_type}"] += 1
+        if fault:
+            c["faults"] += 1
         return entry
 
     def since(self, seq: int, log: str | None = None) -> list[dict[str, Any]]:
@@ -132,11 +137,11 @@ class RequestLog:
         return [e for e in self.entries if e["seq"] > seq]
 
     def counters_doc(self) -> dict[str, Any]:
-        """{"seq", "log", "total", "writes", "by_kind": {}, "by_method": {}, "by_status": {},
+        """{"seq", "log", "total", "writes", "faults", "by_kind": {}, "by_method": {}, "by_status": {},
         "by_type": {}}"""
         c = self.counters
         doc: dict[str, Any] = {"seq": self.seq, "log": self.id, "total": c["total"], "writes": c["writes"],
-                               "by_kind": {}, "by_method": {}, "by_status": {}, "by_type": {}}
+                               "faults": c["faults"], "by_kind": {}, "by_method": {}, "by_status": {}, "by_type": {}}
         groups = {"kind": "by_kind", "method": "by_method", "status": "by_status", "type": "by_type"}
         for key, value in sorted(self.counters.items()):
             prefix, _, rest = key.partition(":")

@@ -16,6 +16,7 @@ from .app import make_app
 from .arm import registry
 from .cli import running_pid
 from .emulator import Emulator
+from .faults import Faults
 from .settings import Settings
 
 INFO_FILE = "azemu.json"
@@ -41,7 +42,8 @@ def url_for(host: str, port: int) -> str:
     return f"https://[{host}]:{port}" if ":" in host else f"https://{host}:{port}"
 
 
-async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugins: list[str]) -> None:
+async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugins: list[str], *,
+                faults: Faults | None = None) -> None:
     state_dir = state_dir.resolve()
     state_dir.mkdir(parents=True, exist_ok=True)
     owner = running_pid(state_dir / INFO_FILE)
@@ -50,6 +52,8 @@ async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugi
         raise SystemExit(f"azemu: pid {owner} already serves {state_dir} (see azemu.json); stop it first")
     registry.load_providers(plugins)
     emu = Emulator(state_dir, settings)
+    if faults is not None:
+        emu.faults = faults
     ssl_context = tls.server_context(state_dir)
     # A short grace period: stopping must not hang on a client's idle keep-alive connection.
     runner = web.AppRunner(make_app(emu), handle_signals=False, access_log=None, shutdown_timeout=2.0)

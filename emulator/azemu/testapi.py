@@ -4,6 +4,7 @@ GET  /_azemu/requests?since=N[&log=ID]   {"last": SEQ, "log": ID, "requests": [e
 GET  /_azemu/counters           totals by kind, method, status, resource type
 GET  /_azemu/settings           the settings document
 PUT  /_azemu/settings           change some settings (partial document); answers the new document
+GET  /_azemu/faults             the fault rules and what each injected; PUT replaces them (faults.py)
 GET  /_azemu/identities         every tenant, subscription and principal, without secrets
 GET  /_azemu/state              every stored resource and operation (debugging), without secrets
 GET  /_azemu/health             {"status": "ok"}, or "degraded" with provider modules that failed
@@ -98,6 +99,19 @@ async def put_settings(request: web.Request) -> web.Response:
     return web.json_response(emu.settings.as_dict())
 
 
+async def get_faults(request: web.Request) -> web.Response:
+    return web.json_response(_emu(request).faults.to_json())
+
+
+async def put_faults(request: web.Request) -> web.Response:
+    faults = _emu(request).faults
+    try:
+        faults.configure(json.loads(await request.read() or b"{}"))
+    except ValueError as err:
+        return _error(400, "InvalidFaults", str(err))
+    return web.json_response(faults.to_json())
+
+
 async def identities(request: web.Request) -> web.Response:
     tenants = [{k: v for k, v in asdict(t).items() if k != "client_secret"} for t in _emu(request).identities.tenants]
     return web.json_response({"tenants": tenants})
@@ -122,6 +136,8 @@ def add_routes(app: web.Application) -> None:
     app.router.add_get("/_azemu/counters", authenticated(counters))
     app.router.add_get("/_azemu/settings", authenticated(get_settings))
     app.router.add_put("/_azemu/settings", authenticated(put_settings))
+    app.router.add_get("/_azemu/faults", authenticated(get_faults))
+    app.router.add_put("/_azemu/faults", authenticated(put_faults))
     app.router.add_get("/_azemu/identities", authenticated(identities))
     app.router.add_get("/_azemu/state", authenticated(state))
     app.router.add_get("/_azemu/health", health)

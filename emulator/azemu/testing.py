@@ -247,6 +247,14 @@ class Azemu:
             return self._test_api("PUT", "settings", changes)
         return self._test_api("GET", "settings")
 
+    def faults(self, rules: list[dict[str, Any]] | None = None, *, seed: int = 0) -> dict[str, Any]:
+        """Inject faults into ARM requests (PUT /_azemu/faults, see azemu/faults.py):
+        `emu.faults([{"status": 429, "share": 0.1}], seed=1)`; `emu.faults([])` turns them off.
+        With no arguments, read them: the rules with what each matched and injected."""
+        if rules is None:
+            return self._test_api("GET", "faults")
+        return self._test_api("PUT", "faults", {"seed": seed, "rules": rules})
+
     def state(self) -> dict[str, Any]:
         """Every stored resource and operation, as /_azemu/state shows them (secrets hidden)."""
         return self._test_api("GET", "state")

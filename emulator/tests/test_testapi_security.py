@@ -19,7 +19,7 @@ from azemu.testing import Mark
 from conftest import start_azemu
 
 AUTHENTICATED = [("GET", "requests?since=0"), ("GET", "counters"), ("GET", "settings"), ("PUT", "settings"),
-                 ("GET", "identities"), ("GET", "state")]
+                 ("GET", "faults"), ("PUT", "faults"), ("GET", "identities"), ("GET", "state")]
 
 
 @pytest.mark.parametrize("method,path", AUTHENTICATED)
