@@ -27,7 +27,7 @@ import azemu.providers
 from armclient import NETWORK_API
 from network_helpers import finish, path_of
 
-ROUNDS = 3
+ROUNDS = 5
 BODY_DELAY = 0.5     # seconds between the headers and the body
 SECOND_GAP = 0.1     # the second body after the first, where the order decides who must win
 RG_API = "2021-04-01"

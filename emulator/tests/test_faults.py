@@ -45,15 +45,16 @@ def logged(emu, mark):
 
 
 def test_the_document_is_checked_and_shown_with_its_counters(emu, faults):
-    bad = [{"rules": [{"status": 404}]}, {"rules": [{"drop": "later"}]}, {"rules": [{"lro": "Done"}]},
-           {"rules": [{"delay": -1}]}, {"rules": [{"status": 429, "share": 2}]}, {"rules": [{"status": 429, "drop": "after"}]},
-           {"rules": [{"share": 0.5}]}, {"rules": [{"status": 500, "colour": "red"}]}, {"seed": "x", "rules": []},
-           {"rules": [{"status": 429, "method": 3}]}, {"rules": "all"}, {"rulez": []}]
+    bad_rules = [{"status": 404}, {"drop": "later"}, {"lro": "Done"}, {"delay": -1}, {"status": 429, "share": 2},
+                 {"status": 429, "drop": "after"}, {"share": 0.5}, {"status": 500, "colour": "red"},
+                 {"status": 429, "method": 3}, {"status": 429, "retry_after": 0}]
+    bad = [{"rules": [rule]} for rule in bad_rules] + [{"seed": "x", "rules": []}, {"rules": "all"}, {"rulez": []}]
     for doc in bad:
         status, body = emu.test_api("PUT", "faults", doc)
         assert status == 400 and body["error"]["code"] == "InvalidFaults" and body["error"]["message"], (doc, body)
     assert emu.faults()["rules"] == []
-    shown = faults([{"status": 429, "share": 0.1, "method": "put"}, {"lro": "failed", "type": "Microsoft.Azemu/widgets"},
+    shown = faults([{"status": 429, "share": 0.1, "method": "put"},
+                    {"lro": "failed", "type": "Microsoft.Azemu/widgets"},
                     {"delay": 0.5, "path": "*/widgets/*"}, {"drop": "after", "share": 0.02}], seed=7)
     assert shown == {"seed": 7, "injected": 0, "rules": [
         {"status": 429, "share": 0.1, "retry_after": 1, "method": ["PUT"], "matched": 0, "injected": 0},
@@ -71,9 +72,10 @@ def test_throttling_is_arms_429(emu, arm, rg, faults):
     for resp, kind in cases:
         assert resp.status == 429, resp
         assert resp.body["error"]["code"] == "SubscriptionRequestsThrottled"
-        assert re.fullmatch(rf"Number of '{kind}' requests for subscription '{arm.sub}' actor '[0-9a-f-]+' exceeded\. "
-                            r"Please try again after '3' seconds after additional tokens are available\. Refer to "
-                            r"https://aka\.ms/arm-throttling for additional information\.", resp.body["error"]["message"])
+        assert re.fullmatch(rf"Number of '{kind}' requests for subscription '{arm.sub}' actor '[0-9a-f-]+' "
+                            r"exceeded\. Please try again after '3' seconds after additional tokens are available\. "
+                            r"Refer to https://aka\.ms/arm-throttling for additional information\.",
+                            resp.body["error"]["message"])
         assert resp.headers.get("Retry-After") == "3"
         assert resp.headers.get(f"x-ms-ratelimit-remaining-subscription-{kind}s") == "0"
         assert resp.headers.get("x-ms-request-id")
@@ -89,9 +91,9 @@ def test_internal_server_error_is_arms_500(emu, arm, rg, faults):
     resp = arm.put(arm.widget(rg, "w1"), widget_body(), headers={"x-ms-correlation-request-id": "corr-1"})
     assert resp.status == 500
     assert resp.body["error"]["code"] == "InternalServerError"
-    assert re.fullmatch(rf"Encountered internal server error\. Diagnostic information: timestamp '\d{{8}}T\d{{6}}Z', "
-                        rf"subscription id '{arm.sub}', tracking id '[0-9a-f-]{{36}}', request correlation id 'corr-1'\.",
-                        resp.body["error"]["message"])
+    assert re.fullmatch(rf"Encountered internal server error\. Diagnostic information: timestamp "
+                        rf"'\d{{8}}T\d{{6}}Z', subscription id '{arm.sub}', tracking id '[0-9a-f-]{{36}}', "
+                        r"request correlation id 'corr-1'\.", resp.body["error"]["message"])
     faults([])
     assert arm.get(arm.widget(rg, "w1")).status == 404          # nothing was done
 
