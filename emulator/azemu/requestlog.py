@@ -63,22 +63,28 @@ class RequestLog:
         except (OSError, ValueError, IndexError, KeyError, TypeError):
             self._rewrite()       # no log yet (or not one we can read): a new log, with a new id
             return
+        torn = False
         for line in lines[1:]:
             try:
                 entry = json.loads(line)
             except ValueError:      # a line cut short when the machine went down
+                torn = True
                 continue
             self.entries.append(entry)
             self.seq = max(self.seq, entry["seq"])
         self._lines = len(lines) - 1
         self._dropped = self.entries[0]["seq"] - 1 if self.entries else self.seq
-        self._file = path.open("a")
+        if torn:                    # its number may have been seen (a mark): never give it again
+            self.seq += 1
+            self._rewrite()         # and the next line must not continue the cut one
+        else:
+            self._file = path.open("a")
 
     def _rewrite(self) -> None:
         """The file anew, atomically: the header, then the entries still held."""
         if self._file is not None:
             self._file.close()
-        header = {"log": self.id, "seq": self.entries[0]["seq"] - 1 if self.entries else self.seq}
+        header = {"log": self.id, "seq": self.seq}     # the sequence reached, whatever the entries say
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         tmp.write_text("".join(json.dumps(e, separators=(",", ":")) + "\n" for e in [header, *self.entries]))
         tmp.replace(self.path)
