@@ -35,7 +35,8 @@ async def request_log(request: web.Request, handler):
         request.app["emu"].log.add(
             method=request.method, path=request.path, query=request.query_string, status=status,
             duration=time.monotonic() - started, resource_type=request.get("azemu_type"),
-            read_only=request.get("azemu_read_only", False), user_agent=request.headers.get("User-Agent", ""))
+            read_only=request.get("azemu_read_only", False), user_agent=request.headers.get("User-Agent", ""),
+            host=request.headers.get("Host", ""))
 
 
 @web.middleware

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from .hosts import addressed
+
 CLOUD_NAME = "AzureEmulator"
 
 
@@ -70,7 +72,7 @@ def legacy(url: str) -> dict:
 
 
 async def endpoints(request: web.Request) -> web.Response:
-    url = request.app["emu"].url
+    url = addressed(request).base
     version = request.query.get("api-version", "")
     if version >= "2019-05-01":
         return web.json_response([cloud(url)])

@@ -93,7 +93,7 @@ def test_token_endpoint_errors(emu, case, status, error, code):
     elif case == "scope without .default":
         form["scope"] = emu.url
     elif case == "unknown resource":
-        form["scope"] = "https://management.azure.com/.default"
+        form["scope"] = "https://vault.azure.net/.default"     # a resource azemu does not serve
     elif case == "no secret":
         del form["client_secret"]
     elif case == "password grant":
@@ -155,7 +155,7 @@ def test_bad_tokens_get_401(emu, token_kind, code):
     elif token_kind == "expired":
         token = mint(emu, exp=int(time.time()) - 3600, nbf=int(time.time()) - 7200)
     else:
-        token = mint(emu, aud="https://management.azure.com/")
+        token = mint(emu, aud="https://vault.azure.net")
     r = Arm(emu, token=token).get("/resourcegroups", api_version="2021-04-01")
     assert r.status == 401 and r.body["error"]["code"] == code
     assert CHALLENGE_RE.match(r.headers.get("WWW-Authenticate"))

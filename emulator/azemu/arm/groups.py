@@ -199,7 +199,7 @@ def delete_group(ctx: Ctx, record: Record | None, rg: str) -> web.Response:
                                location=record.body["location"])
         record.op = op.id
         ctx.emu.save()
-    return web.Response(status=202, headers=operation_headers(ctx.emu, op, RESOURCES.delete_headers))
+    return web.Response(status=202, headers=operation_headers(ctx, op, RESOURCES.delete_headers))
 
 
 def complete_group_delete(ctx: Ctx, op) -> None:

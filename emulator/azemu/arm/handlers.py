@@ -22,6 +22,7 @@ import re
 from aiohttp import web
 
 from ..errors import ArmError
+from ..hosts import addressed
 from ..identity.armauth import check_subscription, check_token
 from . import conditions, engine, groups, registry
 from .context import Ctx, Res, render
@@ -37,7 +38,8 @@ API_VERSION_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9.]+)?$")
 async def arm_entry(request: web.Request) -> web.StreamResponse:
     emu = request.app["emu"]
     emu.ops.settle()
-    claims = check_token(emu, request.headers.get("Authorization"))
+    names = addressed(request)
+    claims = check_token(emu, request.headers.get("Authorization"), names)
     api_version = request.query.get("api-version")
     if not api_version:
         raise ArmError.missing_api_version()
@@ -54,7 +56,7 @@ async def arm_entry(request: web.Request) -> web.StreamResponse:
     if n == 1:
         return groups.subscriptions(ctx, claims)
     sub = segs[1]
-    check_subscription(emu, claims, sub)
+    check_subscription(emu, claims, sub, names)
     if n == 2:
         return groups.subscription(ctx, sub)
     if low[2] == "resourcegroups":
@@ -207,7 +209,7 @@ async def instance_request(ctx: Ctx, rtype: ResourceType, res: Res | None, paren
         op = engine.delete(ctx, res)
         if op is None:
             return web.Response(status=rtype.sync_delete_status)
-        return web.Response(status=202, headers=operation_headers(ctx.emu, op, ctx.emu.ops.style(op).delete_headers))
+        return web.Response(status=202, headers=operation_headers(ctx, op, ctx.emu.ops.style(op).delete_headers))
     if method not in ("PUT", "PATCH"):
         raise ArmError.method_not_allowed(method)
     if missing_ancestor:
@@ -233,7 +235,7 @@ async def instance_request(ctx: Ctx, rtype: ResourceType, res: Res | None, paren
         result, op = engine.write(ctx, rtype, res.id if res else new_id, res.name if res else name, body, res,
                                   parent, long_running=long_running)
     status = 200 if res is not None else rtype.create_status
-    headers = operation_headers(ctx.emu, op, ctx.emu.ops.style(op).put_headers) if op else None
+    headers = operation_headers(ctx, op, ctx.emu.ops.style(op).put_headers) if op else None
     return respond(render(ctx, result), status, headers)
 
 
@@ -254,7 +256,7 @@ async def action_request(ctx: Ctx, rtype: ResourceType, res: Res | None, spec) -
     state = spec.begin(rtype, ctx, res, body)
     op = ctx.emu.ops.start(ctx, kind="action", target=res, action=spec.name.lower(), state=state)
     ctx.emu.save()
-    return web.Response(status=202, headers=operation_headers(ctx.emu, op, ctx.emu.ops.style(op).action_headers))
+    return web.Response(status=202, headers=operation_headers(ctx, op, ctx.emu.ops.style(op).action_headers))
 
 
 def operation(ctx: Ctx, sub: str, op_id: str, *, result: bool) -> web.Response:
@@ -274,8 +276,8 @@ def operation_result(ctx: Ctx, op) -> web.Response:
     emu = ctx.emu
     style = emu.ops.style(op)
     if not op.done:
-        return web.Response(status=202, headers=operation_headers(emu, op, style.result_headers))
-    headers = operation_headers(emu, op, style.result_headers, running=False)
+        return web.Response(status=202, headers=operation_headers(ctx, op, style.result_headers))
+    headers = operation_headers(ctx, op, style.result_headers, running=False)
     if op.status != SUCCEEDED:
         return respond({"error": op.error}, op.error_status, headers)
     if op.result is not None:
