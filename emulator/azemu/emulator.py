@@ -45,9 +45,17 @@ class Emulator:
             except Exception:     # a listener's bug must not fail the client's request
                 log.exception("listener %r failed on %s %s", listener, event, res.id)
 
-    # The audience tokens are issued for: the ARM URL, as /metadata/endpoints announces it.
+    @property
+    def audience(self) -> str:
+        """The audience /metadata/endpoints advertises: the ARM URL with a trailing slash, as
+        Azure writes its own ("https://management.azure.com/")."""
+        return self.url + "/"
+
     def audiences(self) -> list[str]:
-        return [self.url]
+        """The audiences ARM accepts in a token: both spellings of the ARM URL, as ARM's
+        InvalidAuthenticationTokenAudience message lists them ('https://management.usgovcloudapi.net/',
+        'https://management.usgovcloudapi.net')."""
+        return [self.audience, self.url]
 
     def accepts_audience(self, value: str) -> bool:
-        return value.rstrip("/").lower() in {a.rstrip("/").lower() for a in self.audiences()}
+        return value.lower() in {a.lower() for a in self.audiences()}

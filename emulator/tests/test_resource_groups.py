@@ -16,8 +16,7 @@ RG_API = "2021-04-01"
 
 @pytest.fixture(scope="module")
 def client(emu):
-    _, _, clouds = emu.http("GET", "/metadata/endpoints?api-version=2022-09-01")
-    cloud = clouds[0]
+    _, _, cloud = emu.http("GET", "/metadata/endpoints?api-version=2022-09-01")
     cred = ClientSecretCredential(emu.info["tenant_id"], emu.info["client_id"], emu.info["client_secret"],
                                   authority=cloud["authentication"]["loginEndpoint"],
                                   disable_instance_discovery=True, connection_verify=emu.ca_file)
