@@ -9,16 +9,14 @@ from urllib.parse import quote
 
 import pytest
 from azure.core.exceptions import HttpResponseError
-from azure.identity import ClientSecretCredential
-from azure.mgmt.resource.resources import ResourceManagementClient
 
 from armclient import Arm
 from azemu.arm import filters
 from azemu.arm.filters import Both, Call, Compare, Either
 from azemu.errors import ArmError
 from network_helpers import path_of, put_done
+from sdk_clients import resource_client
 
-RG_API = "2021-04-01"
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000000"
 
 ITEMS = [
@@ -150,13 +148,7 @@ def test_groups_filter_takes_only_tags(text):
 
 @pytest.fixture(scope="module")
 def client(emu):
-    _, _, cloud = emu.http("GET", "/metadata/endpoints?api-version=2022-09-01")
-    cred = ClientSecretCredential(emu.info["tenant_id"], emu.info["client_id"], emu.info["client_secret"],
-                                  authority=cloud["authentication"]["loginEndpoint"],
-                                  disable_instance_discovery=True, connection_verify=emu.ca_file)
-    return ResourceManagementClient(cred, emu.info["subscription_id"], base_url=cloud["resourceManager"],
-                                    credential_scopes=[cloud["authentication"]["audiences"][0] + "/.default"],
-                                    connection_verify=emu.ca_file)
+    return resource_client(emu)
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,9 @@ import json
 
 import pytest
 import yaml
-from azure.identity import ClientSecretCredential
-from azure.mgmt.resource.resources import ResourceManagementClient
 
 from reference import reference_dir, spec_file
+from sdk_clients import resource_client
 
 RG_API = "2021-04-01"
 
@@ -88,15 +87,6 @@ def test_arm_cloud_metadata_url_readers_get_an_array(emu):
     assert names["AzureEmulator"]["resourceManager"] == emu.url + "/"
 
 
-def sdk_client(emu, document, scope):
-    cred = ClientSecretCredential(emu.info["tenant_id"], emu.info["client_id"], emu.info["client_secret"],
-                                  authority=document["authentication"]["loginEndpoint"],
-                                  disable_instance_discovery=True, connection_verify=emu.ca_file)
-    base_url = document.get("resourceManager") or emu.url
-    return ResourceManagementClient(cred, emu.info["subscription_id"], base_url=base_url,
-                                    credential_scopes=[scope], connection_verify=emu.ca_file)
-
-
 @pytest.mark.parametrize("version", ["2022-09-01", "2019-05-01", "2015-01-01"])
 @pytest.mark.parametrize("scope_from", ["audience", "resourceManager"])
 def test_azure_identity_and_sdk_work_from_every_shape(emu, version, scope_from):
@@ -106,7 +96,7 @@ def test_azure_identity_and_sdk_work_from_every_shape(emu, version, scope_from):
     doc = doc[0] if isinstance(doc, list) else doc
     audience = doc["authentication"]["audiences"][0]
     scope = audience + "/.default" if scope_from == "audience" else (doc.get("resourceManager") or audience) + ".default"
-    client = sdk_client(emu, doc, scope)
+    client = resource_client(emu, doc, scope)
     assert isinstance(list(client.resource_groups.list()), list)
 
 

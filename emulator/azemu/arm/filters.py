@@ -116,18 +116,18 @@ class _Parser:
         return node
 
     def expr(self) -> Node:
-        parts = [self.term()]
-        while self.at_word("or"):
-            self.i += 1
-            parts.append(self.term())
-        return parts[0] if len(parts) == 1 else Either(tuple(parts))
+        return self.joined("or", self.term, Either)
 
     def term(self) -> Node:
-        parts = [self.factor()]
-        while self.at_word("and"):
+        return self.joined("and", self.factor, Both)
+
+    def joined(self, word: str, part: Callable[[], Node], combine: type) -> Node:
+        """part (word part)*, as one node."""
+        parts = [part()]
+        while self.at_word(word):
             self.i += 1
-            parts.append(self.factor())
-        return parts[0] if len(parts) == 1 else Both(tuple(parts))
+            parts.append(part())
+        return parts[0] if len(parts) == 1 else combine(tuple(parts))
 
     def factor(self) -> Node:
         item = self.peek()
