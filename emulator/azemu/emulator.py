@@ -48,9 +48,12 @@ class Emulator:
 
     def audiences(self, names: Names) -> list[str]:
         """The audiences ARM accepts and AAD issues tokens for: azemu's own URL (also as the
-        client addressed it, as /metadata/endpoints announces it) and public ARM's."""
+        client addressed it, as /metadata/endpoints announces it) and public ARM's, each with and
+        without its trailing slash, as ARM's InvalidAuthenticationTokenAudience message lists them
+        ('https://management.usgovcloudapi.net/', 'https://management.usgovcloudapi.net')."""
         own = [self.url] if names.public or names.base == self.url else [self.url, names.base]
-        return [*own, *PUBLIC_AUDIENCES]
+        bases = [*own, *(a.rstrip("/") for a in PUBLIC_AUDIENCES)]
+        return [spelling for base in bases for spelling in (base + "/", base)]
 
     def accepts_audience(self, value: str, names: Names) -> bool:
-        return value.rstrip("/").lower() in {a.rstrip("/").lower() for a in self.audiences(names)}
+        return value.lower() in {a.lower() for a in self.audiences(names)}

@@ -72,7 +72,6 @@ class Sdk:
         self.subscription = info["subscription_id"]
         metadata = requests.get(f"{emu.url}/metadata/endpoints?api-version=2022-09-01", verify=info["ca_file"],
                                 timeout=30).json()
-        metadata = metadata[0] if isinstance(metadata, list) else metadata     # the 2022-09-01 shape is a list
         credential = ClientSecretCredential(
             info["tenant_id"], info["client_id"], info["client_secret"],
             authority=metadata["authentication"]["loginEndpoint"], disable_instance_discovery=True,
