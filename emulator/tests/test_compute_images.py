@@ -115,6 +115,9 @@ class TestHttp:
         assert plain == [{"location": LOCATION, "name": ascending[-1], "id": plain[0]["id"]}]
         expanded = call(arm, "GET", path, query="$expand=Properties&$top=1&$orderby=name%20desc").body
         assert expanded[0]["properties"]["hyperVGeneration"] == "V2" and expanded[0]["name"] == ascending[-1]
+        # What az vm image list --all asks for, and reads (azure-cli 2.91 _actions.load_images_thru_services).
+        deprecation = call(arm, "GET", path, query="$expand=properties/imageDeprecationStatus").body
+        assert all({"architecture", "imageDeprecationStatus"} <= set(v["properties"]) for v in deprecation)
         assert call(arm, "GET", path, query="$orderby=version").status == 400
         assert call(arm, "GET", path, query="$top=-1").status == 400
 

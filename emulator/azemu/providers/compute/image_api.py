@@ -10,7 +10,9 @@ As Azure answers (recordings/azure-cli/vm/test_vm_image_show.yaml, test_vm_creat
 - the versions list takes `$orderby=name`, `name asc` or `name desc` (versions ordered as
   numbers; ascending without it), then `$top`; `$expand=Properties` adds each version's
   `properties` (VirtualMachineImages_ListWithProperties, a bare array as azure-mgmt-compute 39
-  reads it; the 2024-11-01 swagger's `{value}` page is not what its clients parse);
+  reads it; the 2024-11-01 swagger's `{value}` page is not what its clients parse), and so does
+  `$expand=properties/imageDeprecationStatus`, which `az vm image list --all` sends and from
+  which it reads `properties.architecture` and `properties.imageDeprecationStatus`;
 - Get takes `latest` for the newest version and answers with the version's real name;
 - unknown names are 404 `NotFound`: `Publisher: {p} was not found.` for an unknown publisher's
   offers, `Artifact: VMImage was not found.` for everything deeper (the messages Azure's
@@ -121,8 +123,8 @@ def list_versions(ctx, sub: str, location: str, publisher: str, offer: str, skus
             raise ArmError.bad_request("InvalidParameter", f"The value '{ctx.query['$top']}' of parameter '$top' "
                                        "is invalid.", target="$top")
         versions = versions[:top]
-    expand = ctx.query.get("$expand", "").lower() == "properties"
-    extra = {"properties": properties(image)} if expand else {}
+    expand = {e.strip().lower().split("/")[0] for e in ctx.query.get("$expand", "").split(",")}
+    extra = {"properties": properties(image)} if "properties" in expand else {}
     return [_entry(location, v, f"{_sku_id(sub, location, image)}/Versions/{v}", **extra) for v in versions]
 
 
