@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -11,6 +12,7 @@ from aiohttp import web
 from yarl import URL
 
 from . import dataplane, metadata, testapi
+from .arm import registry
 from .arm.handlers import arm_entry
 from .emulator import Emulator
 from .errors import ArmError
@@ -99,12 +101,22 @@ async def arm_envelope(request: web.Request, handler):
     return response
 
 
+def _serve(document: registry.Document):
+    """A public document (no token, as raw.githubusercontent.com serves the image aliases)."""
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(text=json.dumps(document.fn(), indent=2), content_type=document.content_type,
+                            charset="utf-8", headers=document.headers)
+    return handler
+
+
 def make_app(emu: Emulator) -> web.Application:
     app = web.Application(middlewares=[merge_slashes, request_log, arm_envelope], client_max_size=32 * 1024 * 1024)
     app["emu"] = emu
     testapi.add_routes(app)
     dataplane.install(app)
     app.router.add_get("/metadata/endpoints", metadata.endpoints)
+    for path, document in registry.documents().items():
+        app.router.add_get(path, _serve(document))
     aad.add_routes(app)
     app.router.add_route("*", "/{tail:.*}", dispatch)
     return app

@@ -7,7 +7,7 @@ Routes:
   /subscriptions/{sub}/resources, /subscriptions/{sub}/operationresults/{id}  (groups.py)
   /subscriptions/{sub}/providers[/{ns}[/register]]                       (groups.py)
   /subscriptions/{sub}/providers/{ns}/locations/{loc}/operations|operationResults/{id}
-  /subscriptions/{sub}/providers/{ns}/locations/{loc}/{name}             registry.location_endpoint
+  /subscriptions/{sub}/providers/{ns}/locations/{loc}/{pattern...}       registry.location_endpoint
   /subscriptions/{sub}/providers/{ns}/{type}                             list in subscription
   /subscriptions/{sub}/resourcegroups/{rg}/providers/{ns}/{type}         list in group
   .../providers/{ns}/{type}/{name}[/{child}/{name}...]                   one resource
@@ -79,29 +79,31 @@ async def arm_entry(request: web.Request) -> web.StreamResponse:
         if n == 8 and low[4] == "locations" and low[6] in ("operations", "operationresults"):
             return operation(ctx, sub, segs[7], result=low[6] == "operationresults"
                              or request.query.get("monitor", "").lower() == "true")
-        if n == 7 and low[4] == "locations":
-            return location_request(ctx, segs[3], segs[5], segs[6])
+        if n >= 7 and low[4] == "locations":
+            return location_request(ctx, sub, segs[3], segs[5], segs[6:])
         if n == 5:
             rtype = _top_type(ctx, segs[3], segs[4])
             return _list(ctx, rtype, [r for r in ctx.store.under(f"/subscriptions/{sub}") if r.type_key == rtype.key])
     raise ArmError.no_route(request.path)
 
 
-def location_request(ctx: Ctx, ns: str, location: str, name: str) -> web.Response:
-    """GET .../providers/{ns}/locations/{loc}/{name}, served by a registry.location_endpoint."""
+def location_request(ctx: Ctx, sub: str, ns: str, location: str, rest: list[str]) -> web.Response:
+    """GET .../providers/{ns}/locations/{loc}/{rest...}, served by a registry.location_endpoint."""
     canonical = _namespace(ctx, ns)
-    handler = registry.location_handler(canonical, name)
-    if handler is None:
-        raise ArmError.invalid_resource_type(f"locations/{name}", canonical, ctx.api_version)
-    ctx.request["azemu_type"] = f"{canonical}/locations/{name}"
+    found = registry.location_handler(canonical, rest)
+    type_name = "/".join(["locations"] + rest[0::2])
+    if found is None:
+        raise ArmError.invalid_resource_type(type_name, canonical, ctx.api_version)
+    endpoint, params = found
+    ctx.request["azemu_type"] = f"{canonical}/{endpoint.type_name}"
     if ctx.request.method != "GET":
         raise ArmError.method_not_allowed(ctx.request.method)
     region = "".join(location.split()).lower()
     if region not in REGIONS:
         raise ArmError(404, "NoRegisteredProviderFound",
                        f"No registered resource provider found for location '{location}' and API version "
-                       f"'{ctx.api_version}' for type 'locations/{name}'.")
-    return respond(handler(ctx, region))
+                       f"'{ctx.api_version}' for type '{endpoint.type_name}'.")
+    return respond(endpoint.fn(ctx, sub, region, **params))
 
 
 def _namespace(ctx: Ctx, ns: str) -> str:

@@ -23,7 +23,6 @@ RESERVED_USERS = frozenset(
     """administrator admin user user1 test user2 test1 user3 admin1 1 123 a actuser adm admin2 aspnet
     backup console david guest john owner root server sql support support_388945a0 sys test2 test3 user4
     user5""".split())
-IMAGE_DISK_GB = 30
 MAX_DISK_GB = 4095
 CUSTOM_DATA_MAX = 87380
 
@@ -87,9 +86,10 @@ class Check:
         if storage.get("dataDisks"):
             raise invalid("azemu does not emulate data disks; 'dataDisks' must be empty.", target="dataDisks")
         props["storageProfile"] = {"imageReference": image, "osDisk": self.os_disk(
-            obj(storage.get("osDisk"), "osDisk"), cur.get("osDisk"), size), "dataDisks": []}
+            obj(storage.get("osDisk"), "osDisk"), cur.get("osDisk"), size, images.lookup(image).disk_gb),
+            "dataDisks": []}
 
-    def os_disk(self, disk: dict, cur: dict | None, size: vm_sizes.Size) -> dict:
+    def os_disk(self, disk: dict, cur: dict | None, size: vm_sizes.Size, image_gb: int) -> dict:
         managed = obj(disk.get("managedDisk"), "osDisk.managedDisk")
         cur_managed = (cur or {}).get("managedDisk", {})
         default_type = cur_managed.get("storageAccountType") or ("Premium_LRS" if size.premium else "Standard_LRS")
@@ -100,11 +100,11 @@ class Check:
         name = disk.get("name") or (cur or {}).get("name")
         if name is not None and not isinstance(name, str):
             raise invalid("The value of parameter osDisk.name is invalid.", target="osDisk.name")
-        size_gb = disk.get("diskSizeGB", (cur or {}).get("diskSizeGB", IMAGE_DISK_GB))
+        size_gb = disk.get("diskSizeGB", (cur or {}).get("diskSizeGB", image_gb))
         if isinstance(size_gb, bool) or not isinstance(size_gb, int) or size_gb > MAX_DISK_GB:
             raise invalid("The value of parameter osDisk.diskSizeGB is invalid.", target="osDisk.diskSizeGB")
-        if size_gb < IMAGE_DISK_GB:
-            raise not_allowed(f"Disk with size {size_gb}GB, which is smaller than the size {IMAGE_DISK_GB}GB of "
+        if size_gb < image_gb:
+            raise not_allowed(f"Disk with size {size_gb}GB, which is smaller than the size {image_gb}GB of "
                               "corresponding disk in Image, is not allowed.")
         if cur is not None:
             if not _same(name, cur["name"]):
@@ -112,7 +112,7 @@ class Check:
             if disk_type != cur_managed.get("storageAccountType"):
                 raise change_not_allowed("osDisk.managedDisk.storageAccountType")
             if size_gb != cur.get("diskSizeGB"):
-                if size_gb < cur.get("diskSizeGB", IMAGE_DISK_GB):
+                if size_gb < cur.get("diskSizeGB", image_gb):
                     raise not_allowed(f"Disk size reduction is not supported. Current size is {cur.get('diskSizeGB')} "
                                       f"GB and requested size is {size_gb} GB.")
                 if power(self.current) != "deallocated":
