@@ -40,6 +40,7 @@ from aiohttp import web
 
 from .arm.lro import CANCELED, FAILED, LRO_FAULT
 from .errors import ArmError
+from .hosts import addressed
 from .identity.armauth import check_token
 from .requestlog import kind_of
 
@@ -234,7 +235,7 @@ def _principal(request: web.Request) -> dict[str, Any] | None:
     """The token's claims; None when ARM would answer 401 anyway (a throttle or a failure
     behind ARM comes after authentication)."""
     try:
-        return check_token(request.app["emu"], request.headers.get("Authorization"))
+        return check_token(request.app["emu"], request.headers.get("Authorization"), addressed(request))
     except ArmError:
         return None
 

@@ -97,14 +97,14 @@ class RequestLog:
             self._file = None
 
     def add(self, *, method: str, path: str, query: str, status: int, duration: float,
-            resource_type: str | None, user_agent: str, read_only: bool = False,
+            resource_type: str | None, user_agent: str, read_only: bool = False, host: str = "",
             fault: str | None = None) -> dict[str, Any]:
         self.seq += 1
         kind = kind_of(path, method)
         write = kind == "arm" and method not in ("GET", "HEAD") and not read_only
         entry = {"seq": self.seq, "time": time.time(), "method": method, "path": path, "query": query,
                  "status": status, "kind": kind, "write": write, "type": resource_type,
-                 "duration_ms": round(duration * 1000, 3), "user_agent": user_agent}
+                 "duration_ms": round(duration * 1000, 3), "user_agent": user_agent, "host": host}
         if fault:
             entry["fault"] = fault
         if len(self.entries) == MAX_ENTRIES:
