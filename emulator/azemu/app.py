@@ -1,4 +1,4 @@
-"""The aiohttp application: routes and the two middlewares (request log, ARM envelope)."""
+"""The aiohttp application: routes and the middlewares (request log, response capture when\nasked, ARM envelope)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import uuid
 from aiohttp import web
 
 from . import dataplane, metadata, testapi
+from .capture import ResponseCapture, middleware as capture_middleware
 from .arm.handlers import arm_entry
 from .emulator import Emulator
 from .errors import ArmError
@@ -65,8 +66,10 @@ async def arm_envelope(request: web.Request, handler):
     return response
 
 
-def make_app(emu: Emulator) -> web.Application:
-    app = web.Application(middlewares=[request_log, arm_envelope], client_max_size=32 * 1024 * 1024)
+def make_app(emu: Emulator, capture: ResponseCapture | None = None) -> web.Application:
+    # The capture sits outside the envelope, so it records the answer as the client gets it.
+    middlewares = [request_log, *([capture_middleware(capture)] if capture else []), arm_envelope]
+    app = web.Application(middlewares=middlewares, client_max_size=32 * 1024 * 1024)
     app["emu"] = emu
     testapi.add_routes(app)
     dataplane.install(app)

@@ -73,6 +73,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--plugin", action="append", default=[], metavar="MODULE",
                        help="import MODULE at start-up (extra resource types, e.g. for tests)")
     serve.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    # A start-up flag, not a setting: the test API must not be able to point azemu at a file.
+    serve.add_argument("--capture-responses", type=Path, metavar="PATH",
+                       help="append every ARM response (status, headers, JSON body) to PATH, one JSON line each, "
+                            "for a spec checker such as `python -m azemu_specs check PATH` (default: off)")
     for field in dataclasses.fields(Settings):
         choices = field.metadata.get("choices")
         serve.add_argument(f"--{field.name.replace('_', '-')}", dest=field.name, default=field.default,
@@ -107,7 +111,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"azemu: {err}", file=sys.stderr)
         return 2
-    asyncio.run(serve(args.state_dir, args.host, args.port, settings, args.plugin))
+    asyncio.run(serve(args.state_dir, args.host, args.port, settings, args.plugin, args.capture_responses))
     return 0
 
 

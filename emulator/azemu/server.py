@@ -13,6 +13,7 @@ from aiohttp import web
 
 from . import tls
 from .app import make_app
+from .capture import ResponseCapture
 from .arm import registry
 from .cli import running_pid
 from .emulator import Emulator
@@ -41,7 +42,8 @@ def url_for(host: str, port: int) -> str:
     return f"https://[{host}]:{port}" if ":" in host else f"https://{host}:{port}"
 
 
-async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugins: list[str]) -> None:
+async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugins: list[str],
+                capture_responses: Path | None = None) -> None:
     state_dir = state_dir.resolve()
     state_dir.mkdir(parents=True, exist_ok=True)
     owner = running_pid(state_dir / INFO_FILE)
@@ -52,7 +54,8 @@ async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugi
     emu = Emulator(state_dir, settings)
     ssl_context = tls.server_context(state_dir)
     # A short grace period: stopping must not hang on a client's idle keep-alive connection.
-    runner = web.AppRunner(make_app(emu), handle_signals=False, access_log=None, shutdown_timeout=2.0)
+    capture = ResponseCapture(capture_responses) if capture_responses else None
+    runner = web.AppRunner(make_app(emu, capture), handle_signals=False, access_log=None, shutdown_timeout=2.0)
     await runner.setup()
     site = web.TCPSite(runner, host, port, ssl_context=ssl_context, reuse_address=True)
     await site.start()
@@ -78,3 +81,5 @@ async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugi
             pass
         emu.save()
         await runner.cleanup()
+        if capture:
+            capture.close()
