@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from azemu.testing import Azemu
-from azemu_specs import SpecChecker, reference_dir
+from azemu_specs import SpecChecker, absent, reference_dir
 from azemu_specs.check import Report
 from azemu_specs.known import KNOWN_VIOLATIONS, NO_SPEC
 from armclient import Arm
@@ -27,11 +27,16 @@ LB = f"{SUB}/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb"
 
 
 @pytest.fixture(scope="module")
-def checker() -> SpecChecker:
+def reference() -> Path:
     path = reference_dir()
     if path is None:
-        pytest.skip("Azure reference material (specs/) not found; set AZURE_REFERENCE_DIR")
-    return SpecChecker(path)
+        pytest.skip(absent())
+    return path
+
+
+@pytest.fixture(scope="module")
+def checker(reference) -> SpecChecker:
+    return SpecChecker(reference)
 
 
 def entry(method, path, status, body=None, headers=None, query=""):
@@ -165,11 +170,11 @@ def test_routes_with_no_spec(checker):
     assert all(n.what and n.why for n in NO_SPEC)
 
 
-def test_known_entries_say_why_and_show_their_evidence():
+def test_known_entries_say_why_and_show_their_evidence(reference):
     for known in KNOWN_VIOLATIONS:
         assert known.reason
         if known.evidence:
-            text = (reference_dir() / known.evidence).read_text()
+            text = (reference / known.evidence).read_text()
             names = [n for n in known.pointer.replace("(", "|").replace(")", "|").split("|") if n.isalnum()]
             assert names and all(n in text for n in names), f"{known.evidence} does not show {names}"
 
