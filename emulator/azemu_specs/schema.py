@@ -2,11 +2,12 @@
 checked by `jsonschema` with a few keywords of our own for what Swagger adds.
 
 Translation, per schema node:
-- `$ref` -> an absolute `urn:azure-spec:<file>#/full/<Definition>`; every spec file is one
-  resource of a `referencing` registry, its definitions translated twice: `full` (used where a
-  value is the definition) and `base` (used from an `allOf`, without the check of unknown
-  properties, which only the whole composition can make). A ref into a file that is not in the
-  reference becomes `{"x-stand-in": ref}`: it accepts anything and counts each use.
+- `$ref` -> `{"x-ref": <the translated definition>}`: the translated schemas are one graph of
+  Python dicts (cycles included, as Network's definitions refer to each other), so a
+  reference is followed without a lookup. Each definition is translated twice: `full` (used
+  where a value is the definition) and `base` (used from an `allOf`, without the check of
+  unknown properties, which only the whole composition can make). A ref into a file that is
+  not in the reference becomes `{"x-stand-in": ref}`: it accepts anything and counts each use.
 - `x-nullable: true` -> the type also allows null; no `x-nullable`, no null (as the spec says).
 - `enum` -> `x-enum`: a value that is in the list passes; one that matches an entry only
   case-insensitively fails as `enum-casing` (Azure accepts any casing and answers its own,
@@ -33,12 +34,8 @@ from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from jsonschema import Draft4Validator, FormatChecker, ValidationError, validators
-from referencing import Registry
-from referencing.jsonschema import DRAFT4
-
 from .index import Operation, SpecIndex
 
-URN = "urn:azure-spec:"
 COPIED = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
           "minItems", "maxItems", "uniqueItems", "multipleOf")
 
@@ -49,9 +46,8 @@ class SchemaSet:
     def __init__(self, index: SpecIndex):
         self.index = index
         self.stand_ins: Counter[str] = Counter()          # ref -> responses that used its stand-in
+        self._definitions: dict[tuple[str, str, str], dict[str, Any]] = {}
         self._subtypes = self._discriminator_subtypes()
-        self.registry = Registry().with_resources(
-            (URN + file, DRAFT4.create_resource(self._translate_file(file))) for file in index.files)
         self._validators: dict[tuple[str, str, str], Any] = {}
 
         def stand_in(validator, ref, instance, schema):
@@ -68,7 +64,7 @@ class SchemaSet:
         if key not in self._validators:
             schema = op.responses.get(status_key, {}).get("schema")
             self._validators[key] = None if schema is None else self._cls(
-                self.node(schema, op.file), registry=self.registry, format_checker=FORMATS)
+                self.node(schema, op.file), format_checker=FORMATS)
         return self._validators[key]
 
     def enum_pointers(self, op: Operation, status_key: str, body: Any) -> set[str]:
@@ -81,8 +77,8 @@ class SchemaSet:
         return found
 
     def _walk(self, schema: dict[str, Any], value: Any, pointer: str, found: set[str], depth: int) -> None:
-        while "$ref" in schema:
-            schema = self.registry.resolver().lookup(schema["$ref"]).contents
+        while "x-ref" in schema:
+            schema = schema["x-ref"]
         if depth > 64:
             return
         for member in (*schema.get("allOf", ()), *schema.get("anyOf", ())):
@@ -101,10 +97,14 @@ class SchemaSet:
 
     # --- translation ---------------------------------------------------------------------------
 
-    def _translate_file(self, file: str) -> dict[str, Any]:
-        definitions = self.index.files[file].get("definitions", {})
-        return {"full": {name: self.node(d, file, definition=name) for name, d in definitions.items()},
-                "base": {name: self.node(d, file, base=True, definition=name) for name, d in definitions.items()}}
+    def definition(self, file: str, name: str, form: str = "full") -> dict[str, Any]:
+        """The translated definition, made once; refs to it (recursive ones too) share it."""
+        key = (file, name, form)
+        if key not in self._definitions:
+            self._definitions[key] = translated = {}      # there before its body, for cycles
+            translated.update(self.node(self.index.files[file]["definitions"][name], file,
+                                        base=form == "base", definition=name))
+        return self._definitions[key]
 
     def node(self, node: Any, file: str, *, base: bool = False, definition: str | None = None) -> dict[str, Any]:
         if not isinstance(node, dict):
@@ -141,7 +141,8 @@ class SchemaSet:
                             for m in node["allOf"]]
         subtypes = self._subtypes.get((file, definition)) if definition else None
         if subtypes:
-            out["x-discriminator"] = {"property": node["discriminator"], "mapping": subtypes}
+            out["x-discriminator"] = {"property": node["discriminator"], "mapping": {
+                value: _Lazy(self, *where) for value, where in subtypes.items()}}
         elif not base and extra is None and (props or node.get("allOf")) and kind in (None, "object"):
             known = self._known(node, file, ())
             if known is not None:
@@ -156,7 +157,7 @@ class SchemaSet:
         parts = pointer.strip("/").split("/")
         if len(parts) != 2 or parts[0] != "definitions":
             return self.node(found[2], target)
-        out = {"$ref": f"{URN}{target}#/{form}/{parts[1]}"}
+        out = {"x-ref": self.definition(target, parts[1], form)}
         return {"anyOf": [out, {"type": "null"}]} if nullable else out
 
     def _known(self, node: dict[str, Any], file: str, seen: tuple) -> set[str] | None:
@@ -180,8 +181,8 @@ class SchemaSet:
             names |= sub
         return names
 
-    def _discriminator_subtypes(self) -> dict[tuple[str, str], dict[str, str]]:
-        """(file, base definition) -> {discriminator value: subtype URN}, over every file."""
+    def _discriminator_subtypes(self) -> dict[tuple[str, str], dict[str, tuple[str, str]]]:
+        """(file, base definition) -> {discriminator value: (file, subtype)}, over every file."""
         found: dict[tuple[str, str], dict[str, str]] = {}
         for file, doc in self.index.files.items():
             for name, d in (doc.get("definitions") or {}).items():
@@ -190,7 +191,7 @@ class SchemaSet:
                     if target and isinstance(target[2], dict) and target[2].get("discriminator"):
                         value = d.get("x-ms-discriminator-value", name)
                         base = (target[0], target[1].rsplit("/", 1)[-1])
-                        found.setdefault(base, {})[value] = f"{URN}{file}#/full/{name}"
+                        found.setdefault(base, {})[value] = (file, name)
         return found
 
 
@@ -244,12 +245,28 @@ def _x_not_returned(validator, hidden, instance, schema) -> Iterator[ValidationE
                 yield ValidationError(f"'{key}' is in the response, but {why}", validator="not-returned", path=[key])
 
 
+def _x_ref(validator, target, instance, schema) -> Iterator[ValidationError]:
+    yield from validator.descend(instance, target)
+
+
 def _x_discriminator(validator, spec, instance, schema) -> Iterator[ValidationError]:
     if isinstance(instance, dict) and instance.get(spec["property"]) in spec["mapping"]:
-        yield from validator.descend(instance, {"$ref": spec["mapping"][instance[spec["property"]]]})
+        yield from validator.descend(instance, spec["mapping"][instance[spec["property"]]].schema)
 
 
-KEYWORDS = {"x-enum": _x_enum, "x-known": _x_known, "x-not-returned": _x_not_returned,
+class _Lazy:
+    """A subtype's schema, translated when first used (a subtype refers to its base)."""
+
+    def __init__(self, schemas: SchemaSet, file: str, name: str):
+        self._args = (schemas, file, name)
+
+    @property
+    def schema(self) -> dict[str, Any]:
+        schemas, file, name = self._args
+        return schemas.definition(file, name)
+
+
+KEYWORDS = {"x-ref": _x_ref, "x-enum": _x_enum, "x-known": _x_known, "x-not-returned": _x_not_returned,
             "x-discriminator": _x_discriminator}
 
 
