@@ -119,6 +119,9 @@ class SpecChecker:
         self.schemas = SchemaSet(self.index)
         self.known = known
         self.no_spec = no_spec
+        # (operation, status key, body text) -> its schema violations: the same body (a GET
+        # repeated without a write between) is validated once.
+        self._seen: dict[tuple[str, str, str, str], list[tuple[str, str, str]]] = {}
 
     def check_capture(self, path: Path, offset: int = 0) -> tuple[Report, int]:
         """Check the lines of a capture file from byte `offset`; (report, offset after them)."""
@@ -177,10 +180,13 @@ class SpecChecker:
             # LoadBalancerHealth example's 202 has none); HEAD never has one.
             return [] if entry["method"] == "HEAD" or entry["status"] in (202, 204) else [
                 _violation(entry, op.id, "body", "", f"no body; the spec documents one for {key}")]
-        found = []
-        for error in validator.iter_errors(body):
-            error = _deepest(error)
-            found.append(_violation(entry, op.id, error.validator, _pointer(error.absolute_path), _message(error)))
+        seen = (op.file, op.id, key, json.dumps(body))
+        if seen not in self._seen:
+            if len(self._seen) > 20000:
+                self._seen.clear()
+            self._seen[seen] = [(e.validator, _pointer(e.absolute_path), _message(e))
+                                for e in map(_deepest, validator.iter_errors(body))]
+        found = [_violation(entry, op.id, *v) for v in self._seen[seen]]
         if "json" not in _header(entry, "Content-Type").lower():
             found.append(_violation(entry, op.id, "content-type", "header:Content-Type",
                                     f"{_header(entry, 'Content-Type')!r} for a JSON body"))

@@ -50,14 +50,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     total = Report()
     for label, report in reports:
         total.merge(report)
-        terminalreporter.write_line(report.summary(label)[0])
-    if len(reports) > 1:
-        for line in total.summary(f"all {len(reports)} azemu instances"):
+        if report.failed:                # where they were: the tests of that azemu errored
+            terminalreporter.write_line(report.summary(label)[0])
+    if reports:
+        for line in total.summary(f"{len(reports)} azemu instance{'s' if len(reports) > 1 else ''}"):
             terminalreporter.write_line(line)
-    elif reports:
-        for line in total.summary(reports[0][0])[1:]:
-            terminalreporter.write_line(line)
-    for line in lines:
+    for line in sorted(lines):
         terminalreporter.write_line(line)
 
 

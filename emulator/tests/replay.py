@@ -88,10 +88,10 @@ class Result:
         matched = sum(o.polls for o in self.outcomes if not o.problems)
         equivalent = sum(o.equivalent for o in self.outcomes)
         collapsed = sum(o.polls - 1 for o in self.outcomes)
-        return (f"replay {self.name}: {self.interactions} interactions, {len(self.outcomes)} requests to azemu "
-                f"({collapsed} recorded polls folded into them, {len(self.skipped)} identity exchanges left to "
-                f"test_reference), {matched} matched{f' ({equivalent} as 200~201)' if equivalent else ''}, "
-                f"{sum(o.polls for o in self.outcomes if o.problems)} mismatched")
+        return (f"replay {self.name}: {self.interactions} interactions, {matched} matched"
+                f"{f' ({equivalent} as 200~201)' if equivalent else ''}, "
+                f"{sum(o.polls for o in self.outcomes if o.problems)} mismatched; {len(self.outcomes)} requests "
+                f"({collapsed} recorded polls folded in, {len(self.skipped)} identity exchanges left to test_reference)")
 
 
 class Replayer:
