@@ -1,4 +1,5 @@
-"""The aiohttp application: routes and the middlewares (request log, response capture when\nasked, ARM envelope)."""
+"""The aiohttp application: routes and the middlewares (request log, response capture when
+asked, ARM envelope)."""
 
 from __future__ import annotations
 
