@@ -34,6 +34,7 @@ from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 from jsonschema import Draft4Validator, FormatChecker, ValidationError, validators
+
 from .index import Operation, SpecIndex
 
 COPIED = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",

@@ -32,7 +32,6 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -358,7 +357,3 @@ def _kind(value: Any) -> str:
 def _short(value: Any, limit: int = 80) -> str:
     text = value if isinstance(value, str) else json.dumps(value)
     return text if len(text) <= limit else text[:limit] + "..."
-
-
-def recording_name(path: Path, root: Path) -> str:
-    return path.relative_to(root).as_posix()

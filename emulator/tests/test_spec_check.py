@@ -20,7 +20,7 @@ from azemu_specs.check import Report
 from azemu_specs.known import KNOWN_VIOLATIONS, NO_SPEC
 from armclient import Arm
 from compute_helpers import avset_path, call, make_vm, vm_path, wait_operation
-from network_helpers import delete_done, finish, id_of, nic_body, path_of, put_done, vnet_body
+from network_helpers import delete_done, id_of, nic_body, path_of, put_done, vnet_body
 
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000001"
 LB = f"{SUB}/resourceGroups/rg/providers/Microsoft.Network/loadBalancers/lb"
