@@ -165,8 +165,7 @@ class SpecChecker:
         if key not in op.responses:
             documented = ", ".join(sorted(op.responses))
             return [_violation(entry, op.id, "status", "", f"{status} is not a status {op.id} documents ({documented})")]
-        found = self._body(op, key, entry) + self._headers(op, entry)
-        return found
+        return self._body(op, key, entry) + self._headers(op, entry)
 
     def _body(self, op: Operation, key: str, entry: dict[str, Any]) -> list[Violation]:
         if "body_text" in entry:
@@ -213,6 +212,8 @@ class SpecChecker:
             found.append(_violation(entry, op.id, "lro-header", "header:Azure-AsyncOperation",
                                     f"a running long-running operation ({status}, provisioningState {state}) "
                                     "without Azure-AsyncOperation or Location"))
+        # final-state-via names what the client polls last: the Location of a 202 (DELETE,
+        # POST), or the Azure-AsyncOperation of a PUT's 200/201.
         elif wanted and wanted not in present and (wanted == "Location") == (status == 202):
             found.append(_violation(entry, op.id, "lro-header", f"header:{wanted}",
                                     f"no {wanted}, which final-state-via '{op.final_state_via}' polls"))
