@@ -256,6 +256,15 @@ def _network(arm, rg):
 
 
 def _compute(arm, rg):
+    images = "/providers/Microsoft.Compute/locations/westus/publishers"
+    call(arm, "GET", images)
+    call(arm, "GET", f"{images}/Canonical/artifacttypes/vmimage/offers")
+    call(arm, "GET", f"{images}/Canonical/artifacttypes/vmimage/offers/ubuntu-24_04-lts/skus")
+    versions = call(arm, "GET", f"{images}/Canonical/artifacttypes/vmimage/offers/ubuntu-24_04-lts/skus/server/versions")
+    call(arm, "GET", f"{images}/Canonical/artifacttypes/vmimage/offers/ubuntu-24_04-lts/skus/server/versions",
+         query="$expand=Properties")
+    call(arm, "GET", f"{images}/Canonical/artifacttypes/vmimage/offers/ubuntu-24_04-lts/skus/server/versions/"
+                     f"{versions.body[0]['name']}")
     assert call(arm, "PUT", avset_path(rg), {"location": "westus", "sku": {"name": "Aligned"}, "properties": {
         "platformFaultDomainCount": 2, "platformUpdateDomainCount": 2}}).status == 200
     vm = make_vm(arm, rg, availabilitySet={"id": f"/subscriptions/{arm.sub}{avset_path(rg)}"})
