@@ -4,6 +4,7 @@ Calls to /_azemu itself are not logged, so reading the log does not change it.""
 
 from __future__ import annotations
 
+import json
 import time
 from collections import Counter, deque
 from typing import Any
@@ -25,6 +26,23 @@ def kind_of(path: str, method: str) -> str:
     return "other"
 
 
+def error_of(status: int, body: bytes | None) -> dict[str, str] | None:
+    """{"code", "message"} of an error answer: ARM's {"error": {"code", "message"}} or AAD's
+    {"error": code, "error_description": message}; None for a success or another body."""
+    if status < 400 or not body:
+        return None
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return None
+    error = doc.get("error") if isinstance(doc, dict) else None
+    if isinstance(error, dict):
+        return {"code": str(error.get("code", "")), "message": str(error.get("message", ""))}
+    if isinstance(error, str):
+        return {"code": error, "message": str(doc.get("error_description", ""))}
+    return None
+
+
 class RequestLog:
     def __init__(self):
         self.seq = 0
@@ -32,13 +50,14 @@ class RequestLog:
         self.counters: Counter[str] = Counter()
 
     def add(self, *, method: str, path: str, query: str, status: int, duration: float,
-            resource_type: str | None, user_agent: str, read_only: bool = False) -> dict[str, Any]:
+            resource_type: str | None, user_agent: str, read_only: bool = False,
+            error: dict[str, str] | None = None) -> dict[str, Any]:
         self.seq += 1
         kind = kind_of(path, method)
         write = kind == "arm" and method not in ("GET", "HEAD") and not read_only
         entry = {"seq": self.seq, "time": time.time(), "method": method, "path": path, "query": query,
                  "status": status, "kind": kind, "write": write, "type": resource_type,
-                 "duration_ms": round(duration * 1000, 3), "user_agent": user_agent}
+                 "duration_ms": round(duration * 1000, 3), "user_agent": user_agent, "error": error}
         self.entries.append(entry)
         c = self.counters
         c["total"] += 1
