@@ -45,14 +45,10 @@ class AzRoute:
         self.printed: dict[str, str] = {}     # command -> what az printed
 
     def env(self) -> dict[str, str]:
-        azemu_env = self.emu.client_env()
-        env = clean_environ(HOME=str(self.work / "home"), AZURE_CONFIG_DIR=str(self.work / "azure"),
-                            AZURE_CORE_COLLECT_TELEMETRY="false", AZURE_CORE_NO_COLOR="true",
-                            AZURE_CORE_SURVEY_MESSAGE="false", PATH=f"{self.az.parent}:/usr/bin:/bin")
-        keep = ("REQUESTS_CA_BUNDLE",) if not self.emu.proxy else \
-            ("HTTPS_PROXY", "NO_PROXY", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")
-        env.update({k: azemu_env[k] for k in keep if k in azemu_env})
-        return env
+        return clean_environ(**self.emu.route_env(), HOME=str(self.work / "home"),
+                             AZURE_CONFIG_DIR=str(self.work / "azure"), AZURE_CORE_COLLECT_TELEMETRY="false",
+                             AZURE_CORE_NO_COLOR="true", AZURE_CORE_SURVEY_MESSAGE="false",
+                             PATH=f"{self.az.parent}:/usr/bin:/bin")
 
     def run(self, step: Step, env: dict[str, str]) -> bool:
         # $AZURE_SECRET and the like, as a user's script has them, so the table shows no secret
@@ -72,7 +68,7 @@ class AzRoute:
 
     def setup_steps(self) -> list[Step]:
         login = Step("setup", "az login --service-principal -u $AZURE_CLIENT_ID -p $AZURE_SECRET --tenant $AZURE_TENANT")
-        if self.emu.proxy:
+        if self.emu.via_proxy:
             return [login]
         return [Step("setup", f"az cloud register --name azemu --endpoint-resource-manager {self.emu.url}"),
                 Step("setup", "az cloud set --name azemu"),

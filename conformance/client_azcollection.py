@@ -65,7 +65,7 @@ class AzcollectionRoute:
     def env(self) -> dict[str, str]:
         azemu_env = self.emu.client_env()
         env = clean_environ(**azemu_env)
-        if not self.emu.proxy:
+        if not self.emu.via_proxy:
             env.update(ARM_CLOUD_METADATA_URL=f"{self.emu.url}/metadata/endpoints?api-version={METADATA_API_VERSION}",
                        SSL_CERT_FILE=self.emu.ca_file, AZURE_DISABLE_INSTANCE_DISCOVERY="true")
         env.update(HOME=str(self.work / "home"), AZURE_CONFIG_DIR=str(self.work / "azure"),

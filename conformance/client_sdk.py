@@ -26,14 +26,11 @@ class SdkRoute:
 
     def env(self) -> dict[str, str]:
         azemu_env = self.emu.client_env()
-        env = clean_environ(AZURE_TENANT_ID=azemu_env["AZURE_TENANT"], AZURE_CLIENT_ID=azemu_env["AZURE_CLIENT_ID"],
-                            AZURE_CLIENT_SECRET=azemu_env["AZURE_SECRET"],
+        env = clean_environ(**self.emu.route_env(), AZURE_TENANT_ID=azemu_env["AZURE_TENANT"],
+                            AZURE_CLIENT_ID=azemu_env["AZURE_CLIENT_ID"], AZURE_CLIENT_SECRET=azemu_env["AZURE_SECRET"],
                             AZURE_SUBSCRIPTION_ID=azemu_env["AZURE_SUBSCRIPTION_ID"])
-        if self.emu.proxy:
-            env.update({k: azemu_env[k] for k in ("HTTPS_PROXY", "NO_PROXY", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE")
-                        if k in azemu_env})
-        else:
-            env.update(ARM_ENDPOINT=self.emu.url, REQUESTS_CA_BUNDLE=azemu_env["REQUESTS_CA_BUNDLE"])
+        if not self.emu.via_proxy:
+            env["ARM_ENDPOINT"] = self.emu.url
         return env
 
     def run_all(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from results import FAILED, NOT_RUN, PASSED, RouteResult, StepResult, short
+from results import CLIENT_BUG, FAILED, NOT_RUN, PASSED, RouteResult, StepResult, short
 
 
 def cell(text: str) -> str:
@@ -38,13 +38,14 @@ def same_answer_runs(failures: list[tuple[RouteResult, StepResult]]):
 
 def render(routes: list[RouteResult], notes: list[str]) -> str:
     lines = [f"# make conformance, {time.strftime('%Y-%m-%d %H:%M')}", "",
-             "| client / route | steps | passed | failed | not run |", "| --- | ---: | ---: | ---: | ---: |"]
+             "| client / route | steps | passed | failed | client bug | not run |",
+             "| --- | ---: | ---: | ---: | ---: | ---: |"]
     for route in routes:
         if route.skipped:
-            lines.append(f"| {route.name} | skipped: {cell(route.skipped)} | | | |")
+            lines.append(f"| {route.name} | skipped: {cell(route.skipped)} | | | | |")
             continue
         lines.append(f"| {route.name} | {len(route.results)} | {route.count(PASSED)} | {route.count(FAILED)} "
-                     f"| {route.count(NOT_RUN)} |")
+                     f"| {route.count(CLIENT_BUG)} | {route.count(NOT_RUN)} |")
     failures = [(route, r) for route in routes for r in route.results if r.outcome == FAILED]
     if failures:
         lines += ["", "## Failures", "",
@@ -62,6 +63,12 @@ def render(routes: list[RouteResult], notes: list[str]) -> str:
                 lines.append(f"| {route.name if first else ''} | {number if first else ''} "
                              f"| {cell(command) if first else ''} | {cell(r.error) if first else ''} "
                              f"| {cell(request)} | {cell(answer)} |")
+    bugs = [(route, r) for route in routes for r in route.results if r.outcome == CLIENT_BUG]
+    if bugs:
+        lines += ["", "## Client bugs (the client's own, on any server: conformance/client_bugs.py)", "",
+                  "| client / route | step | command | why |", "| --- | --- | --- | --- |"]
+        lines += [f"| {route.name} | {r.step.number} | {cell(r.step.command)} | {short(r.error, 900)} |"
+                  for route, r in bugs]
     checks = [(route, r) for route in routes for r in route.results if r.outcome == PASSED and r.detail]
     if checks:
         lines += ["", "## What the checks saw", ""]

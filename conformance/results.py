@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 PASSED, FAILED, NOT_RUN = "passed", "failed", "not run"
+CLIENT_BUG = "client bug"     # a failure the client causes on any server (client_bugs.py)
 
 
 @dataclass

@@ -4,13 +4,16 @@ passed (conformance/README.md).
     .venv/bin/python conformance/run.py [--only az,sdk,azcollection] [--routes custom,proxy]
 
 Each client and route gets an azemu of its own (state in .cache/conformance/run-<time>/<client>-
-<route>/azemu), so its request log holds only that client's requests. The table goes to stdout
+<route>/azemu), so its request log (kept as requests.json beside it) holds only that client's
+requests. The table goes to stdout
 and to .cache/conformance/last-run.md; the exit status is 1 when any step failed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import shutil
 import sys
 import time
 import traceback
@@ -18,8 +21,10 @@ from pathlib import Path
 
 import client_az
 import client_azcollection
+import client_bugs
 import client_sdk
 import spec_validation
+from azemu.testing import AzemuStartError
 from instance import ProxyUnavailable, RouteAzemu
 from report import render
 from results import FAILED, RouteResult, attribute
@@ -34,6 +39,12 @@ CLIENTS = {
     "azcollection": ("venv-azcollection", client_azcollection.AzcollectionRoute),
 }
 ROUTES = {"custom": "custom cloud", "proxy": "proxy"}
+KEEP_RUNS = 5     # run-* folders kept under CACHE, the newest
+
+
+def prune_runs() -> None:
+    for old in sorted(CACHE.glob("run-*"))[:-KEEP_RUNS]:
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def run_route(client: str, route: str, run_dir: Path) -> tuple[RouteResult, Path | None]:
@@ -50,16 +61,22 @@ def run_route(client: str, route: str, run_dir: Path) -> tuple[RouteResult, Path
         result.skipped = str(err)
         return result, None
     print(f"--- {result.name}", file=sys.stderr, flush=True)
-    with emu:
-        try:
-            emu.client_env()
-            CLIENTS[client][1](venv, emu, work, result).run_all()
-        except ProxyUnavailable as err:
-            result.skipped = str(err)
-        except Exception:    # a harness bug: say so in the table, run the other clients
-            result.skipped = "harness error: " + traceback.format_exc().strip().splitlines()[-1]
-            traceback.print_exc()
-        attribute(result.results, emu.requests(since=0))
+    try:
+        emu.start()
+    except AzemuStartError as err:
+        result.skipped = "harness error: azemu did not start: " + str(err).splitlines()[0]
+        return result, None
+    try:
+        CLIENTS[client][1](venv, emu, work, result).run_all()
+    except Exception:    # a harness bug: say so in the table, run the other clients
+        result.skipped = "harness error: " + traceback.format_exc().strip().splitlines()[-1]
+        traceback.print_exc()
+    finally:
+        log = emu.requests(since=0)
+        emu.stop()
+    (work / "requests.json").write_text(json.dumps(log, indent=1))
+    client_bugs.apply(result)
+    attribute(result.results, log)
     return result, emu.state_dir
 
 
@@ -88,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     print(table)
     CACHE.mkdir(parents=True, exist_ok=True)
     (CACHE / "last-run.md").write_text(table)
+    prune_runs()
     return 1 if any(r.count(FAILED) or r.skipped.startswith("harness error") for r in results) else 0
 
 
