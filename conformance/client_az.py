@@ -19,12 +19,11 @@ import shlex
 import string
 import subprocess
 import time
-from pathlib import Path
 
 import az_tutorial
 import balancing
-from instance import RouteAzemu, clean_environ
-from results import FAILED, PASSED, RouteResult, Step, short
+from instance import ClientRoute, clean_environ
+from results import FAILED, PASSED, Step, short
 
 TIMEOUT = 600       # seconds one az command may take
 
@@ -36,12 +35,10 @@ def error_text(stderr: str) -> str:
     return short(" ".join(errors or lines[-3:]))
 
 
-class AzRoute:
-    def __init__(self, venv: Path, emu: RouteAzemu, work: Path, result: RouteResult):
-        self.az = venv / "bin" / "az"
-        self.emu = emu
-        self.work = work
-        self.result = result
+class AzRoute(ClientRoute):
+    def __init__(self, *args):
+        super().__init__(*args)
+        self.az = self.venv / "bin" / "az"
         self.printed: dict[str, str] = {}     # command -> what az printed
 
     def env(self) -> dict[str, str]:

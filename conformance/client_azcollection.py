@@ -23,8 +23,8 @@ import yaml
 
 import balancing
 from az_tutorial import cloud_init
-from instance import RouteAzemu, clean_environ
-from results import FAILED, NOT_RUN, PASSED, RouteResult, Step, short
+from instance import ClientRoute, clean_environ
+from results import FAILED, NOT_RUN, PASSED, Step, short
 
 HERE = Path(__file__).resolve().parent
 PLAYBOOK = HERE / "azcollection_tutorial.yml"
@@ -55,12 +55,8 @@ def task_error(record: dict) -> str:
     return short((failed_items[0] if failed_items else result).get("msg", "") or json.dumps(result)[:300])
 
 
-class AzcollectionRoute:
-    def __init__(self, venv: Path, emu: RouteAzemu, work: Path, result: RouteResult):
-        self.venv = venv
-        self.emu = emu
-        self.work = work
-        self.result = result
+class AzcollectionRoute(ClientRoute):
+    address: str | None = None      # the public IP the playbook printed
 
     def env(self) -> dict[str, str]:
         azemu_env = self.emu.client_env()
@@ -115,7 +111,6 @@ class AzcollectionRoute:
         subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", str(home / ".ssh" / "id_rsa")],
                        check=True, stdin=subprocess.DEVNULL)
         (self.work / "cloud-init.txt").write_text(cloud_init())
-        self.address = None
         env = self.env()
         vms_ok = True
         for tag, check in PARTS:

@@ -10,19 +10,14 @@ import subprocess
 import time
 from pathlib import Path
 
-from instance import RouteAzemu, clean_environ
-from results import FAILED, NOT_RUN, PASSED, RouteResult, Step, short
+from instance import ClientRoute, clean_environ
+from results import FAILED, NOT_RUN, PASSED, Step, short
 
 SAMPLE = Path(__file__).with_name("sdk_sample.py")
 TIMEOUT = 900
 
 
-class SdkRoute:
-    def __init__(self, venv: Path, emu: RouteAzemu, work: Path, result: RouteResult):
-        self.python = venv / "bin" / "python"
-        self.emu = emu
-        self.work = work
-        self.result = result
+class SdkRoute(ClientRoute):
 
     def env(self) -> dict[str, str]:
         azemu_env = self.emu.client_env()
@@ -37,7 +32,7 @@ class SdkRoute:
         self.work.mkdir(parents=True, exist_ok=True)
         started = time.time()
         try:
-            done = subprocess.run([str(self.python), str(SAMPLE)], cwd=self.work, env=self.env(), capture_output=True,
+            done = subprocess.run([str(self.venv / "bin" / "python"), str(SAMPLE)], cwd=self.work, env=self.env(), capture_output=True,
                                   text=True, timeout=TIMEOUT, stdin=subprocess.DEVNULL)
         except subprocess.TimeoutExpired as err:
             done = subprocess.CompletedProcess(err.cmd, -1, err.stdout or "", f"no end within {TIMEOUT} s")

@@ -18,6 +18,8 @@ from pathlib import Path
 
 from azemu.testing import Azemu
 
+from results import RouteResult
+
 # Emulated time 30 times faster, as `make demo`: the probe's 2 x 15 s and a VM's 60 s boot
 # take seconds.
 SETTINGS = {"time_scale": 30, "vm_boot_seconds": 60}
@@ -61,6 +63,20 @@ class RouteAzemu(Azemu):
     def dataplane(self) -> dict:
         """GET /_azemu/dataplane: the frontends (with the port actually listened on), VMs, probes."""
         return self._test_api("GET", "dataplane")
+
+
+class ClientRoute:
+    """One client's run over one route: run_all() runs its steps against `emu`, in the
+    private folder `work`, and records them in `result`."""
+
+    def __init__(self, venv: Path, emu: RouteAzemu, work: Path, result: RouteResult):
+        self.venv = venv
+        self.emu = emu
+        self.work = work
+        self.result = result
+
+    def run_all(self) -> None:
+        raise NotImplementedError
 
 
 def clean_environ(**extra: str) -> dict[str, str]:
