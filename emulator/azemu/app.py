@@ -19,7 +19,7 @@ from .arm.handlers import arm_entry
 from .emulator import Emulator
 from .errors import ArmError
 from .identity import aad
-from .requestlog import kind_of
+from .requestlog import error_of, kind_of
 
 log = logging.getLogger("azemu")
 SLASHES = re.compile(r"/{2,}")
@@ -60,20 +60,21 @@ async def request_log(request: web.Request, handler):
     if request.path.startswith("/_azemu/"):
         return await handler(request)
     started = time.monotonic()
-    status = 500
+    status, body = 500, None
     try:
         response = await handler(request)
-        status = response.status
+        status, body = response.status, getattr(response, "body", None)
         return response
     except web.HTTPException as exc:
-        status = exc.status
+        status, body = exc.status, exc.body
         raise
     finally:
         request.app["emu"].log.add(
             method=request.method, path=request.path, query=request.query_string, status=status,
             duration=time.monotonic() - started, resource_type=request.get("azemu_type"),
             read_only=request.get("azemu_read_only", False), user_agent=request.headers.get("User-Agent", ""),
-            host=request.headers.get("Host", ""), fault=request.get(faults.FAULT_KEY))
+            host=request.headers.get("Host", ""), fault=request.get(faults.FAULT_KEY),
+            error=error_of(status, body if isinstance(body, bytes) else None))
 
 
 @web.middleware
