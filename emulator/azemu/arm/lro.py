@@ -47,6 +47,8 @@ class Operation:
     status_extra: dict = field(default_factory=dict)   # merged into the status body (Compute `properties`)
     end: str | None = None
     fault: str | None = None      # injected outcome (Failed or Canceled) it ends with, see faults.py
+    verb: str = ""                # create, update, delete or the action: its name in latency.py
+    polls: int = 0                # polls answered while it ran (Compute's Retry-After grows)
 
     @property
     def done(self) -> bool:
