@@ -1,0 +1,66 @@
+"""The least time site.yml can take on Azure: its resources' dependency graph, each resource
+taking what azemu's latency profile says Azure takes (emulator/azemu/arm/latency.py), the
+independent ones at the same time. Nothing a client does can beat it; process start-up,
+Python and polling all come on top.
+"""
+
+from __future__ import annotations
+
+from azemu.arm import latency
+
+# What site.yml makes, what each needs first, and the profile's operation for it (None: Azure
+# answers at once, no operation). The load balancer is one PUT with its frontend, pool, probe
+# and rule, as Azure allows; each NIC and each VM has its own operation, side by side.
+SITE_GRAPH: dict[str, tuple[tuple[str, ...], str | None]] = {
+    "resource group": ((), None),
+    "virtual network": (("resource group",), "Microsoft.Network/virtualNetworks"),
+    "network security group": (("resource group",), "Microsoft.Network/networkSecurityGroups"),
+    "public IP": (("resource group",), "Microsoft.Network/publicIPAddresses"),
+    "availability set": (("resource group",), None),
+    "load balancer": (("public IP",), "Microsoft.Network/loadBalancers"),
+    "NICs": (("virtual network", "network security group", "load balancer"), "Microsoft.Network/networkInterfaces"),
+    "VMs": (("NICs", "availability set"), "Microsoft.Compute/virtualMachines"),
+}
+
+
+def duration(full_type: str | None, scale: float) -> float:
+    return 0.0 if full_type is None else latency.figure(full_type, "create").seconds * scale
+
+
+def finish_times(scale: float = 1.0, graph=SITE_GRAPH) -> dict[str, float]:
+    """When each node is done at the earliest, starting at 0."""
+    done: dict[str, float] = {}
+
+    def finish(node: str) -> float:
+        if node not in done:
+            needs, full_type = graph[node]
+            done[node] = max((finish(n) for n in needs), default=0.0) + duration(full_type, scale)
+        return done[node]
+
+    for node in graph:
+        finish(node)
+    return done
+
+
+def lower_bound(scale: float = 1.0) -> float:
+    return max(finish_times(scale).values())
+
+
+def critical_path(scale: float = 1.0, graph=SITE_GRAPH) -> list[str]:
+    """The nodes of a longest path, first to last."""
+    done = finish_times(scale, graph)
+    node = max(done, key=done.get)
+    path = [node]
+    while graph[node][0]:
+        node = max(graph[node][0], key=done.get)
+        path.append(node)
+    return list(reversed(path))
+
+
+def rollout_vm_bound(probe_interval: float, probe_threshold: int, scale: float, time_scale: float,
+                     drain: float = 0.0) -> float:
+    """The least one VM's turn in a rolling maintenance takes: the probe sees it down (its
+    threshold of failed probes), its established connections drain, it restarts (the profile's
+    restart), the probe sees it up again."""
+    probe = probe_threshold * probe_interval / time_scale
+    return probe + drain + latency.figure("Microsoft.Compute/virtualMachines", "restart").seconds * scale + probe
