@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -44,15 +45,24 @@ class Run:
     requests_until_vms: list[dict[str, Any]] = field(default_factory=list)
     document: dict[str, Any] = field(default_factory=dict)
     started_wall: float = 0.0       # time.time() at the process's start
+    cpu: float = 0.0                # CPU seconds of the process and all it waited for
 
     def summary(self) -> dict[str, Any]:
         part = self.requests_until_vms if self.until_vms is not None else self.requests
         return {"seconds": round(self.seconds, 2), "until_vms": round(self.until_vms or self.seconds, 2),
+                "cpu": round(self.cpu, 1),
                 "requests": len(self.requests), "arm": count(self.requests, "arm"),
                 "login": count(self.requests, *LOGIN_KINDS),
                 "requests_until_vms": len(part), "arm_until_vms": count(part, "arm"),
                 "login_until_vms": count(part, *LOGIN_KINDS),
                 "writes": [f"{r['method']} {r['path'].rsplit('/providers/', 1)[-1]}" for r in self.requests if r["write"]]}
+
+
+def children_cpu() -> float:
+    """User and system seconds of the child processes waited for so far (theirs included):
+    what a run costs the controller, whatever the machine's load."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def count(requests: list[dict[str, Any]], *kinds: str) -> int:
@@ -80,11 +90,12 @@ class Client:
             env.update(ANSIBLE_CALLBACK_PLUGINS=str(CALLBACKS), ANSIBLE_STDOUT_CALLBACK="json_results",
                        CLOUDLB_TEST_RESULTS=str(results))
         mark = self.emu.mark()
+        cpu = children_cpu()
         started, wall = time.perf_counter(), time.time()
         proc = subprocess.run(command, cwd=self.cwd, env=env, capture_output=True, text=True, timeout=TIMEOUT,
                               stdin=subprocess.DEVNULL, check=False)
         seconds = time.perf_counter() - started
-        run = Run(seconds, self.emu.requests(since=mark), started_wall=wall)
+        run = Run(seconds, self.emu.requests(since=mark), started_wall=wall, cpu=children_cpu() - cpu)
         if results is not None and results.exists():
             run.document = json.loads(results.read_text())
         if check and proc.returncode != 0:
@@ -100,11 +111,12 @@ class Client:
 
     def task_over_ping(self, module: str, args: dict[str, Any], repeat: int) -> dict[str, Any]:
         """Median seconds of one ad-hoc task with `module`, less that of ansible.builtin.ping."""
-        pings = [self.adhoc("ansible.builtin.ping").seconds for _ in range(repeat)]
+        pings = [self.adhoc("ansible.builtin.ping") for _ in range(repeat)]
         runs = [self.adhoc(module, args) for _ in range(repeat)]
         writes = [r for run in runs for r in run.requests if r["write"]]
-        return {"ping": round(median(pings), 2), "task": round(median(r.seconds for r in runs), 2),
-                "over_ping": round(median(r.seconds for r in runs) - median(pings), 2),
+        return {"ping": round(median(p.seconds for p in pings), 2), "task": round(median(r.seconds for r in runs), 2),
+                "over_ping": round(median(r.seconds for r in runs) - median(p.seconds for p in pings), 2),
+                "cpu_over_ping": round(median(r.cpu for r in runs) - median(p.cpu for p in pings), 2),
                 "requests": len(runs[-1].requests), "writes": len(writes)}
 
     def cut(self, run: Run, first_task: str | None) -> Run:

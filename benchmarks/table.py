@@ -62,11 +62,14 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     pair("writes of the no-change run", len(get(z, "ours", "second", "writes") or []) if get(z, "ours", "second")
          else None, len(get(z, "peer", "second", "writes") or []) if get(z, "peer", "second") else None, goal="0")
     pair("one no-change task over ping (s)", get(z, "ours", "task", "over_ping"), get(z, "peer", "task", "over_ping"))
+    pair("... its CPU seconds over ping's (the controller's cost, whatever the load)",
+         get(z, "ours", "task", "cpu_over_ping"), get(z, "peer", "task", "cpu_over_ping"))
     ours_first = get(p, "ours", "first", "until_vms")
     peer_first = get(p, "peer", "first", "seconds")
     pair(f"site.yml first run, Azure profile x{scale}, until the VMs run (s)", ours_first, peer_first,
          goal=verdict(ratio(ours_first, peer_first), lambda x: x <= 0.5, "ours <= 0.5 x peer"))
     pair("... the whole run, with its health wait and test step (s)", get(p, "ours", "first", "seconds"), None)
+    pair("... CPU seconds of the first run (whole)", get(p, "ours", "first", "cpu"), get(p, "peer", "first", "cpu"))
     bound = get(p, "lower_bound")
     out.append((f"lower bound: site.yml's critical path at the profile x{scale} (s)", cell(bound), cell(bound), "",
                 " > ".join(get(p, "critical_path") or [])))
