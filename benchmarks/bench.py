@@ -28,7 +28,6 @@ from typing import Any, Callable
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from clients import BIN, PEER_VENV, ROOT, Ours, Peer, RunFailed  # noqa: E402
-from critical_path import critical_path, lower_bound  # noqa: E402
 from table import render, update_results  # noqa: E402
 from rollout import roll  # noqa: E402
 
@@ -133,7 +132,6 @@ def latency_zero(r: dict[str, Any], tmp: Path, options) -> None:
 def azure_profile(r: dict[str, Any], tmp: Path, options) -> None:
     notes, scale = r["notes"], options.latency_scale
     p = r.setdefault("profile", {"ours": {}, "peer": {}})
-    p["lower_bound"], p["critical_path"] = round(lower_bound(scale), 2), critical_path(scale)
     with azemu(tmp / "azemu-azure", notes, latency_profile="azure", latency_scale=scale, time_scale=1 / scale) as emu:
         ours = Ours(emu, tmp / "ours-azure")
         # The playbooks' own poll intervals, at the same pace as Azure's durations.
@@ -167,7 +165,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--results", type=Path, default=RESULTS, help="the Markdown file to update")
     parser.add_argument("--keep", type=Path, help="work in this folder and keep it: azemu's state dirs and request "
                                                    "logs, each run's JSON results (default: a temporary folder)")
+    parser.add_argument("--render", type=Path, metavar="JSON",
+                        help="measure nothing: render the table of a run saved with --json, and update --results")
     options = parser.parse_args(argv)
+    if options.render:
+        table = render(json.loads(options.render.read_text()))
+        print(table)
+        update_results(options.results, HEADER, table)
+        return 0
     notes: list[str] = []
     if options.peer and not Peer.available():
         options.peer = False

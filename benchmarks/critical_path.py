@@ -27,14 +27,28 @@ def duration(full_type: str | None, scale: float) -> float:
     return 0.0 if full_type is None else latency.figure(full_type, "create").seconds * scale
 
 
-def finish_times(scale: float = 1.0, graph=SITE_GRAPH) -> dict[str, float]:
-    """When each node is done at the earliest, starting at 0."""
+def seen_done(full_type: str | None, scale: float) -> float:
+    """When a client that polls as azure-core does (once at once, then after each answer's
+    Retry-After) first sees the operation done."""
+    took = duration(full_type, scale)
+    if full_type is None or took == 0:
+        return 0.0
+    polls = latency.retry_after_figure(full_type, "create")
+    at, wait = 0.0, polls.first_poll
+    while at < took:
+        at += latency.scaled_retry_after(wait, scale)
+        wait = polls.later_polls
+    return at
+
+
+def finish_times(scale: float = 1.0, graph=SITE_GRAPH, cost=duration) -> dict[str, float]:
+    """When each node is done at the earliest, starting at 0, each taking `cost`."""
     done: dict[str, float] = {}
 
     def finish(node: str) -> float:
         if node not in done:
             needs, full_type = graph[node]
-            done[node] = max((finish(n) for n in needs), default=0.0) + duration(full_type, scale)
+            done[node] = max((finish(n) for n in needs), default=0.0) + cost(full_type, scale)
         return done[node]
 
     for node in graph:
@@ -46,9 +60,14 @@ def lower_bound(scale: float = 1.0) -> float:
     return max(finish_times(scale).values())
 
 
-def critical_path(scale: float = 1.0, graph=SITE_GRAPH) -> list[str]:
+def retry_after_bound(scale: float = 1.0) -> float:
+    """The lower bound for a client that waits for each operation as its Retry-After says."""
+    return max(finish_times(scale, cost=seen_done).values())
+
+
+def critical_path(scale: float = 1.0, graph=SITE_GRAPH, cost=duration) -> list[str]:
     """The nodes of a longest path, first to last."""
-    done = finish_times(scale, graph)
+    done = finish_times(scale, graph, cost)
     node = max(done, key=done.get)
     path = [node]
     while graph[node][0]:

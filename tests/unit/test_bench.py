@@ -43,8 +43,7 @@ def results():
             "notes": ["a note"],
             "latency0": {"ours": {"first": {"until_vms": 20.0, "seconds": 30.0}}, "peer": {"first": {"seconds": 40.0}}},
             "profile": {"ours": {"first": {"until_vms": 30.0, "requests_until_vms": 100}},
-                        "peer": {"first": {"seconds": 50.0, "requests": 150}}, "lower_bound": 14.25,
-                        "critical_path": ["resource group", "VMs"]}}
+                        "peer": {"first": {"seconds": 50.0, "requests": 150}}}}
 
 
 def test_the_table_has_a_row_per_measurement_with_its_ratio_and_goal():
@@ -58,7 +57,20 @@ def test_the_table_has_a_row_per_measurement_with_its_ratio_and_goal():
     requests = next(line for line in lines if line.startswith("| requests of the first run"))
     assert "ours <= 0.5 x peer: not met" in requests and "0.67" in requests
     assert "| no-change run, latency 0, until the VMs (s) | not run | not run |" in text
+    bound = next(line for line in lines if line.startswith("| lower bound"))
+    assert f"| {critical_path.lower_bound(0.25):.1f} |" in bound and "resource group > " in bound
+    waited = next(line for line in lines if line.startswith("| first run / the Retry-After bound"))
+    assert waited.split(" | ")[1] == f"{30.0 / critical_path.retry_after_bound(0.25):.2f}"
     assert "- a note" in text
+
+
+def test_a_client_honouring_retry_after_sees_an_operation_done_at_its_first_poll_after_it_ends():
+    vm = latency.figure("Microsoft.Compute/virtualMachines", "create").seconds            # 53 s
+    polls = latency.retry_after_figure("Microsoft.Compute/virtualMachines", "create")    # 50, then 30
+    assert polls.first_poll < vm <= polls.first_poll + polls.later_polls
+    assert critical_path.seen_done("Microsoft.Compute/virtualMachines", 1.0) == polls.first_poll + polls.later_polls
+    assert critical_path.seen_done(None, 1.0) == 0
+    assert critical_path.retry_after_bound(1.0) > critical_path.lower_bound(1.0)
 
 
 def test_results_keep_the_newest_runs_first(tmp_path):

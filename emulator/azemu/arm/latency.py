@@ -184,4 +184,9 @@ def retry_after(settings: "Settings", op: "Operation", *, poll: bool) -> int:
     else:
         value = found.first_poll if op.polls == 0 else found.later_polls
         op.polls += 1
-    return max(1, round(value * settings.latency_scale))
+    return scaled_retry_after(value, settings.latency_scale)
+
+
+def scaled_retry_after(value: float, scale: float) -> int:
+    """A profile's Retry-After at `latency_scale`: an integer of seconds, at least 1."""
+    return max(1, round(value * scale))
