@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 async def json_body(request: web.Request, *, required: bool = True) -> Any:
     raw = await request.read()
+    request["azemu_body"] = raw      # the text as sent: template errors give line and column in it
     if not raw.strip():
         if required:
             raise ArmError.invalid_content("the request body is empty")
