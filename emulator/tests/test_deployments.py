@@ -96,9 +96,11 @@ def test_get_head_list_delete(arm, rg, settings):
     assert missing.status == 404 and missing.body["error"]["code"] == "ResourceNotFound"
     listed = arm.get(f"/resourcegroups/{rg}/providers/Microsoft.Resources/deployments", api_version=RESOURCES_API)
     assert sorted(d["name"] for d in listed.body["value"]) == ["a", "b"]
-    # deployments are not resources of the group
+    # deployments are not resources of the group, and these are not subscription-scope deployments
     resources = arm.get(f"/resourcegroups/{rg}/resources", api_version=RESOURCES_API).body["value"]
     assert [r["type"] for r in resources] == ["Microsoft.Network/publicIPAddresses"]
+    at_subscription = arm.get("/providers/Microsoft.Resources/deployments", api_version=RESOURCES_API)
+    assert at_subscription.status == 200 and at_subscription.body == {"value": []}
 
     settings(latency=0.2)
     resp = arm.delete(deployment_path(rg, "a"), api_version=RESOURCES_API)
@@ -370,6 +372,11 @@ def test_complete_mode_deletes_what_the_template_lacks(arm, rg):
     ops = [o["properties"] for o in get(arm, rg, "second", "operations").body["value"]]
     assert sorted((o["provisioningOperation"], o["targetResource"]["resourceName"]) for o in ops) == \
         [("Create", "stay"), ("Delete", "also-goes"), ("Delete", "goes")]
+    nested = {"type": "Microsoft.Resources/deployments", "apiVersion": "2022-09-01", "name": "inner",
+              "properties": {"mode": "Incremental", "template": template([ip("from-inner")])}}
+    deploy(arm, rg, "third", template([ip("stay"), nested]), mode="Complete")
+    names = [r["name"] for r in arm.get(f"/resourcegroups/{rg}/resources", api_version=RESOURCES_API).body["value"]]
+    assert sorted(names) == ["from-inner", "stay"]                           # a nested template's are kept
 
 
 @pytest.mark.parametrize("body, code", [
@@ -390,3 +397,27 @@ def test_deployment_names(arm, rg):
     assert long.status == 400 and long.body["error"]["code"] == "DeploymentNameLengthLimitExceeded"
     ok = put_deployment(arm, rg, "Name_with-(all).chars", template())
     assert ok.status == 201
+
+
+def test_a_deployment_goes_on_after_a_restart(tmp_path):
+    """Its state is in the store: stopped while its first resource is provisioning, azemu
+    finishes that resource when it is back, then starts the next one and ends the deployment."""
+    from armclient import Arm
+    from conftest import start_azemu
+    emu = start_azemu(tmp_path / "state")
+    try:
+        arm = Arm(emu)
+        assert arm.put("/resourcegroups/keep", {"location": "westus"}, api_version=RESOURCES_API).status == 201
+        emu.settings(latency=1.0)
+        resp = put_deployment(arm, "keep", "dep1", template([ip("first"), nsg("second", dependsOn=["first"])]))
+        assert arm.follow(resp.headers.get("Azure-AsyncOperation")).body == {"status": "Running"}
+        emu.stop()
+        time.sleep(1.1)
+        emu.start()
+        arm = Arm(emu, token=arm.token)
+        assert wait_deployment(arm, resp) == {"status": "Succeeded"}
+        ops = get(arm, "keep", "dep1", "operations").body["value"]
+        assert sorted(o["properties"]["targetResource"]["resourceName"] for o in ops) == ["first", "second"]
+        assert arm.get(path_of("keep", "networkSecurityGroups", "second")).status == 200
+    finally:
+        emu.stop()

@@ -84,7 +84,9 @@ async def arm_entry(request: web.Request) -> web.StreamResponse:
             return location_request(ctx, segs[3], segs[5], segs[6])
         if n == 5:
             rtype = _top_type(ctx, segs[3], segs[4])
-            return _list(ctx, rtype, [r for r in ctx.store.under(f"/subscriptions/{sub}") if r.type_key == rtype.key])
+            scoped = "subscription" in rtype.list_scopes      # deployments: only those at subscription scope
+            return _list(ctx, rtype, [r for r in ctx.store.under(f"/subscriptions/{sub}")
+                                      if scoped and r.type_key == rtype.key])
     raise ArmError.no_route(request.path)
 
 

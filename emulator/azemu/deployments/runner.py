@@ -30,7 +30,7 @@ from .views import elapsed, new_operation_id, operation_body, status_code
 
 STATE = "deployment"                      # key of the runner's state in the record's internal
 OPERATIONS_KEY = "microsoft.resources/deployments/operations"
-GROUP_RESOURCE_SKIP = ("microsoft.resources/deployments",)
+GROUP_RESOURCE_SKIP = ("microsoft.resources/deployments",)      # Complete mode never deletes these
 
 
 def begin(ctx: Ctx, res: Res, prepared: Prepared) -> None:
@@ -195,6 +195,9 @@ def _clean_up(ctx: Ctx, res: Res, state: dict) -> None:
     Resources another one manages (`managedBy`: a VM's OS disk) go with their manager."""
     if state["cleanup"] is None:
         keep = {e["id"].lower() for e in state["nodes"]}
+        for entry in state["nodes"]:                  # what nested deployments made is the template's too
+            nested = ctx.resolve(entry["id"]) if entry["type"].lower() in GROUP_RESOURCE_SKIP else None
+            keep |= {r["id"].lower() for r in (nested.props.get("outputResources") or [])} if nested else set()
         group = "/".join(res.id.split("/")[:5])
         state["cleanup"] = [
             {"id": r.body["id"], "type": r.body.get("type"), "name": r.body.get("name"), "state": "Pending"}

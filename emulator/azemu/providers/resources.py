@@ -47,6 +47,7 @@ class Deployments(ResourceType):
     location_required = False
     refers = False          # outputResources and dependencies name what it deployed
     listed = False          # not a resource of the group's /resources list
+    list_scopes = ("resourceGroup",)     # subscription-scope deployments are not emulated
     read_only = OUTPUT_KEYS
 
     def check_name(self, ctx, name):
