@@ -48,7 +48,7 @@ def test_put_answers_accepted_then_the_deployment_succeeds(arm, rg, settings):
     assert resp.status == 201
     assert resp.headers.get("Retry-After") == "1" and resp.headers.get("Location") is None
     status_url = resp.headers.get("Azure-AsyncOperation")
-    assert f"/providers/Microsoft.Resources/deployments/dep1/operationStatuses/" in status_url
+    assert "/providers/Microsoft.Resources/deployments/dep1/operationStatuses/" in status_url
     props = resp.body["properties"]
     assert list(props) == ["templateHash", "parameters", "mode", "provisioningState", "timestamp", "duration",
                            "correlationId", "providers", "dependencies"]
@@ -385,6 +385,10 @@ def test_complete_mode_deletes_what_the_template_lacks(arm, rg):
     ({"properties": {"mode": "Incremental", "templateLink": {"uri": "https://example.com/t.json"}}},
      "InvalidContentLink"),
     ({}, "InvalidRequestContent"),
+    ({"properties": {"mode": "Incremental", "template": {"languageVersion": "2.0", "resources": {}}}},
+     "InvalidTemplate"),
+    ({"properties": {"mode": "Incremental", "template": {"resources": []},
+                     "onErrorDeployment": {"type": "LastSuccessful"}}}, "InvalidDeployment"),
 ])
 def test_bad_requests(arm, rg, body, code):
     resp = arm.put(deployment_path(rg, "x"), body, api_version=RESOURCES_API)

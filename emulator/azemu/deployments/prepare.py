@@ -63,6 +63,13 @@ def properties_of(body: Any) -> dict:
     if not isinstance(props.get("template"), dict):
         raise ArmError.bad_request("InvalidTemplate", "The template is required: give 'properties.template' (or a "
                                    "templateLink) in the request.")
+    if props.get("onErrorDeployment"):
+        raise ArmError.bad_request("InvalidDeployment", "azemu does not emulate 'onErrorDeployment' (redeploying "
+                                   "another deployment when this one fails).")
+    version = props["template"].get("languageVersion")
+    if version is not None and str(version) != "1.0":
+        raise ArmError.bad_request("InvalidTemplate", f"azemu does not emulate template languageVersion '{version}' "
+                                   "(symbolic resource names); use the resources array of languageVersion 1.0.")
     return props
 
 

@@ -27,7 +27,7 @@ from ..deployments.prepare import prepare, request_text
 from ..deployments.views import deployment_properties
 
 NAME_RE = re.compile(r"^[-\w._()]+$")
-REQUEST_KEYS = ("template", "templateLink", "parameters", "parametersLink", "mode")
+REQUEST_KEYS = ("template", "templateLink", "parameters", "parametersLink", "mode", "onErrorDeployment")
 OUTPUT_KEYS = ("templateHash", "timestamp", "duration", "correlationId", "providers", "dependencies", "outputs",
                "outputResources", "error", "validatedResources")
 
