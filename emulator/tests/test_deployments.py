@@ -43,7 +43,8 @@ def test_put_answers_accepted_then_the_deployment_succeeds(arm, rg, settings):
     tpl = template([ip("ip1"), nsg("nsg1", dependsOn=["ip1"])],
                    parameters={"tagValue": {"type": "string", "defaultValue": "t"}},
                    outputs={"address": {"type": "string", "value": "[reference('ip1').ipAddress]"},
-                            "nsgId": {"type": "string", "value": "[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg1')]"}})
+                            "nsgId": {"type": "string",
+                                      "value": "[resourceId('Microsoft.Network/networkSecurityGroups', 'nsg1')]"}})
     resp = put_deployment(arm, rg, "dep1", tpl)
     assert resp.status == 201
     assert resp.headers.get("Retry-After") == "1" and resp.headers.get("Location") is None
@@ -176,7 +177,8 @@ def test_copy_loops_and_property_copies(arm, rg):
             "input": {"name": "[concat('allow', copyIndex('securityRules'))]", "properties": {
                 "priority": "[add(100, copyIndex('securityRules'))]", "protocol": "Tcp", "access": "Allow",
                 "direction": "Inbound", "sourceAddressPrefix": "*", "sourcePortRange": "*",
-                "destinationAddressPrefix": "*", "destinationPortRange": "[string(add(8000, copyIndex('securityRules')))]"}}}]})],
+                "destinationAddressPrefix": "*",
+                "destinationPortRange": "[string(add(8000, copyIndex('securityRules')))]"}}}]})],
         parameters={"n": {"type": "int", "defaultValue": 3}})
     assert deploy(arm, rg, "loops", tpl)["properties"]["provisioningState"] == "Succeeded"
     for i in range(3):
@@ -425,3 +427,25 @@ def test_a_deployment_goes_on_after_a_restart(tmp_path):
         assert arm.get(path_of("keep", "networkSecurityGroups", "second")).status == 200
     finally:
         emu.stop()
+
+
+def test_reference_full_and_of_resources_outside_the_template(arm, rg):
+    deploy(arm, rg, "first", template([ip("existing")]))
+    existing = "resourceId('Microsoft.Network/publicIPAddresses', 'existing')"
+    tpl = template([ip("new", tags={"copied": f"[reference({existing}, '2024-05-01').ipAddress]"})], outputs={
+        "full": {"type": "object", "value": "[reference('new', '2024-05-01', 'Full')]"},
+        "sku": {"type": "string", "value": f"[reference({existing}, '2024-05-01', 'Full').sku.name]"}})
+    dep = deploy(arm, rg, "second", tpl)
+    outputs = dep["properties"]["outputs"]
+    new = arm.get(path_of(rg, "publicIPAddresses", "new")).body
+    assert outputs["full"]["value"]["id"] == new["id"] and outputs["full"]["value"]["apiVersion"] == "2024-05-01"
+    assert outputs["full"]["value"]["properties"]["ipAddress"] == new["properties"]["ipAddress"]
+    assert outputs["sku"]["value"] == "Standard"
+    address = arm.get(path_of(rg, "publicIPAddresses", "existing")).body["properties"]["ipAddress"]
+    assert new["tags"] == {"copied": address}
+    missing = "[reference(resourceId('Microsoft.Network/publicIPAddresses', 'missing'), '2024-05-01').ipAddress]"
+    resp = put_deployment(arm, rg, "third", template([], outputs={"x": {"type": "string", "value": missing}}))
+    status = wait_deployment(arm, resp)
+    assert status["error"]["code"] == "DeploymentOutputEvaluationFailed"
+    assert "The Resource 'Microsoft.Network/publicIPAddresses/missing' under resource group" in \
+        status["error"]["details"][0]["message"]

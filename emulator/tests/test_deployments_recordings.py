@@ -206,3 +206,4 @@ def test_a_vm_template_with_a_parameter(arm):
                  api_version="2024-07-01").body
     assert status == {"status": "Succeeded"}
     assert "adminPassword" not in json.dumps(vm) and vm["properties"]["osProfile"]["adminUsername"] == "user12"
+    assert "testPassword0" not in json.dumps(arm.emu.http("GET", "/_azemu/state")[2])    # not kept once done

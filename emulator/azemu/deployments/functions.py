@@ -141,29 +141,10 @@ def _variables(scope, name):
     return scope.context.variable(expect("variables", name, "String"), scope)
 
 
-@function("deployment")
-def _deployment(scope):
-    return scope.context.deployment_value()
-
-
-@function("environment")
-def _environment(scope):
-    return scope.context.environment()
-
-
-@function("resourceGroup")
-def _resource_group(scope):
-    return scope.context.resource_group()
-
-
-@function("subscription")
-def _subscription(scope):
-    return scope.context.subscription()
-
-
-@function("tenant")
-def _tenant(scope):
-    return scope.context.tenant()
+# The deployment's scope: deployment(), environment(), resourceGroup(), subscription(), tenant().
+for _name, _method in (("deployment", "deployment_value"), ("environment", "environment"),
+                       ("resourceGroup", "resource_group"), ("subscription", "subscription"), ("tenant", "tenant")):
+    function(_name)(lambda scope, _m=_method: getattr(scope.context, _m)())
 
 
 @function("copyIndex", 0, 2)
@@ -850,7 +831,8 @@ def format_datetime(dt: datetime, fmt: str) -> str:
     return "".join(parts)
 
 
-_DURATION = re.compile(r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
+_DURATION = re.compile(r"^(-)?P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?"
+                       r"(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$")
 
 
 def _parse_datetime(fn: str, text: Any) -> datetime:

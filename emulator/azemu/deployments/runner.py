@@ -91,6 +91,19 @@ def step(ctx: Ctx, res: Res) -> None:
 
 
 def _finish(ctx: Ctx, res: Res, context: Context, state: dict, failed: list[dict]) -> None:
+    try:
+        _conclude(ctx, res, context, state, failed)
+    finally:
+        _forget_secrets(context, state)
+
+
+def _forget_secrets(context: Context, state: dict) -> None:
+    """A run that ended keeps no password (securestring parameter) it was given."""
+    for name in context.secure_parameters():
+        state["values"].pop(name, None)
+
+
+def _conclude(ctx: Ctx, res: Res, context: Context, state: dict, failed: list[dict]) -> None:
     now = ctx.now_iso()
     props = res.props
     props["timestamp"] = now
@@ -248,4 +261,6 @@ def cancel(ctx: Ctx, res: Res) -> None:
     now = ctx.now_iso()
     res.props.update(provisioningState="Canceled", timestamp=now,
                      duration=elapsed(res.internal[STATE]["started"], now))
+    context, _, state = context_of(ctx, res)
+    _forget_secrets(context, state)
 

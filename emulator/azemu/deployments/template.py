@@ -163,10 +163,13 @@ class Context:
                                        f"value is '{decl[bound]}'.")
         for bound, ok in (("minLength", lambda b: len(value) >= b), ("maxLength", lambda b: len(value) <= b)):
             if isinstance(decl.get(bound), int) and isinstance(value, (str, list)) and not ok(decl[bound]):
+                limit = "at least" if bound == "minLength" else "at most"
                 raise self.error(path, f"The provided value for the template parameter '{name}'{{at}} is not valid. "
-                                       f"The length of the value must be {'at least' if bound == 'minLength' else 'at most'} "
-                                       f"'{decl[bound]}'.")
+                                       f"The length of the value must be {limit} '{decl[bound]}'.")
         self._checked.add(name)
+
+    def secure_parameters(self) -> list[str]:
+        return [n for n, d in self.section("parameters").items() if (declared_type(d) or ("",))[0] in SECURE]
 
     def parameters_view(self) -> dict[str, Any]:
         """`properties.parameters` as Azure shows it: type and value, no value for secure ones."""
@@ -216,7 +219,8 @@ class Context:
     def subscription(self) -> dict:
         tenant = self.ctx.emu.identities.subscription(self.subscription_id)
         return {"id": f"/subscriptions/{self.subscription_id}", "subscriptionId": self.subscription_id,
-                "tenantId": tenant.tenant_id if tenant else "", "displayName": tenant.subscription_name if tenant else ""}
+                "tenantId": tenant.tenant_id if tenant else "",
+                "displayName": tenant.subscription_name if tenant else ""}
 
     def tenant(self) -> dict:
         tenant_id = self.subscription()["tenantId"]
@@ -276,10 +280,10 @@ class Context:
             if result is not None:
                 out[name] = result
         if failed:
+            names = ",".join(f["target"] for f in failed)
             raise ArmError(400, "DeploymentOutputEvaluationFailed",
-                           f"Unable to evaluate template outputs: '{','.join(f['target'] for f in failed)}'. Please see "
-                           "error details and deployment operations. Please see https://aka.ms/arm-common-errors for "
-                           "usage details.", details=failed)
+                           f"Unable to evaluate template outputs: '{names}'. Please see error details and deployment "
+                           "operations. Please see https://aka.ms/arm-common-errors for usage details.", details=failed)
         return out
 
     def _output(self, decl: Any) -> dict | None:

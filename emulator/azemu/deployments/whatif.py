@@ -24,7 +24,7 @@ def delta(before: dict, after: dict, path: str = "") -> list[dict]:
         if key in NOISE:
             continue
         where = f"{path}.{key}" if path else key
-        old = next((v for k, v in before.items() if k.lower() == key.lower()), None) if isinstance(before, dict) else None
+        old = next((v for k, v in before.items() if k.lower() == key.lower()), None)
         if isinstance(value, dict) and (old is None or isinstance(old, dict)):
             out.extend(delta(old or {}, value, where))      # leaves, as "tags.myNewTag" in the example
         elif old is None and value is not None:
