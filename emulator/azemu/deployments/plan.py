@@ -161,7 +161,7 @@ class Planner:
             if not isinstance(d, dict):
                 raise self.error(path, f"The template resource{{at}} is not valid: it must be an object. {HELP}")
             label = f"The template resource '{d.get('name', '')}'"
-            instances: list[tuple[Scope, Any]] = [(scope, None)]
+            instances = [scope]
             loop = d.get("copy")
             if loop is not None:
                 if parent is not None:
@@ -171,11 +171,11 @@ class Planner:
                     raise self.error(f"{path}.copy", f"{label}{{at}} is not valid: 'copy' needs a 'name' and a "
                                                      f"'count'. {HELP}")
                 count = self._value(f"{path}.copy.count", label, lambda: copy_count(loop["count"], scope))
-                instances = [(scope.with_copy(loop["name"], j, own=True), j) for j in range(count)]
+                instances = [scope.with_copy(loop["name"], j, own=True) for j in range(count)]
                 if str(loop.get("mode", "parallel")).lower() == "serial":
                     size = loop.get("batchSize", 1)
                     self.serial[loop["name"].lower()] = size if isinstance(size, int) and size > 0 else 1
-            for inst, _ in instances:
+            for inst in instances:
                 node = self._instance(d, path, label, parent, inst, loop)
                 if d.get("resources") is not None:
                     if not isinstance(d["resources"], list):

@@ -51,7 +51,7 @@ def operation_body(deployment_id: str, entry: dict, *, now: str) -> dict[str, An
     props: dict[str, Any] = {"provisioningOperation": entry["provisioningOperation"],
                              "provisioningState": entry["state"], "timestamp": entry.get("end") or now,
                              "duration": elapsed(entry["start"], entry.get("end") or now),
-                             "trackingId": entry["trackingId"], "serviceRequestId": entry["trackingId"]}
+                             "serviceRequestId": entry["trackingId"]}
     if entry.get("statusCode"):
         props["statusCode"] = entry["statusCode"]
     if entry.get("statusMessage") is not None:
