@@ -1,14 +1,18 @@
-"""The aiohttp application: routes and the two middlewares (request log, ARM envelope)."""
+"""The aiohttp application: routes and the middlewares (doubled slashes, request log, ARM envelope)."""
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import time
 import uuid
 
 from aiohttp import web
+from yarl import URL
 
 from . import dataplane, metadata, testapi
+from .arm import registry
 from .arm.handlers import arm_entry
 from .emulator import Emulator
 from .errors import ArmError
@@ -16,6 +20,37 @@ from .identity import aad
 from .requestlog import kind_of
 
 log = logging.getLogger("azemu")
+SLASHES = re.compile(r"/{2,}")
+MERGED = "azemu_slashes_merged"
+
+
+@web.middleware
+async def merge_slashes(request: web.Request, handler):
+    """ARM serves a path with doubled slashes as the path with single ones, without a redirect:
+    az asks for `//metadata/endpoints` when `--endpoint-resource-manager` ends in `/`
+    (Azure/azure-cli#30682's testing guide does), Microsoft's docs use
+    `armclient post https://management.azure.com//subscriptions/.../register` and
+    `DELETE https://management.azure.com//Subscriptions/...`. The path is merged before any
+    other middleware reads it; `dispatch` then routes it."""
+    raw = request.rel_url.raw_path
+    if "//" not in raw:
+        return await handler(request)
+    merged = request.clone(rel_url=URL.build(path=SLASHES.sub("/", raw),
+                                             query_string=request.rel_url.raw_query_string, encoded=True))
+    merged[MERGED] = True
+    return await handler(merged)
+
+
+async def dispatch(request: web.Request) -> web.StreamResponse:
+    """The catch-all route: a path whose slashes were merged goes to the route it now names;
+    everything else is ARM (or not found, answered in ARM's envelope)."""
+    if request.get(MERGED):
+        match = await request.app.router.resolve(request)
+        if match.http_exception is None and match.handler is not dispatch:
+            request.match_info.clear()
+            request.match_info.update(match)
+            return await match.handler(request)
+    return await arm_entry(request)
 
 
 @web.middleware
@@ -35,7 +70,8 @@ async def request_log(request: web.Request, handler):
         request.app["emu"].log.add(
             method=request.method, path=request.path, query=request.query_string, status=status,
             duration=time.monotonic() - started, resource_type=request.get("azemu_type"),
-            read_only=request.get("azemu_read_only", False), user_agent=request.headers.get("User-Agent", ""))
+            read_only=request.get("azemu_read_only", False), user_agent=request.headers.get("User-Agent", ""),
+            host=request.headers.get("Host", ""))
 
 
 @web.middleware
@@ -65,13 +101,22 @@ async def arm_envelope(request: web.Request, handler):
     return response
 
 
+def _serve(document: registry.Document):
+    """A public document (no token, as raw.githubusercontent.com serves the image aliases)."""
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(text=json.dumps(document.fn(), indent=2), content_type=document.content_type,
+                            charset="utf-8", headers=document.headers)
+    return handler
+
+
 def make_app(emu: Emulator) -> web.Application:
-    app = web.Application(middlewares=[request_log, arm_envelope], client_max_size=32 * 1024 * 1024)
+    app = web.Application(middlewares=[merge_slashes, request_log, arm_envelope], client_max_size=32 * 1024 * 1024)
     app["emu"] = emu
     testapi.add_routes(app)
     dataplane.install(app)
     app.router.add_get("/metadata/endpoints", metadata.endpoints)
+    for path, document in registry.documents().items():
+        app.router.add_get(path, _serve(document))
     aad.add_routes(app)
-    # Everything else is ARM (or not found, answered in ARM's envelope).
-    app.router.add_route("*", "/{tail:.*}", arm_entry)
+    app.router.add_route("*", "/{tail:.*}", dispatch)
     return app

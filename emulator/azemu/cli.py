@@ -26,9 +26,23 @@ ENV_KEYS = (
 )
 
 
-def env_vars(info: dict) -> dict[str, str]:
-    """The environment a client needs to reach the azemu described by azemu.json."""
-    return {name: str(info[key]) for name, key in ENV_KEYS}
+# Proxy mode: loopback stays direct (azemu's own URL, the data plane), HTTPS to public Azure's
+# names goes through azemu's proxy; requests reads REQUESTS_CA_BUNDLE, other clients SSL_CERT_FILE.
+NO_PROXY = "127.0.0.1,localhost,::1,127.0.0.0/8"
+
+
+def env_vars(info: dict, *, proxy: bool = False) -> dict[str, str]:
+    """The environment a client needs to reach the azemu described by azemu.json: as a custom
+    cloud (AZURE_CLOUD_ENVIRONMENT), or with proxy=True as public Azure through its proxy."""
+    env = {name: str(info[key]) for name, key in ENV_KEYS}
+    if not proxy:
+        return env
+    if not info.get("proxy_url"):
+        raise ValueError("this azemu runs without a proxy (start it with --proxy-port)")
+    del env["AZURE_CLOUD_ENVIRONMENT"]
+    env.update(HTTPS_PROXY=info["proxy_url"], https_proxy=info["proxy_url"], NO_PROXY=NO_PROXY, no_proxy=NO_PROXY,
+               SSL_CERT_FILE=info["ca_file"])
+    return env
 
 
 def read_info(state_dir: Path) -> dict | None:
@@ -70,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--state-dir", required=True, type=Path, help="where state, keys and azemu.json live")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     serve.add_argument("--port", default=0, type=int, help="port (default 0: any free port)")
+    serve.add_argument("--proxy-port", type=int, metavar="N",
+                       help="also serve as public Azure through an HTTPS CONNECT proxy on port N (0: any free port)")
     serve.add_argument("--plugin", action="append", default=[], metavar="MODULE",
                        help="import MODULE at start-up (extra resource types, e.g. for tests)")
     serve.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
@@ -81,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     env = sub.add_parser("env", help="print the export lines for a running azemu")
     env.add_argument("--state-dir", required=True, type=Path)
+    env.add_argument("--proxy", action="store_true",
+                     help="reach it as public Azure through its proxy (no AZURE_CLOUD_ENVIRONMENT)")
 
     stop = sub.add_parser("stop", help="stop the azemu running for a state dir")
     stop.add_argument("--state-dir", required=True, type=Path)
@@ -107,7 +125,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"azemu: {err}", file=sys.stderr)
         return 2
-    asyncio.run(serve(args.state_dir, args.host, args.port, settings, args.plugin))
+    asyncio.run(serve(args.state_dir, args.host, args.port, settings, args.plugin, proxy_port=args.proxy_port))
     return 0
 
 
@@ -116,7 +134,12 @@ def cmd_env(args: argparse.Namespace) -> int:
     if info is None:
         print(f"azemu: not running for state dir {args.state_dir} (no azemu.json)", file=sys.stderr)
         return 1
-    for name, value in env_vars(info).items():
+    try:
+        env = env_vars(info, proxy=args.proxy)
+    except ValueError as err:
+        print(f"azemu: {err}", file=sys.stderr)
+        return 1
+    for name, value in env.items():
         print(f"export {name}={shlex.quote(value)}")
     return 0
 

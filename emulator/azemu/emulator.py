@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 from .arm.context import Ctx, Res
 from .arm.operations import OperationManager
+from .hosts import PUBLIC_AUDIENCES, Names
 from .identity.identities import Identities
 from .requestlog import RequestLog
 from .settings import Settings
@@ -45,9 +46,14 @@ class Emulator:
             except Exception:     # a listener's bug must not fail the client's request
                 log.exception("listener %r failed on %s %s", listener, event, res.id)
 
-    # The audience tokens are issued for: the ARM URL, as /metadata/endpoints announces it.
-    def audiences(self) -> list[str]:
-        return [self.url]
+    def audiences(self, names: Names) -> list[str]:
+        """The audiences ARM accepts and AAD issues tokens for: azemu's own URL (also as the
+        client addressed it, as /metadata/endpoints announces it) and public ARM's, each with and
+        without its trailing slash, as ARM's InvalidAuthenticationTokenAudience message lists them
+        ('https://management.usgovcloudapi.net/', 'https://management.usgovcloudapi.net')."""
+        own = [self.url] if names.public or names.base == self.url else [self.url, names.base]
+        bases = [*own, *(a.rstrip("/") for a in PUBLIC_AUDIENCES)]
+        return [spelling for base in bases for spelling in (base + "/", base)]
 
-    def accepts_audience(self, value: str) -> bool:
-        return value.rstrip("/").lower() in {a.rstrip("/").lower() for a in self.audiences()}
+    def accepts_audience(self, value: str, names: Names) -> bool:
+        return value.lower() in {a.lower() for a in self.audiences(names)}

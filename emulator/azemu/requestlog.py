@@ -32,13 +32,13 @@ class RequestLog:
         self.counters: Counter[str] = Counter()
 
     def add(self, *, method: str, path: str, query: str, status: int, duration: float,
-            resource_type: str | None, user_agent: str, read_only: bool = False) -> dict[str, Any]:
+            resource_type: str | None, user_agent: str, read_only: bool = False, host: str = "") -> dict[str, Any]:
         self.seq += 1
         kind = kind_of(path, method)
         write = kind == "arm" and method not in ("GET", "HEAD") and not read_only
         entry = {"seq": self.seq, "time": time.time(), "method": method, "path": path, "query": query,
                  "status": status, "kind": kind, "write": write, "type": resource_type,
-                 "duration_ms": round(duration * 1000, 3), "user_agent": user_agent}
+                 "duration_ms": round(duration * 1000, 3), "user_agent": user_agent, "host": host}
         self.entries.append(entry)
         c = self.counters
         c["total"] += 1

@@ -16,18 +16,23 @@ from .app import make_app
 from .arm import registry
 from .cli import running_pid
 from .emulator import Emulator
+from .hosts import PUBLIC_HOSTS
+from .proxy import Proxy
 from .settings import Settings
 
 INFO_FILE = "azemu.json"
 log = logging.getLogger("azemu")
 
 
-def info_document(emu: Emulator, port: int) -> dict:
+def info_document(emu: Emulator, port: int, proxy: Proxy | None = None) -> dict:
     """azemu.json, exactly the keys docs/contract.md lists."""
     primary = emu.identities.primary
-    return {"url": emu.url, "port": port, "pid": os.getpid(), "ca_file": str(emu.state_dir / tls.CA_FILE),
-            "tenant_id": primary.tenant_id, "subscription_id": primary.subscription_id,
-            "client_id": primary.client_id, "client_secret": primary.client_secret}
+    doc = {"url": emu.url, "port": port, "pid": os.getpid(), "ca_file": str(emu.state_dir / tls.CA_FILE),
+           "tenant_id": primary.tenant_id, "subscription_id": primary.subscription_id,
+           "client_id": primary.client_id, "client_secret": primary.client_secret}
+    if proxy is not None:
+        doc.update(proxy_url=url_for(proxy.host, proxy.port, "http"), proxy_port=proxy.port)
+    return doc
 
 
 def _write_json(path: Path, data: dict) -> None:
@@ -37,11 +42,12 @@ def _write_json(path: Path, data: dict) -> None:
     tmp.replace(path)
 
 
-def url_for(host: str, port: int) -> str:
-    return f"https://[{host}]:{port}" if ":" in host else f"https://{host}:{port}"
+def url_for(host: str, port: int, scheme: str = "https") -> str:
+    return f"{scheme}://[{host}]:{port}" if ":" in host else f"{scheme}://{host}:{port}"
 
 
-async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugins: list[str]) -> None:
+async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugins: list[str],
+                proxy_port: int | None = None) -> None:
     state_dir = state_dir.resolve()
     state_dir.mkdir(parents=True, exist_ok=True)
     owner = running_pid(state_dir / INFO_FILE)
@@ -58,10 +64,16 @@ async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugi
     await site.start()
     actual_port = runner.addresses[0][1]
     emu.url = url_for(host, actual_port)
+    # Proxy mode (proxy.py): public Azure's names, served by the same server on a second port.
+    proxy = None if proxy_port is None else await Proxy.start(
+        runner.server, tls.load_or_create_ca(state_dir), host, proxy_port)
     emu.ops.settle()          # operations that came due while azemu was stopped complete now
     info_path = state_dir / INFO_FILE
-    _write_json(info_path, info_document(emu, actual_port))
+    info = info_document(emu, actual_port, proxy)
+    _write_json(info_path, info)
     log.info("azemu listening on %s (state dir %s)", emu.url, state_dir)
+    if proxy is not None:
+        log.info("azemu proxy for %s on %s", ", ".join(sorted(PUBLIC_HOSTS)), info["proxy_url"])
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -71,6 +83,8 @@ async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugi
         await stop.wait()
     finally:
         log.info("azemu stopping")
+        if proxy is not None:
+            proxy.close()
         try:
             if json.loads(info_path.read_text()).get("pid") == os.getpid():
                 info_path.unlink()

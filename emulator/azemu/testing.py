@@ -41,7 +41,7 @@ class AzemuStartError(RuntimeError):
 class Azemu:
     def __init__(self, state_dir: str | os.PathLike, *, host: str = "127.0.0.1", port: int = 0,
                  plugins: tuple[str, ...] | list[str] = (), extra_env: dict[str, str] | None = None,
-                 startup_timeout: float = 30.0, **settings: Any):
+                 startup_timeout: float = 30.0, proxy: bool = False, **settings: Any):
         known = set(Settings().as_dict())
         unknown = set(settings) - known
         if unknown:
@@ -49,6 +49,7 @@ class Azemu:
         self.state_dir = Path(state_dir).resolve()
         self.host = host
         self.port = port
+        self.proxy_port = 0 if proxy else None      # proxy mode (proxy.py) on any free port
         self.plugins = list(plugins)
         self.extra_env = dict(extra_env or {})
         self.startup_timeout = startup_timeout
@@ -71,6 +72,8 @@ class Azemu:
     def command(self) -> list[str]:
         cmd = [sys.executable, "-m", "azemu", "serve", "--state-dir", str(self.state_dir),
                "--host", self.host, "--port", str(self.port)]
+        if self.proxy_port is not None:
+            cmd += ["--proxy-port", str(self.proxy_port)]
         for key, value in self.initial_settings.items():
             cmd += [f"--{key.replace('_', '-')}", str(value)]
         for plugin in self.plugins:
@@ -103,7 +106,8 @@ class Azemu:
                 self._fail(f"azemu did not write {self.info_path} within {self.startup_timeout}s")
             time.sleep(0.02)
         self.info = info
-        self.port = info["port"]     # a restart comes back on the same port
+        self.port = info["port"]     # a restart comes back on the same port(s)
+        self.proxy_port = info.get("proxy_port", self.proxy_port)
         self._ssl = ssl.create_default_context(cafile=info["ca_file"])
         return self
 
@@ -167,10 +171,11 @@ class Azemu:
     def ca_file(self) -> str:
         return self.info["ca_file"]
 
-    def env(self) -> dict[str, str]:
+    def env(self, *, proxy: bool = False) -> dict[str, str]:
         """AZURE_CLOUD_ENVIRONMENT, AZURE_CLIENT_ID, AZURE_SECRET, AZURE_TENANT,
-        AZURE_SUBSCRIPTION_ID, REQUESTS_CA_BUNDLE (what `azemu env` prints)."""
-        return env_vars(self.info)
+        AZURE_SUBSCRIPTION_ID, REQUESTS_CA_BUNDLE (what `azemu env` prints); with proxy=True
+        the public-Azure route of `azemu env --proxy` (needs `Azemu(..., proxy=True)`)."""
+        return env_vars(self.info, proxy=proxy)
 
     # --- test endpoints ---------------------------------------------------------------------
 

@@ -24,9 +24,12 @@ def load_or_create_ca(state_dir: Path) -> trustme.CA:
     return ca
 
 
-def server_context(state_dir: Path) -> ssl.SSLContext:
-    ca = load_or_create_ca(state_dir)
-    cert = ca.issue_cert(*SERVER_NAMES)
+def context_for(ca: trustme.CA, *names: str) -> ssl.SSLContext:
+    """A server context whose certificate, issued by `ca`, names `names`."""
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    cert.configure_cert(ctx)
+    ca.issue_cert(*names).configure_cert(ctx)
     return ctx
+
+
+def server_context(state_dir: Path) -> ssl.SSLContext:
+    return context_for(load_or_create_ca(state_dir), *SERVER_NAMES)

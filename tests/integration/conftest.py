@@ -144,7 +144,8 @@ def collections_root(tmp_path_factory):
 def azemu(tmp_path_factory):
     from azemu.testing import Azemu
 
-    with Azemu(tmp_path_factory.mktemp("azemu-state")) as emulator:
+    # proxy=True: it also answers as public Azure through its proxy (test_public_azure.py).
+    with Azemu(tmp_path_factory.mktemp("azemu-state"), proxy=True) as emulator:
         yield emulator
 
 

@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any, Iterator
 
+from ..hosts import Names, addressed
 from ..store import Record
 from . import registry
 from .resource_type import ResourceType
@@ -100,7 +101,13 @@ class Ctx:
 
     store = property(lambda self: self.emu.store)
     settings = property(lambda self: self.emu.settings)
-    url = property(lambda self: self.emu.url)
+
+    @property
+    def names(self) -> Names:
+        """How the client addressed azemu; outside a request (operations completing), azemu's own URL."""
+        return addressed(self.request) if self.request is not None else Names(self.emu.url, False)
+
+    url = property(lambda self: self.names.base)     # the base URL of URLs in responses
 
     @staticmethod
     def now() -> datetime:

@@ -7,7 +7,7 @@ Routes:
   /subscriptions/{sub}/resources, /subscriptions/{sub}/operationresults/{id}  (groups.py)
   /subscriptions/{sub}/providers[/{ns}[/register]]                       (groups.py)
   /subscriptions/{sub}/providers/{ns}/locations/{loc}/operations|operationResults/{id}
-  /subscriptions/{sub}/providers/{ns}/locations/{loc}/{name}             registry.location_endpoint
+  /subscriptions/{sub}/providers/{ns}/locations/{loc}/{pattern...}       registry.location_endpoint
   /subscriptions/{sub}/providers/{ns}/{type}                             list in subscription
   /subscriptions/{sub}/resourcegroups/{rg}/providers/{ns}/{type}         list in group
   .../providers/{ns}/{type}/{name}[/{child}/{name}...]                   one resource
@@ -22,6 +22,7 @@ import re
 from aiohttp import web
 
 from ..errors import ArmError
+from ..hosts import addressed
 from ..identity.armauth import check_subscription, check_token
 from . import conditions, engine, groups, registry
 from .context import Ctx, Res, render
@@ -37,7 +38,8 @@ API_VERSION_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9.]+)?$")
 async def arm_entry(request: web.Request) -> web.StreamResponse:
     emu = request.app["emu"]
     emu.ops.settle()
-    claims = check_token(emu, request.headers.get("Authorization"))
+    names = addressed(request)
+    claims = check_token(emu, request.headers.get("Authorization"), names)
     api_version = request.query.get("api-version")
     if not api_version:
         raise ArmError.missing_api_version()
@@ -54,7 +56,7 @@ async def arm_entry(request: web.Request) -> web.StreamResponse:
     if n == 1:
         return groups.subscriptions(ctx, claims)
     sub = segs[1]
-    check_subscription(emu, claims, sub)
+    check_subscription(emu, claims, sub, names)
     if n == 2:
         return groups.subscription(ctx, sub)
     if low[2] == "resourcegroups":
@@ -80,8 +82,8 @@ async def arm_entry(request: web.Request) -> web.StreamResponse:
         if n == 8 and low[4] == "locations" and low[6] in ("operations", "operationresults"):
             return operation(ctx, sub, segs[7], result=low[6] == "operationresults"
                              or request.query.get("monitor", "").lower() == "true")
-        if n == 7 and low[4] == "locations":
-            return location_request(ctx, segs[3], segs[5], segs[6])
+        if n >= 7 and low[4] == "locations":
+            return location_request(ctx, sub, segs[3], segs[5], segs[6:])
         if n == 5:
             rtype = _top_type(ctx, segs[3], segs[4])
             scoped = "subscription" in rtype.list_scopes      # deployments: only those at subscription scope
@@ -90,21 +92,23 @@ async def arm_entry(request: web.Request) -> web.StreamResponse:
     raise ArmError.no_route(request.path)
 
 
-def location_request(ctx: Ctx, ns: str, location: str, name: str) -> web.Response:
-    """GET .../providers/{ns}/locations/{loc}/{name}, served by a registry.location_endpoint."""
+def location_request(ctx: Ctx, sub: str, ns: str, location: str, rest: list[str]) -> web.Response:
+    """GET .../providers/{ns}/locations/{loc}/{rest...}, served by a registry.location_endpoint."""
     canonical = _namespace(ctx, ns)
-    handler = registry.location_handler(canonical, name)
-    if handler is None:
-        raise ArmError.invalid_resource_type(f"locations/{name}", canonical, ctx.api_version)
-    ctx.request["azemu_type"] = f"{canonical}/locations/{name}"
+    found = registry.location_handler(canonical, rest)
+    type_name = "/".join(["locations"] + rest[0::2])
+    if found is None:
+        raise ArmError.invalid_resource_type(type_name, canonical, ctx.api_version)
+    endpoint, params = found
+    ctx.request["azemu_type"] = f"{canonical}/{endpoint.type_name}"
     if ctx.request.method != "GET":
         raise ArmError.method_not_allowed(ctx.request.method)
     region = "".join(location.split()).lower()
     if region not in REGIONS:
         raise ArmError(404, "NoRegisteredProviderFound",
                        f"No registered resource provider found for location '{location}' and API version "
-                       f"'{ctx.api_version}' for type 'locations/{name}'.")
-    return respond(handler(ctx, region))
+                       f"'{ctx.api_version}' for type '{endpoint.type_name}'.")
+    return respond(endpoint.fn(ctx, sub, region, **params))
 
 
 def _namespace(ctx: Ctx, ns: str) -> str:
@@ -214,7 +218,7 @@ async def instance_request(ctx: Ctx, rtype: ResourceType, res: Res | None, paren
         op = engine.delete(ctx, res)
         if op is None:
             return web.Response(status=rtype.sync_delete_status)
-        return web.Response(status=202, headers=operation_headers(ctx.emu, op, ctx.emu.ops.style(op).delete_headers))
+        return web.Response(status=202, headers=operation_headers(ctx, op, ctx.emu.ops.style(op).delete_headers))
     if method not in ("PUT", "PATCH"):
         raise ArmError.method_not_allowed(method)
     if missing_ancestor:
@@ -240,7 +244,7 @@ async def instance_request(ctx: Ctx, rtype: ResourceType, res: Res | None, paren
         result, op = engine.write(ctx, rtype, res.id if res else new_id, res.name if res else name, body, res,
                                   parent, long_running=long_running)
     status = 200 if res is not None else rtype.create_status
-    headers = operation_headers(ctx.emu, op, ctx.emu.ops.style(op).put_headers) if op else None
+    headers = operation_headers(ctx, op, ctx.emu.ops.style(op).put_headers) if op else None
     return respond(render(ctx, result), status, headers)
 
 
@@ -264,7 +268,7 @@ async def action_request(ctx: Ctx, rtype: ResourceType, res: Res | None, spec, t
     op = ctx.emu.ops.start(ctx, kind="action", target=res, rtype=rtype, target_id=ctx.target_id,
                            action=spec.name.lower(), state=state)
     ctx.emu.save()
-    return web.Response(status=202, headers=operation_headers(ctx.emu, op, ctx.emu.ops.style(op).action_headers))
+    return web.Response(status=202, headers=operation_headers(ctx, op, ctx.emu.ops.style(op).action_headers))
 
 
 def operation(ctx: Ctx, sub: str, op_id: str, *, result: bool) -> web.Response:
@@ -284,8 +288,8 @@ def operation_result(ctx: Ctx, op) -> web.Response:
     emu = ctx.emu
     style = emu.ops.style(op)
     if not op.done:
-        return web.Response(status=202, headers=operation_headers(emu, op, style.result_headers))
-    headers = operation_headers(emu, op, style.result_headers, running=False)
+        return web.Response(status=202, headers=operation_headers(ctx, op, style.result_headers))
+    headers = operation_headers(ctx, op, style.result_headers, running=False)
     if op.status != SUCCEEDED:
         return respond({"error": op.error}, op.error_status, headers)
     if op.result is not None:

@@ -11,6 +11,7 @@ from ..errors import ArmError
 
 if TYPE_CHECKING:
     from ..emulator import Emulator
+    from .context import Ctx
     from .lro import Operation
 
 
@@ -39,10 +40,12 @@ def retry_after(emu: "Emulator") -> str:
     return str(max(1, int(emu.settings.retry_after)))
 
 
-def operation_headers(emu: "Emulator", op: "Operation", names: tuple[str, ...], *, running: bool = True
+def operation_headers(ctx: "Ctx", op: "Operation", names: tuple[str, ...], *, running: bool = True
                       ) -> dict[str, str]:
-    style = emu.ops.style(op)
-    headers = {name: style.header_url(name, emu.url, op) for name in names}
+    """The operation's URL headers, built at response time from the name the client addressed
+    (operations are stored without one, so either route polls the same operation)."""
+    style = ctx.emu.ops.style(op)
+    headers = {name: style.header_url(name, ctx.url, op) for name in names}
     if running:
-        headers["Retry-After"] = retry_after(emu)
+        headers["Retry-After"] = retry_after(ctx.emu)
     return headers

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from ..errors import ArmError
+from ..hosts import addressed
 
 SKIP = "$skiptoken"
 
@@ -31,5 +32,5 @@ def page(request: web.Request, items: Sequence[Any], page_size: int) -> dict[str
     if end < end_all:
         params = [(k, v) for k, v in query.items() if k != SKIP] + [(SKIP, str(end))]
         path = request.raw_path.split("?", 1)[0]
-        body["nextLink"] = f"{request.app['emu'].url}{path}?{urlencode(params)}"
+        body["nextLink"] = f"{addressed(request).base}{path}?{urlencode(params)}"
     return body

@@ -1,10 +1,12 @@
 """The Azure AD (Entra ID) endpoints a service principal login uses: OIDC discovery, the
-client-credentials token endpoint (v2 and v1), and the signing keys.
+client-credentials token endpoint (v2 and v1), the signing keys and instance discovery.
 
 Paths and bodies follow login.microsoftonline.com (see the recordings in azure-reference:
-discovery fields, token response fields), with every URL pointing at azemu itself, so
-azure-identity's `ClientSecretCredential(authority=<azemu url>, disable_instance_discovery=True)`
-runs its real code. Errors use AAD's shape: `{"error", "error_description": "AADSTSnnn: ...",
+discovery fields, token response fields), with every URL pointing at the name the client
+addressed (`hosts.addressed`): azemu itself, so azure-identity's
+`ClientSecretCredential(authority=<azemu url>, disable_instance_discovery=True)` runs its real
+code, or login.microsoftonline.com through the proxy, where the same credential with its
+defaults does. Errors use AAD's shape: `{"error", "error_description": "AADSTSnnn: ...",
 "error_codes", "timestamp", "trace_id", "correlation_id", "error_uri"}`.
 """
 
@@ -15,15 +17,19 @@ import time
 import uuid
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from ..hosts import INSTANCE_METADATA, Names, addressed
 from . import jwt
 
 if TYPE_CHECKING:
     from ..emulator import Emulator
 
 SCOPE_SUFFIX = "/.default"
+DISCOVERY_HEADERS = {"Cache-Control": "max-age=86400, private", "Access-Control-Allow-Origin": "*",
+                     "Access-Control-Allow-Methods": "GET, OPTIONS"}
 
 
 class AadError(Exception):
@@ -43,7 +49,7 @@ class AadError(Exception):
             "timestamp": stamp,
             "trace_id": trace,
             "correlation_id": corr,
-            "error_uri": f"{request.app['emu'].url}/error?code={self.code}",
+            "error_uri": f"{addressed(request).base}/error?code={self.code}",
         }
         return web.json_response(body, status=self.status, headers=_headers(request))
 
@@ -65,10 +71,10 @@ def _tenant_or_error(emu: "Emulator", tenant_id: str, *, discovery: bool):
     return tenant
 
 
-def openid_configuration(emu: "Emulator", tenant_id: str, v2: bool) -> dict:
-    base = f"{emu.url}/{tenant_id}"
+def openid_configuration(names: Names, tenant_id: str, v2: bool) -> dict:
+    base = f"{names.base}/{tenant_id}"
     suffix = "/v2.0" if v2 else ""
-    host = emu.url.split("://", 1)[1]
+    host = names.base.split("://", 1)[1]
     return {
         "token_endpoint": f"{base}/oauth2{suffix}/token",
         "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
@@ -78,9 +84,9 @@ def openid_configuration(emu: "Emulator", tenant_id: str, v2: bool) -> dict:
         "id_token_signing_alg_values_supported": ["RS256"],
         "response_types_supported": ["code", "id_token", "code id_token", "id_token token"],
         "scopes_supported": ["openid", "profile", "email", "offline_access"],
-        "issuer": f"{base}/v2.0" if v2 else f"{emu.url}/{tenant_id}/",
+        "issuer": f"{base}/v2.0" if v2 else f"{names.issuer}/{tenant_id}/",
         "request_uri_parameter_supported": False,
-        "userinfo_endpoint": f"{emu.url}/oidc/userinfo",
+        "userinfo_endpoint": f"{names.base}/oidc/userinfo",
         "authorization_endpoint": f"{base}/oauth2{suffix}/authorize",
         "device_authorization_endpoint": f"{base}/oauth2{suffix}/devicecode",
         "http_logout_supported": True,
@@ -94,7 +100,7 @@ def openid_configuration(emu: "Emulator", tenant_id: str, v2: bool) -> dict:
         "cloud_instance_name": host,
         "cloud_graph_host_name": host,
         "msgraph_host": host,
-        "rbac_url": emu.url,
+        "rbac_url": names.base,
     }
 
 
@@ -106,9 +112,27 @@ async def discovery(request: web.Request) -> web.Response:
     except AadError as err:
         return err.response(request)
     v2 = request.match_info.get("version") == "v2.0"
-    headers = {"Cache-Control": "max-age=86400, private", "Access-Control-Allow-Origin": "*",
-               "Access-Control-Allow-Methods": "GET, OPTIONS"}
-    return web.json_response(openid_configuration(emu, tenant_id, v2), headers=headers)
+    return web.json_response(openid_configuration(addressed(request), tenant_id, v2), headers=DISCOVERY_HEADERS)
+
+
+async def instance_discovery(request: web.Request) -> web.Response:
+    """`GET /common/discovery/instance?api-version=1.1&authorization_endpoint=URL`, as MSAL
+    asks it (`msal/authority.py`, `application.py` `_get_instance_metadata`): where the
+    authority's OIDC document is, and Entra ID's clouds with their host aliases. An authority
+    on a host no cloud lists is `invalid_instance`, as Entra ID answers it for unknown hosts."""
+    endpoint = request.query.get("authorization_endpoint", "")
+    parts = urlsplit(endpoint)
+    if parts.scheme != "https" or not parts.hostname:
+        return AadError(400, "invalid_request", 50050, "Request is malformed.").response(request)
+    known = {alias for cloud in INSTANCE_METADATA for alias in cloud["aliases"]}
+    if parts.hostname.lower() not in known:
+        return AadError(400, "invalid_instance", 50049, "Unknown or invalid instance.").response(request)
+    segments = [s for s in parts.path.split("/") if s]
+    tenant = segments[0] if segments else "common"
+    version = "/v2.0" if "v2.0" in segments else ""
+    body = {"tenant_discovery_endpoint": f"https://{parts.netloc}/{tenant}{version}/.well-known/openid-configuration",
+            "api-version": request.query.get("api-version", "1.1"), "metadata": list(INSTANCE_METADATA)}
+    return web.json_response(body, headers=DISCOVERY_HEADERS)
 
 
 async def keys(request: web.Request) -> web.Response:
@@ -121,7 +145,8 @@ async def token(request: web.Request) -> web.Response:
     v2 = request.match_info.get("version") == "v2.0"
     form = await request.post()
     try:
-        body = issue(emu, request.match_info["tenant"], dict(form), request.headers.get("Authorization"), v2)
+        body = issue(emu, addressed(request), request.match_info["tenant"], dict(form),
+                     request.headers.get("Authorization"), v2)
     except AadError as err:
         return err.response(request)
     return web.json_response(body, headers=_headers(request))
@@ -138,7 +163,7 @@ def _client_credentials(form: dict, authorization: str | None) -> tuple[str | No
     return client_id, secret
 
 
-def issue(emu: "Emulator", tenant_id: str, form: dict, authorization: str | None, v2: bool) -> dict:
+def issue(emu: "Emulator", names: Names, tenant_id: str, form: dict, authorization: str | None, v2: bool) -> dict:
     """Check a client-credentials request and return the token response (raises AadError)."""
     tenant = _tenant_or_error(emu, tenant_id, discovery=False)
     grant = form.get("grant_type")
@@ -166,12 +191,12 @@ def issue(emu: "Emulator", tenant_id: str, form: dict, authorization: str | None
         raise AadError(401, "invalid_client", 7000215,
                        "Invalid client secret provided. Ensure the secret being sent in the request is the client "
                        f"secret value, not the client secret ID, for a secret added to app '{tenant.client_id}'.")
-    resource = _resource(emu, tenant, form, v2)
+    resource = _resource(emu, names, tenant, form, v2)
     lifetime = emu.settings.token_lifetime
     now = int(time.time())
     claims = {
-        "aud": resource, "iss": f"{emu.url}/{tenant.tenant_id}/", "iat": now, "nbf": now, "exp": now + lifetime,
-        "appid": tenant.client_id, "appidacr": "1", "idp": f"{emu.url}/{tenant.tenant_id}/", "idtyp": "app",
+        "aud": resource, "iss": f"{names.issuer}/{tenant.tenant_id}/", "iat": now, "nbf": now, "exp": now + lifetime,
+        "appid": tenant.client_id, "appidacr": "1", "idp": f"{names.issuer}/{tenant.tenant_id}/", "idtyp": "app",
         "oid": tenant.object_id, "sub": tenant.object_id, "tid": tenant.tenant_id,
         "uti": uuid.uuid4().hex, "ver": "1.0",
     }
@@ -187,7 +212,7 @@ def issue(emu: "Emulator", tenant_id: str, form: dict, authorization: str | None
             "access_token": access_token}
 
 
-def _resource(emu: "Emulator", tenant, form: dict, v2: bool) -> str:
+def _resource(emu: "Emulator", names: Names, tenant, form: dict, v2: bool) -> str:
     if v2:
         scope = (form.get("scope") or "").split()
         if not scope:
@@ -205,7 +230,7 @@ def _resource(emu: "Emulator", tenant, form: dict, v2: bool) -> str:
         if not resource:
             raise AadError(400, "invalid_request", 900144,
                            "The request body must contain the following parameter: 'resource'.")
-    if not emu.accepts_audience(resource):
+    if not emu.accepts_audience(resource, names):
         raise AadError(400, "invalid_resource", 500011,
                        f"The resource principal named {resource} was not found in the tenant named "
                        f"{tenant.tenant_id}. This can happen if the application has not been installed by the "
@@ -221,3 +246,4 @@ def add_routes(app: web.Application) -> None:
     app.router.add_post("/{tenant}/oauth2/token", token)
     app.router.add_get("/{tenant}/discovery/{version:v2.0}/keys", keys)
     app.router.add_get("/{tenant}/discovery/keys", keys)
+    app.router.add_get("/{tenant}/discovery/instance", instance_discovery)
