@@ -125,7 +125,7 @@ def test_scope_functions(emu, ctx):
                                            "displayName": emu.identities.primary.subscription_name}
     assert ev(ctx, "[tenant().tenantId]") == emu.identities.primary.tenant_id
     assert ev(ctx, "[environment().resourceManager]") == "https://azemu.test/"
-    assert ev(ctx, "[environment().authentication.loginEndpoint]") == "https://azemu.test/"
+    assert ev(ctx, "[environment().authentication.loginEndpoint]") == "https://azemu.test"   # 2022-09-01's
     deployment = ev(ctx, "[deployment()]")
     assert deployment["name"] == "dep1" and deployment["properties"]["mode"] == "Incremental"
 

@@ -18,7 +18,6 @@ from network_helpers import finish
 ZERO = "00000000-0000-0000-0000-000000000000"
 DEPLOYMENTS = "/providers/Microsoft.Resources/deployments/"
 VOLATILE = ("etag", "resourceGuid", "ipAddress", "vmId", "timeCreated", "macAddress", "name")
-UBUNTU = {"publisher": "Canonical", "offer": "ubuntu-24_04-lts", "sku": "server", "version": "latest"}
 
 
 def recorded_group(exchanges) -> str:
@@ -37,10 +36,10 @@ def new_group(arm, location: str) -> str:
     return rg
 
 
-def replay(arm, name: str, *, change=None, skip: tuple[int, ...] = ()):
+def replay(arm, name: str, *, skip: tuple[int, ...] = ()):
     """Replay the recording's writes (but those at `skip`) up to its last deployment in a new
-    group, the templates changed by `change`; for each deployment (recorded PUT, recorded final
-    GET, our PUT response, our final status, our final GET, our group)."""
+    group; for each deployment (recorded PUT, recorded final GET, our PUT response, our final
+    status, our final GET, our group)."""
     exchanges = cli_recording(name)
     recorded_rg = recorded_group(exchanges)
     deployments = [i for i, e in enumerate(exchanges) if e.method == "PUT" and DEPLOYMENTS in e.uri]
@@ -60,8 +59,6 @@ def replay(arm, name: str, *, change=None, skip: tuple[int, ...] = ()):
             if resp.headers.get("Azure-AsyncOperation"):
                 assert finish(arm, resp) == {"status": "Succeeded"}
             continue
-        if change:
-            change(body["properties"]["template"])
         path = path.replace("/mock-deployment", f"/dep{i}")   # the recordings sanitise every name to this
         resp = arm.put(path, body, api_version=api_version)
         final = next((x for x in exchanges[i + 1:] if x.method == "GET" and DEPLOYMENTS in x.uri
@@ -145,27 +142,6 @@ def test_template_resources_are_what_direct_puts_make(arm, recording):
     same_as_direct_puts(arm, template, rg, arm.get(f"/resourcegroups/{rg}", api_version=RESOURCES_API).body["location"])
 
 
-def ubuntu(template: dict) -> None:
-    """The recorded VM's image replaced by one of azemu's catalogue."""
-    for resource in template["resources"]:
-        if resource["type"] == "Microsoft.Compute/virtualMachines":
-            resource["properties"]["storageProfile"]["imageReference"] = dict(UBUNTU)
-
-
-def ubuntu_canonical_casing(template: dict) -> None:
-    ubuntu(template)
-    for resource in template["resources"]:
-        if resource["type"] == "Microsoft.Compute/virtualMachines":
-            resource["properties"]["storageProfile"]["osDisk"]["createOption"] = "FromImage"
-
-
-NEEDS_ENUMS = pytest.mark.xfail(strict=True, reason="needs fid-core's change: enums in any case "
-                                                    "(az sends osDisk.createOption 'fromImage')")
-NEEDS_IMAGES = pytest.mark.xfail(strict=True, reason="needs fid-core's change (createOption 'fromImage') and the "
-                                                     "images helper's catalogue with the recorded URNs "
-                                                     "(OpenLogic:CentOS:7.5, Canonical:UbuntuServer:18.04-LTS)")
-
-
 # test_vm_create_existing_nic's write 19 (`az network nic ip-config create`: an IPv6 configuration
 # without a subnet, 200 in Azure) is refused by azemu's NIC checks; it is no part of the template.
 VM_RECORDINGS = [("test_vm_create_custom_data", ()), ("test_vm_create_no_wait", ()),
@@ -173,14 +149,10 @@ VM_RECORDINGS = [("test_vm_create_custom_data", ()), ("test_vm_create_no_wait", 
 
 
 @pytest.mark.parametrize("recording, skip", VM_RECORDINGS, ids=[r for r, _ in VM_RECORDINGS])
-@pytest.mark.parametrize("change", [
-    pytest.param(ubuntu_canonical_casing, id="catalogue-image"),
-    pytest.param(ubuntu, id="catalogue-image-as-az-cases-it", marks=NEEDS_ENUMS),
-    pytest.param(None, id="as-recorded", marks=NEEDS_IMAGES)])
-def test_az_vm_create_templates(arm, recording, skip, change):
-    """The whole VM (NIC, VNet, NSG, public IP) from az's template; only the image (and, where
-    marked, createOption's casing) differs from the recording until other helpers' work lands."""
-    put, final, resp, status, ours, rg = replay(arm, recording, change=change, skip=skip)[-1]
+def test_az_vm_create_templates(arm, recording, skip):
+    """The whole VM (NIC, VNet, NSG, public IP) from az's template as recorded: its image URNs
+    and `osDisk.createOption: "fromImage"` as az spells it."""
+    put, final, resp, status, ours, rg = replay(arm, recording, skip=skip)[-1]
     assert resp.status == 201, resp
     assert status == {"status": "Succeeded"}, status
     if final is not None:                              # --no-wait: az never read the deployment again
@@ -199,7 +171,7 @@ def test_az_vm_create_templates(arm, recording, skip, change):
 
 def test_a_vm_template_with_a_parameter(arm):
     """az sends the admin password as a securestring parameter: Azure answers its type only."""
-    put, _, resp, status, ours, rg = replay(arm, "test_vm_create_no_wait", change=ubuntu_canonical_casing)[-1]
+    put, _, resp, status, ours, rg = replay(arm, "test_vm_create_no_wait")[-1]
     assert ours.body["properties"]["parameters"] == {"adminPassword": {"type": "SecureString"}}
     assert resp.body["properties"]["parameters"] == put.response_body["properties"]["parameters"]
     vm = arm.get(f"/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/vmnowait2",

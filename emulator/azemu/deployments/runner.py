@@ -38,7 +38,7 @@ def begin(ctx: Ctx, res: Res, prepared: Prepared) -> None:
     context = prepared.context
     res.internal[STATE] = {
         "template": context.template, "values": context.values, "mode": prepared.mode,
-        "hash": context.template_hash, "started": ctx.now_iso(),
+        "hash": context.template_hash, "base": context.base_url, "started": ctx.now_iso(),
         "nodes": [dict(n.to_json(), state="Pending", where=at(position(context.raw, n.path)))
                   for n in prepared.plan.nodes],
         "cleanup": None, "begun": False}
@@ -47,7 +47,7 @@ def begin(ctx: Ctx, res: Res, prepared: Prepared) -> None:
 def context_of(ctx: Ctx, res: Res) -> tuple[Context, Plan, dict]:
     state = res.internal[STATE]
     context = Context(ctx, res.id, state["template"], mode=state["mode"], template_hash=state["hash"],
-                      values=state["values"])
+                      values=state["values"], base_url=state.get("base"))
     context.plan = Plan.from_json(state["nodes"])
     context.runtime = True
     return context, context.plan, state

@@ -39,8 +39,10 @@ class Context:
     resources for `reference()`; `runtime` says whether those may be read yet."""
 
     def __init__(self, ctx: Ctx, deployment_id: str, template: dict, *, mode: str = "Incremental",
-                 template_hash: str = "", raw: str | None = None, values: dict[str, Any] | None = None):
+                 template_hash: str = "", raw: str | None = None, values: dict[str, Any] | None = None,
+                 base_url: str | None = None):
         self.ctx = ctx
+        self.base_url = base_url or ctx.url      # azemu as the deploying client addressed it
         self.deployment_id = deployment_id
         segs = deployment_id.split("/")
         self.subscription_id, self.group_name, self.name = segs[2], segs[4], segs[-1]
@@ -227,7 +229,8 @@ class Context:
         return {"countryCode": "US", "displayName": "azemu", "id": f"/tenants/{tenant_id}", "tenantId": tenant_id}
 
     def environment(self) -> dict:
-        return metadata.cloud(self.ctx.url)
+        """The cloud's metadata, as `GET /metadata/endpoints?api-version=2022-09-01` answers it."""
+        return metadata.cloud(self.base_url, self.base_url + "/")
 
     def deployment_value(self) -> dict:
         template = {k: self.template[k] for k in ("$schema", "contentVersion", "metadata") if k in self.template}
