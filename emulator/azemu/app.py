@@ -1,4 +1,5 @@
-"""The aiohttp application: routes and the middlewares (doubled slashes, request log, ARM envelope)."""
+"""The aiohttp application: routes and the middlewares (doubled slashes, request log, ARM envelope,
+faults)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import uuid
 from aiohttp import web
 from yarl import URL
 
-from . import dataplane, metadata, testapi
+from . import dataplane, faults, metadata, testapi
 from .arm import registry
 from .arm.handlers import arm_entry
 from .emulator import Emulator
@@ -71,7 +72,7 @@ async def request_log(request: web.Request, handler):
             method=request.method, path=request.path, query=request.query_string, status=status,
             duration=time.monotonic() - started, resource_type=request.get("azemu_type"),
             read_only=request.get("azemu_read_only", False), user_agent=request.headers.get("User-Agent", ""),
-            host=request.headers.get("Host", ""))
+            host=request.headers.get("Host", ""), fault=request.get(faults.FAULT_KEY))
 
 
 @web.middleware
@@ -110,7 +111,8 @@ def _serve(document: registry.Document):
 
 
 def make_app(emu: Emulator) -> web.Application:
-    app = web.Application(middlewares=[merge_slashes, request_log, arm_envelope], client_max_size=32 * 1024 * 1024)
+    app = web.Application(middlewares=[merge_slashes, request_log, arm_envelope, faults.inject],
+                          client_max_size=32 * 1024 * 1024)
     app["emu"] = emu
     testapi.add_routes(app)
     dataplane.install(app)

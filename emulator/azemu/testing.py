@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .cli import env_vars, running_pid
+from .identity.identities import IDENTITIES_FILE, TEST_API_TOKEN_FILE
 from .settings import Settings
 
 _running: "set[Azemu]" = set()
@@ -36,6 +37,17 @@ _running: "set[Azemu]" = set()
 
 class AzemuStartError(RuntimeError):
     pass
+
+
+class Mark(int):
+    """A position in one azemu's request log: the sequence number (an int, as before), and
+    `log`, the id of the log it belongs to."""
+    log: str
+
+    def __new__(cls, seq: int, log: str) -> "Mark":
+        mark = super().__new__(cls, seq)
+        mark.log = log
+        return mark
 
 
 class Azemu:
@@ -199,18 +211,32 @@ class Azemu:
             status, resp_headers, raw = err.code, err.headers, err.read()
         return status, resp_headers, (json.loads(raw) if raw.strip() else None)
 
+    @property
+    def test_api_token(self) -> str:
+        """The test API's credential, from the state dir (azemu writes it before it listens)."""
+        return (self.state_dir / TEST_API_TOKEN_FILE).read_text().strip()
+
+    def test_api(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """One authenticated call of `/_azemu/<path>`: (status, parsed body)."""
+        status, _, doc = self.http(method, "/_azemu/" + path, body,
+                                   {"Authorization": f"Bearer {self.test_api_token}"})
+        return status, doc
+
     def _test_api(self, method: str, path: str, body: Any = None) -> Any:
-        status, _, doc = self.http(method, "/_azemu/" + path, body)
+        status, doc = self.test_api(method, path, body)
         if status != 200:
             raise RuntimeError(f"/_azemu/{path}: {status} {doc}")
         return doc
 
-    def mark(self) -> int:
-        """The sequence number of the last logged request; pass it as `since=` later."""
-        return self._test_api("GET", "counters")["seq"]
+    def mark(self) -> "Mark":
+        """Where the request log is now (its sequence number and which log); pass it as
+        `since=` later. A mark of another azemu, or from the future, makes that call fail."""
+        doc = self._test_api("GET", "counters")
+        return Mark(doc["seq"], doc["log"])
 
     def requests(self, since: int = 0) -> list[dict[str, Any]]:
-        return self._test_api("GET", f"requests?since={since}")["requests"]
+        log = f"&log={since.log}" if isinstance(since, Mark) else ""
+        return self._test_api("GET", f"requests?since={int(since)}{log}")["requests"]
 
     def writes(self, since: int = 0) -> list[dict[str, Any]]:
         """ARM requests that may change something: not GET/HEAD, nor a read-only action such as
@@ -226,9 +252,22 @@ class Azemu:
             return self._test_api("PUT", "settings", changes)
         return self._test_api("GET", "settings")
 
+    def faults(self, rules: list[dict[str, Any]] | None = None, *, seed: int = 0) -> dict[str, Any]:
+        """Inject faults into ARM requests (PUT /_azemu/faults, see azemu/faults.py):
+        `emu.faults([{"status": 429, "share": 0.1}], seed=1)`; `emu.faults([])` turns them off.
+        With no arguments, read them: the rules with what each matched and injected."""
+        if rules is None:
+            return self._test_api("GET", "faults")
+        return self._test_api("PUT", "faults", {"seed": seed, "rules": rules})
+
+    def state(self) -> dict[str, Any]:
+        """Every stored resource and operation, as /_azemu/state shows them (secrets hidden)."""
+        return self._test_api("GET", "state")
+
     def identities(self) -> list[dict[str, Any]]:
-        """Every tenant with its subscription and principal; [0] is the one env() describes."""
-        return self._test_api("GET", "identities")["tenants"]
+        """Every tenant with its subscription and principal, secrets included (from the state
+        dir; the test API never hands them out); [0] is the one env() describes."""
+        return json.loads((self.state_dir / IDENTITIES_FILE).read_text())["tenants"]
 
     def token(self, tenant: dict[str, Any] | None = None) -> str:
         """An access token for the ARM audience (the primary principal by default)."""

@@ -164,8 +164,9 @@ def test_az_vm_create_templates(arm, recording, skip):
         assert made.status == 200 and made.body["properties"]["provisioningState"] == "Succeeded", made
     vm = next(r for r in template["resources"] if r["type"] == "Microsoft.Compute/virtualMachines")
     if "customData" in vm["properties"]["osProfile"]:
-        state = arm.emu.http("GET", "/_azemu/state")[2]
-        record = next(r for r in state["resources"] if r["body"]["id"].endswith(f"/virtualMachines/{vm['name']}"))
+        stored = json.loads((arm.emu.state_dir / "state.json").read_text())["resources"]
+        record = stored[f"/subscriptions/{arm.sub}/resourcegroups/{rg}/providers/microsoft.compute/virtualmachines/"
+                        f"{vm['name']}".lower()]
         assert record["internal"]["cloud_init"]["user_data"].startswith("#cloud-config")
 
 
@@ -178,4 +179,4 @@ def test_a_vm_template_with_a_parameter(arm):
                  api_version="2024-07-01").body
     assert status == {"status": "Succeeded"}
     assert "adminPassword" not in json.dumps(vm) and vm["properties"]["osProfile"]["adminUsername"] == "user12"
-    assert "testPassword0" not in json.dumps(arm.emu.http("GET", "/_azemu/state")[2])    # not kept once done
+    assert "testPassword0" not in (arm.emu.state_dir / "state.json").read_text()      # not kept once done

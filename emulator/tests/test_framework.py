@@ -303,9 +303,9 @@ def test_request_log_and_counters(emu, arm, rg):
 
 
 def test_settings_endpoint_validates(emu):
-    status, _, body = emu.http("PUT", "/_azemu/settings", {"latency": -1})
+    status, body = emu.test_api("PUT", "settings", {"latency": -1})
     assert status == 400 and "latency" in body["error"]["message"]
-    status, _, body = emu.http("PUT", "/_azemu/settings", {"nope": 1})
+    status, body = emu.test_api("PUT", "settings", {"nope": 1})
     assert status == 400
-    status, _, body = emu.http("PUT", "/_azemu/settings", {"retry_after": 0})
+    status, body = emu.test_api("PUT", "settings", {"retry_after": 0})
     assert status == 400

@@ -91,7 +91,7 @@ def test_list_resources_and_cascading_delete(client, arm, emu):
 
     client.resource_groups.begin_delete(rg).result()
     assert arm.get(widget).body["error"]["code"] == "ResourceGroupNotFound"
-    _, _, state = emu.http("GET", "/_azemu/state")
+    state = emu.state()
     assert not [r for r in state["resources"] if f"/resourcegroups/{rg}/" in r["body"]["id"].lower()]
 
 

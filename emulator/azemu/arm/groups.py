@@ -74,7 +74,7 @@ def list_groups(ctx: Ctx, sub: str) -> web.Response:
     return respond(page(ctx.request, items, ctx.settings.page_size))
 
 
-async def group(ctx: Ctx, sub: str, rg: str) -> web.StreamResponse:
+def group(ctx: Ctx, sub: str, rg: str) -> web.StreamResponse:
     request = ctx.request
     request["azemu_type"] = RG_TYPE
     method = request.method
@@ -86,10 +86,12 @@ async def group(ctx: Ctx, sub: str, rg: str) -> web.StreamResponse:
             raise ArmError.resource_group_not_found(rg)
         return respond(render_group(record))
     if method == "DELETE":
+        if record is not None:
+            conditions.check(request.headers, None, True)
         return delete_group(ctx, record, rg)
     if method not in ("PUT", "PATCH"):
         raise ArmError.method_not_allowed(method)
-    body = await json_body(request)
+    body = json_body(request)
     if not isinstance(body, dict):
         raise ArmError.invalid_content("the resource group must be a JSON object")
     conditions.check(request.headers, None, record is not None)
