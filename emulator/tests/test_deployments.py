@@ -449,3 +449,42 @@ def test_reference_full_and_of_resources_outside_the_template(arm, rg):
     assert status["error"]["code"] == "DeploymentOutputEvaluationFailed"
     assert "The Resource 'Microsoft.Network/publicIPAddresses/missing' under resource group" in \
         status["error"]["details"][0]["message"]
+
+
+def test_through_the_proxy_a_deployment_names_public_azure(tmp_path):
+    """A client that reaches azemu as management.azure.com polls management.azure.com, and the
+    template's environment() is public Azure's, also when evaluated after the request."""
+    import requests
+    from conftest import start_azemu
+    emu = start_azemu(tmp_path / "state", proxy=True)
+    arm_url = "https://management.azure.com"
+    try:
+        tenant = emu.identities()[0]
+        with requests.Session() as public:
+            public.trust_env = False
+            public.proxies, public.verify = {"https": emu.info["proxy_url"]}, emu.ca_file
+            token = public.post(f"https://login.microsoftonline.com/{tenant['tenant_id']}/oauth2/v2.0/token", data={
+                "grant_type": "client_credentials", "client_id": tenant["client_id"],
+                "client_secret": tenant["client_secret"], "scope": arm_url + "/.default"}, timeout=30).json()
+            headers = {"Authorization": f"Bearer {token['access_token']}"}
+            group = f"{arm_url}/subscriptions/{tenant['subscription_id']}/resourcegroups/viaproxy"
+            assert public.put(f"{group}?api-version={RESOURCES_API}", json={"location": "westus"}, headers=headers,
+                              timeout=30).status_code == 201
+            tpl = template([ip("ip1"), nsg("nsg1", dependsOn=["ip1"])], outputs={
+                "arm": {"type": "string", "value": "[environment().resourceManager]"}})
+            emu.settings(latency=0.3)
+            resp = public.put(f"{group}/providers/Microsoft.Resources/deployments/d1?api-version={RESOURCES_API}",
+                              json={"properties": {"mode": "Incremental", "template": tpl}}, headers=headers,
+                              timeout=30)
+            assert resp.status_code == 201
+            status_url = resp.headers["Azure-AsyncOperation"]
+            assert status_url.startswith(f"{group.replace('resourcegroups', 'resourceGroups')}/providers/")
+            for _ in range(100):
+                if public.get(status_url, headers=headers, timeout=30).json()["status"] == "Succeeded":
+                    break
+                time.sleep(0.1)
+            done = public.get(f"{group}/providers/Microsoft.Resources/deployments/d1?api-version={RESOURCES_API}",
+                              headers=headers, timeout=30).json()
+            assert done["properties"]["outputs"]["arm"]["value"] == arm_url + "/"
+    finally:
+        emu.stop()
