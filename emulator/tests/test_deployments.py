@@ -5,6 +5,7 @@ exportTemplate, Complete mode, the deployment operations, nested deployments."""
 
 from __future__ import annotations
 
+import json
 import time
 
 import pytest
@@ -488,3 +489,46 @@ def test_through_the_proxy_a_deployment_names_public_azure(tmp_path):
             assert done["properties"]["outputs"]["arm"]["value"] == arm_url + "/"
     finally:
         emu.stop()
+
+
+TEMPLATE_FILE = """{
+  // a template file as people write them: comments are allowed
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {"name": {"type": "string"}},
+  "resources": [
+    /* one public IP */
+    {"type": "Microsoft.Network/publicIPAddresses", "apiVersion": "2024-05-01", "name": "[parameters('name')]",
+     "location": "westus", "sku": {"name": "Standard"}, "properties": {"publicIPAllocationMethod": "%s"}}
+  ]
+}
+"""
+
+
+def _az_body(template_text: str, parameters: dict) -> bytes:
+    """The body `az deployment group create --template-file` sends: azure-cli's JsonCTemplatePolicy
+    splices the file as it is after an unquoted `template:`; ARM (Newtonsoft) reads that."""
+    partial = json.dumps({"properties": {"parameters": parameters, "mode": "Incremental"}})
+    return (partial[:-2] + ", template:" + template_text + "}}").encode()
+
+
+def test_az_template_files_with_comments_and_an_unquoted_template_key(arm, rg, emu):
+    import requests
+    url = f"{emu.url}/subscriptions/{arm.sub}{deployment_path(rg, 'azfile')}?api-version={RESOURCES_API}"
+    headers = {"Authorization": f"Bearer {arm.token}", "Content-Type": "application/json"}
+    resp = requests.put(url, data=_az_body(TEMPLATE_FILE % "Static", {"name": {"value": "from-file"}}),
+                        headers=headers, verify=emu.ca_file, timeout=30)
+    assert resp.status_code == 201, resp.text
+    assert arm.get(path_of(rg, "publicIPAddresses", "from-file")).status == 200
+    body = _az_body(TEMPLATE_FILE % "[nope()]", {"name": {"value": "x"}})
+    resp = requests.put(url.replace("azfile", "azbad"), data=body, headers=headers, verify=emu.ca_file, timeout=30)
+    error = resp.json()["error"]
+    assert resp.status_code == 400 and error["code"] == "InvalidTemplate"
+    text = body.decode()           # ARM names the resource whose expression failed, where it starts
+    index = text.index('{"type": "Microsoft.Network/publicIPAddresses"')
+    line = text.count("\n", 0, index) + 1
+    column = index - text.rfind("\n", 0, index)
+    assert error["additionalInfo"][0]["info"] == {"lineNumber": line, "linePosition": column,
+                                                  "path": "properties.template.resources[0]"}
+    assert f"The template resource 'x' at line '{line}' and column '{column}' is not valid: The template " \
+           "function 'nope' is not valid." in error["message"]

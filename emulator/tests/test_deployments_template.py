@@ -220,3 +220,16 @@ def test_plan_errors(emu, resources, message):
 def test_template_without_resources_is_refused(emu):
     with pytest.raises(TemplateError, match="Required property 'resources' not found"):
         planning.build(context_for(emu, {"contentVersion": "1.0.0.0"}))
+
+
+@pytest.mark.parametrize("text, path, value", [
+    ('{"a": [1, {"b": "x"}]}', "a[1].b", '"x"'),
+    ('{"a": 1,\n  "b": {"c": true}}', "b.c", "true"),
+    ('{"p": {"m": 1, template: {\n // note\n "r": [ /* x */ "v"]}}}', "p.template.r[0]", '"v"'),
+    ("{'q': 'it\\'s', \"z\": 2}", "z", "2"),
+    ('{"a": {"b": 1}}', "a.c", None), ('{"a": [1]}', "a[3]", None), ('[1]', "a", None)])
+def test_positions_in_the_request_text(text, path, value):
+    """The line and column of the value at `path` (comments, unquoted names and single quotes
+    read as ARM reads them)."""
+    from azemu.deployments.positions import line_column, position
+    assert position(text, path) == (line_column(text, text.index(value)) if value else None)
