@@ -1,5 +1,5 @@
-"""The aiohttp application: routes and the middlewares (doubled slashes, request log, ARM envelope,
-faults)."""
+"""The aiohttp application: routes and the middlewares (doubled slashes, request log, response
+capture when asked, ARM envelope, faults)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from yarl import URL
 
 from . import dataplane, faults, metadata, testapi
 from .arm import registry
+from .capture import ResponseCapture, middleware as capture_middleware
 from .arm.handlers import arm_entry
 from .emulator import Emulator
 from .errors import ArmError
@@ -110,9 +111,12 @@ def _serve(document: registry.Document):
     return handler
 
 
-def make_app(emu: Emulator) -> web.Application:
-    app = web.Application(middlewares=[merge_slashes, request_log, arm_envelope, faults.inject],
-                          client_max_size=32 * 1024 * 1024)
+def make_app(emu: Emulator, capture: ResponseCapture | None = None) -> web.Application:
+    # The capture sits outside the envelope, so it records the answer as the client gets it;
+    # faults sit inside it, so an injected error has ARM's envelope.
+    middlewares = [merge_slashes, request_log, *([capture_middleware(capture)] if capture else []), arm_envelope,
+                   faults.inject]
+    app = web.Application(middlewares=middlewares, client_max_size=32 * 1024 * 1024)
     app["emu"] = emu
     testapi.add_routes(app)
     dataplane.install(app)
