@@ -210,6 +210,8 @@ def instance_request(ctx: Ctx, rtype: ResourceType, res: Res | None, parent: Res
     request = ctx.request
     method = request.method
     request["azemu_type"] = rtype.full_type
+    if method not in rtype.methods:
+        raise ArmError.method_not_allowed(method)
     if method in ("GET", "HEAD"):
         if res is None:
             if method == "HEAD":

@@ -17,6 +17,11 @@ from .lro import NETWORK, LroStyle
 if TYPE_CHECKING:
     from .context import Ctx, Res
 
+# `ResourceType.methods` of child types: Network's children take PUT and DELETE but no PATCH
+# (their specs list no Update), and some are read-only (GET only).
+CHILD_METHODS = ("GET", "HEAD", "PUT", "DELETE")
+READ_ONLY_METHODS = ("GET", "HEAD")
+
 # Top-level keys of a PUT body that a type keeps by default. The framework owns id, name,
 # type, etag, location and tags.
 NAME_RE = re.compile(r"^\w(?:[\w.-]{0,78}\w)?$")
@@ -80,6 +85,10 @@ class ResourceType:
     # references that put their target in use or show as back-references (deployments).
     refers: bool = True
     listed: bool = True              # shown by the generic `/resources` lists
+    # The methods Azure serves on one resource of this type. Some child types are read-only in
+    # Azure (a load balancer's probes and rules, a NIC's ip configurations: the spec has only
+    # their GET; they change through their parent's PUT): ("GET", "HEAD").
+    methods: tuple[str, ...] = ("GET", "HEAD", "PUT", "PATCH", "DELETE")
 
     # --- long-running behaviour -----------------------------------------------------------
     lro: LroStyle = NETWORK

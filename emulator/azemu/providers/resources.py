@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from ..arm import DEPLOYMENTS, ArmError, ResourceType, action, register
+from ..arm import CHILD_METHODS, DEPLOYMENTS, READ_ONLY_METHODS, ArmError, ResourceType, action, register
 from ..deployments import runner, whatif
 from ..deployments.errors import deployment_active
 from ..deployments.prepare import prepare, request_text
@@ -48,6 +48,7 @@ class Deployments(ResourceType):
     refers = False          # outputResources and dependencies name what it deployed
     listed = False          # not a resource of the group's /resources list
     list_scopes = ("resourceGroup",)     # subscription-scope deployments are not emulated
+    methods = CHILD_METHODS               # no Update (PATCH) in the spec
     read_only = OUTPUT_KEYS
 
     def check_name(self, ctx, name):
@@ -134,18 +135,7 @@ class DeploymentOperations(ResourceType):
     """Read-only: GET and list. The runner stores them (runner._record)."""
     provider = "Microsoft.Resources"
     type = "deployments/operations"
+    methods = READ_ONLY_METHODS
     has_etag = False
     has_tags = False
     refers = False
-
-    def check_name(self, ctx, name):
-        raise ArmError.method_not_allowed("PUT")
-
-    def validate(self, ctx, body, current):
-        raise ArmError.method_not_allowed("PUT")
-
-    def patch(self, ctx, current, body):
-        raise ArmError.method_not_allowed("PATCH")
-
-    def check_delete(self, ctx, res):
-        raise ArmError.method_not_allowed("DELETE")

@@ -22,7 +22,7 @@ from typing import Any
 from ...arm.context import render
 from ...arm.fields import flag, integer
 from ...arm.registry import register
-from ...arm.resource_type import ResourceType, action
+from ...arm.resource_type import CHILD_METHODS, READ_ONLY_METHODS, ResourceType, action
 from ...errors import ArmError
 from . import load_balancer_checks as checks
 from .enums import (ALLOCATION, DISTRIBUTION, IP_VERSION, LB_SKU, LB_TIER, NO_HEALTHY_BACKENDS, OUTBOUND_PROTOCOL,
@@ -95,6 +95,7 @@ class LoadBalancerPart(ResourceType):
     """A part of a load balancer, stored inside it."""
     provider = "Microsoft.Network"
     embedded = True
+    methods = CHILD_METHODS
     has_tags = False
     location_required = False
 
@@ -102,6 +103,7 @@ class LoadBalancerPart(ResourceType):
 @register
 class FrontendIPConfigurations(LoadBalancerPart):
     type = "loadBalancers/frontendIPConfigurations"
+    methods = READ_ONLY_METHODS     # the spec has only its GET: it changes with the load balancer
     read_only = ("loadBalancingRules", "inboundNatRules", "inboundNatPools", "outboundRules")
 
     def validate(self, ctx, body, current):
@@ -153,6 +155,7 @@ class BackendAddressPools(LoadBalancerPart):
 @register
 class Probes(LoadBalancerPart):
     type = "loadBalancers/probes"
+    methods = READ_ONLY_METHODS     # the spec has only its GET: it changes with the load balancer
     read_only = ("loadBalancingRules",)
 
     def validate(self, ctx, body, current):
@@ -182,6 +185,7 @@ class Probes(LoadBalancerPart):
 @register
 class LoadBalancingRules(LoadBalancerPart):
     type = "loadBalancers/loadBalancingRules"
+    methods = READ_ONLY_METHODS     # the spec has only its GET: it changes with the load balancer
 
     def validate(self, ctx, body, current):
         out = super().validate(ctx, body, current)
@@ -229,6 +233,7 @@ class InboundNatRules(LoadBalancerPart):
 @register
 class OutboundRules(LoadBalancerPart):
     type = "loadBalancers/outboundRules"
+    methods = READ_ONLY_METHODS     # the spec has only its GET: it changes with the load balancer
 
     def validate(self, ctx, body, current):
         out = super().validate(ctx, body, current)

@@ -34,7 +34,7 @@ from typing import Any
 
 from ...arm.fields import flag
 from ...arm.registry import register
-from ...arm.resource_type import ResourceType
+from ...arm.resource_type import READ_ONLY_METHODS, ResourceType
 from ...errors import ArmError, in_use
 from . import addresses, load_balancer_checks
 from .enums import ALLOCATION, IP_VERSION
@@ -296,11 +296,8 @@ class NetworkInterfaceIPConfigurations(ResourceType):
     provider = "Microsoft.Network"
     type = "networkInterfaces/ipConfigurations"
     embedded = True
+    methods = READ_ONLY_METHODS     # Azure serves them read-only: they change through their NIC
     read_only = ("privateLinkConnectionProperties",)
-
-    def check_delete(self, ctx, res):
-        # Azure serves ip configurations read-only: they change through their NIC.
-        raise ArmError.method_not_allowed("DELETE")
 
     def validate(self, ctx, body, current):
         out = super().validate(ctx, body, current)
