@@ -65,8 +65,8 @@ def test_rule_urls_are_the_rules_of_the_pool_on_their_frontends():
         {"rule": "v6", "url": "http://[2001:db8::1]:443/"},
     ]
     # azemu without root: ports below 1024 are offset, the others are not.
-    assert [u["url"] for u in rule_urls(LB, "pool", 8000)][:2] == ["http://203.0.113.10:8080/",
-                                                                     "http://203.0.113.10:8080/"]
+    offset = [u["url"] for u in rule_urls(LB, "pool", 8000)][:2]
+    assert offset == ["http://203.0.113.10:8080/", "http://203.0.113.10:8080/"]
     assert rule_urls(LB, "none") == []
 
 
