@@ -62,11 +62,11 @@ def survey_errors(question, value):
             return [f"{question['variable']}: {value!r} is not a string"]
         size = len(value)
     elif kind == "integer":
-        if type(value) is not int:
+        if isinstance(value, bool) or not isinstance(value, int):
             return [f"{question['variable']}: {value!r} is not an integer"]
         size = value
     elif kind == "float":
-        if type(value) not in (int, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             return [f"{question['variable']}: {value!r} is not a number"]
         size = value
     elif kind == "multiplechoice":
@@ -208,7 +208,7 @@ class Job:
         for path in folder.glob("*.json"):
             try:
                 events.append(json.loads(path.read_text()))
-            except ValueError:          # being written
+            except (OSError, ValueError):   # being written, or renamed from its -partial name
                 continue
         return sorted(events, key=lambda e: e.get("counter", 0))
 
