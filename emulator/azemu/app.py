@@ -1,21 +1,58 @@
-"""The aiohttp application: routes and the two middlewares (request log, ARM envelope)."""
+"""The aiohttp application: routes and the middlewares (doubled slashes, request log, response
+capture when asked, ARM envelope, faults)."""
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import time
 import uuid
 
 from aiohttp import web
+from yarl import URL
 
-from . import dataplane, metadata, testapi
+from . import dataplane, faults, metadata, testapi
+from .arm import registry
+from .capture import ResponseCapture, middleware as capture_middleware
 from .arm.handlers import arm_entry
 from .emulator import Emulator
 from .errors import ArmError
 from .identity import aad
-from .requestlog import kind_of
+from .requestlog import error_of, kind_of
 
 log = logging.getLogger("azemu")
+SLASHES = re.compile(r"/{2,}")
+MERGED = "azemu_slashes_merged"
+
+
+@web.middleware
+async def merge_slashes(request: web.Request, handler):
+    """ARM serves a path with doubled slashes as the path with single ones, without a redirect:
+    az asks for `//metadata/endpoints` when `--endpoint-resource-manager` ends in `/`
+    (Azure/azure-cli#30682's testing guide does), Microsoft's docs use
+    `armclient post https://management.azure.com//subscriptions/.../register` and
+    `DELETE https://management.azure.com//Subscriptions/...`. The path is merged before any
+    other middleware reads it; `dispatch` then routes it."""
+    raw = request.rel_url.raw_path
+    if "//" not in raw:
+        return await handler(request)
+    merged = request.clone(rel_url=URL.build(path=SLASHES.sub("/", raw),
+                                             query_string=request.rel_url.raw_query_string, encoded=True))
+    merged[MERGED] = True
+    return await handler(merged)
+
+
+async def dispatch(request: web.Request) -> web.StreamResponse:
+    """The catch-all route: a path whose slashes were merged goes to the route it now names;
+    everything else is ARM (or not found, answered in ARM's envelope)."""
+    if request.get(MERGED):
+        match = await request.app.router.resolve(request)
+        if match.http_exception is None and match.handler is not dispatch:
+            request.match_info.clear()
+            request.match_info.update(match)
+            return await match.handler(request)
+    return await arm_entry(request)
 
 
 @web.middleware
@@ -23,20 +60,21 @@ async def request_log(request: web.Request, handler):
     if request.path.startswith("/_azemu/"):
         return await handler(request)
     started = time.monotonic()
-    status = 500
+    status, body = 500, None
     try:
         response = await handler(request)
-        status = response.status
+        status, body = response.status, getattr(response, "body", None)
         return response
     except web.HTTPException as exc:
-        status = exc.status
+        status, body = exc.status, exc.body
         raise
     finally:
         request.app["emu"].log.add(
             method=request.method, path=request.path, query=request.query_string, status=status,
             duration=time.monotonic() - started, resource_type=request.get("azemu_type"),
             read_only=request.get("azemu_read_only", False), user_agent=request.headers.get("User-Agent", ""),
-            host=request.headers.get("Host", ""))
+            host=request.headers.get("Host", ""), fault=request.get(faults.FAULT_KEY),
+            error=error_of(status, body if isinstance(body, bytes) else None))
 
 
 @web.middleware
@@ -66,13 +104,26 @@ async def arm_envelope(request: web.Request, handler):
     return response
 
 
-def make_app(emu: Emulator) -> web.Application:
-    app = web.Application(middlewares=[request_log, arm_envelope], client_max_size=32 * 1024 * 1024)
+def _serve(document: registry.Document):
+    """A public document (no token, as raw.githubusercontent.com serves the image aliases)."""
+    async def handler(request: web.Request) -> web.Response:
+        return web.Response(text=json.dumps(document.fn(), indent=2), content_type=document.content_type,
+                            charset="utf-8", headers=document.headers)
+    return handler
+
+
+def make_app(emu: Emulator, capture: ResponseCapture | None = None) -> web.Application:
+    # The capture sits outside the envelope, so it records the answer as the client gets it;
+    # faults sit inside it, so an injected error has ARM's envelope.
+    middlewares = [merge_slashes, request_log, *([capture_middleware(capture)] if capture else []), arm_envelope,
+                   faults.inject]
+    app = web.Application(middlewares=middlewares, client_max_size=32 * 1024 * 1024)
     app["emu"] = emu
     testapi.add_routes(app)
     dataplane.install(app)
     app.router.add_get("/metadata/endpoints", metadata.endpoints)
+    for path, document in registry.documents().items():
+        app.router.add_get(path, _serve(document))
     aad.add_routes(app)
-    # Everything else is ARM (or not found, answered in ARM's envelope).
-    app.router.add_route("*", "/{tail:.*}", arm_entry)
+    app.router.add_route("*", "/{tail:.*}", dispatch)
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import ipaddress
 import json
 import logging
 import os
@@ -82,13 +83,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run azemu in the foreground")
     serve.add_argument("--state-dir", required=True, type=Path, help="where state, keys and azemu.json live")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; only "
+                       "loopback addresses unless --allow-remote)")
+    serve.add_argument("--allow-remote", action="store_true",
+                       help="let --host be an address other hosts reach (ARM, the token endpoints, the test API and "
+                            "the data plane's status, guarded only by azemu's test credentials; no RBAC)")
     serve.add_argument("--port", default=0, type=int, help="port (default 0: any free port)")
     serve.add_argument("--proxy-port", type=int, metavar="N",
                        help="also serve as public Azure through an HTTPS CONNECT proxy on port N (0: any free port)")
     serve.add_argument("--plugin", action="append", default=[], metavar="MODULE",
                        help="import MODULE at start-up (extra resource types, e.g. for tests)")
     serve.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
+    serve.add_argument("--faults", type=Path, metavar="FILE",
+                       help="inject the faults of this JSON document into ARM requests (as PUT /_azemu/faults)")
+    # A start-up flag, not a setting: the test API must not be able to point azemu at a file.
+    serve.add_argument("--capture-responses", type=Path, metavar="PATH",
+                       help="append every ARM response (status, headers, JSON body) to PATH, one JSON line each, "
+                            "for a spec checker such as `python -m azemu_specs check PATH` (default: off)")
     for field in dataclasses.fields(Settings):
         choices = field.metadata.get("choices")
         serve.add_argument(f"--{field.name.replace('_', '-')}", dest=field.name, default=field.default,
@@ -115,17 +126,45 @@ def main(argv: list[str] | None = None) -> int:
     return cmd_stop(args)
 
 
+def loopback(host: str) -> bool:
+    """127.0.0.0/8, ::1 or localhost: an address only this machine reaches."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
+    from .faults import Faults
     from .server import serve
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not loopback(args.host):
+        if not args.allow_remote:
+            print(f"azemu: refusing to listen on {args.host}: it is not a loopback address, so other hosts would "
+                  "reach azemu (ARM, its token endpoints, the test API); use 127.0.0.1 or ::1, or add --allow-remote "
+                  "if that is what you want", file=sys.stderr)
+            return 2
+        logging.getLogger("azemu").warning(
+            "listening on %s, which other hosts may reach (--allow-remote): ARM, the token endpoints and the test "
+            "API are guarded only by the credentials in the state dir, and azemu has no RBAC", args.host)
     settings = Settings()
     try:
         settings.update({name: getattr(args, name) for name, *_ in fields_help()})
     except ValueError as err:
         print(f"azemu: {err}", file=sys.stderr)
         return 2
-    asyncio.run(serve(args.state_dir, args.host, args.port, settings, args.plugin, proxy_port=args.proxy_port))
+    faults = Faults()
+    if args.faults is not None:
+        try:
+            faults.configure(json.loads(args.faults.read_text()))
+        except (OSError, ValueError) as err:
+            print(f"azemu: --faults {args.faults}: {err}", file=sys.stderr)
+            return 2
+    asyncio.run(serve(args.state_dir, args.host, args.port, settings, args.plugin, proxy_port=args.proxy_port,
+                      faults=faults, capture_responses=args.capture_responses))
     return 0
 
 

@@ -9,9 +9,10 @@ from typing import Any, Callable
 
 from .arm.context import Ctx, Res
 from .arm.operations import OperationManager
+from .faults import Faults
 from .hosts import PUBLIC_AUDIENCES, Names
-from .identity.identities import Identities
-from .requestlog import RequestLog
+from .identity.identities import Identities, test_api_token
+from .requestlog import LOG_FILE, RequestLog
 from .settings import Settings
 from .store import Store
 
@@ -27,9 +28,11 @@ class Emulator:
         self.state_dir = Path(state_dir)
         self.settings = settings or Settings()
         self.identities = Identities.load_or_create(self.state_dir)
+        self.test_api_token = test_api_token(self.state_dir)
         self.store = Store(self.state_dir / "state.json")
         self.ops = OperationManager(self)
-        self.log = RequestLog()
+        self.log = RequestLog(self.state_dir / LOG_FILE)
+        self.faults = Faults()
         self.listeners: list[Listener] = []
         self.url = ""      # set once listening: "https://127.0.0.1:PORT"
 
@@ -48,9 +51,12 @@ class Emulator:
 
     def audiences(self, names: Names) -> list[str]:
         """The audiences ARM accepts and AAD issues tokens for: azemu's own URL (also as the
-        client addressed it, as /metadata/endpoints announces it) and public ARM's."""
+        client addressed it, as /metadata/endpoints announces it) and public ARM's, each with and
+        without its trailing slash, as ARM's InvalidAuthenticationTokenAudience message lists them
+        ('https://management.usgovcloudapi.net/', 'https://management.usgovcloudapi.net')."""
         own = [self.url] if names.public or names.base == self.url else [self.url, names.base]
-        return [*own, *PUBLIC_AUDIENCES]
+        bases = [*own, *(a.rstrip("/") for a in PUBLIC_AUDIENCES)]
+        return [spelling for base in bases for spelling in (base + "/", base)]
 
     def accepts_audience(self, value: str, names: Names) -> bool:
-        return value.rstrip("/").lower() in {a.rstrip("/").lower() for a in self.audiences(names)}
+        return value.lower() in {a.lower() for a in self.audiences(names)}

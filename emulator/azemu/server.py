@@ -13,9 +13,11 @@ from aiohttp import web
 
 from . import tls
 from .app import make_app
+from .capture import ResponseCapture
 from .arm import registry
 from .cli import running_pid
 from .emulator import Emulator
+from .faults import Faults
 from .hosts import PUBLIC_HOSTS
 from .proxy import Proxy
 from .settings import Settings
@@ -47,7 +49,8 @@ def url_for(host: str, port: int, scheme: str = "https") -> str:
 
 
 async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugins: list[str],
-                proxy_port: int | None = None) -> None:
+                proxy_port: int | None = None, *, faults: Faults | None = None,
+                capture_responses: Path | None = None) -> None:
     state_dir = state_dir.resolve()
     state_dir.mkdir(parents=True, exist_ok=True)
     owner = running_pid(state_dir / INFO_FILE)
@@ -56,9 +59,12 @@ async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugi
         raise SystemExit(f"azemu: pid {owner} already serves {state_dir} (see azemu.json); stop it first")
     registry.load_providers(plugins)
     emu = Emulator(state_dir, settings)
+    if faults is not None:
+        emu.faults = faults
     ssl_context = tls.server_context(state_dir)
     # A short grace period: stopping must not hang on a client's idle keep-alive connection.
-    runner = web.AppRunner(make_app(emu), handle_signals=False, access_log=None, shutdown_timeout=2.0)
+    capture = ResponseCapture(capture_responses) if capture_responses else None
+    runner = web.AppRunner(make_app(emu, capture), handle_signals=False, access_log=None, shutdown_timeout=2.0)
     await runner.setup()
     site = web.TCPSite(runner, host, port, ssl_context=ssl_context, reuse_address=True)
     await site.start()
@@ -92,3 +98,6 @@ async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugi
             pass
         emu.save()
         await runner.cleanup()
+        emu.log.close()
+        if capture:
+            capture.close()

@@ -72,7 +72,6 @@ class Sdk:
         self.subscription = info["subscription_id"]
         metadata = requests.get(f"{emu.url}/metadata/endpoints?api-version=2022-09-01", verify=info["ca_file"],
                                 timeout=30).json()
-        metadata = metadata[0] if isinstance(metadata, list) else metadata     # the 2022-09-01 shape is a list
         credential = ClientSecretCredential(
             info["tenant_id"], info["client_id"], info["client_secret"],
             authority=metadata["authentication"]["loginEndpoint"], disable_instance_discovery=True,
@@ -213,9 +212,10 @@ class Lab:
 
     # --- clients --------------------------------------------------------------------------
 
-    def hit(self, timeout: float = 5.0) -> str | None:
+    def hit(self, timeout: float = 5.0, source: str | None = None) -> str | None:
         """One request over a new connection: the VM that answered, None when it failed."""
-        conn = http.client.HTTPConnection(self.address, 80, timeout=timeout)
+        conn = http.client.HTTPConnection(self.address, 80, timeout=timeout,
+                                          source_address=(source, 0) if source else None)
         try:
             conn.request("GET", "/")
             response = conn.getresponse()
@@ -249,9 +249,23 @@ def served_by(conn: http.client.HTTPConnection) -> str | None:
     return match.group(1) if match else None
 
 
-def idle_connection(address: str, timeout: float = 10.0) -> tuple[socket.socket, str]:
-    """A keep-alive connection that has been answered once and is now idle: (socket, VM)."""
-    sock = socket.create_connection((address, 80), timeout=timeout)
+def connect(address: str, timeout: float) -> tuple[str, float]:
+    """Open a TCP connection to address:80: ("connected" | "timeout" | "reset" | "refused", seconds)."""
+    started = time.monotonic()
+    try:
+        socket.create_connection((address, 80), timeout=timeout).close()
+        outcome = "connected"
+    except TimeoutError:
+        outcome = "timeout"
+    except ConnectionResetError:
+        outcome = "reset"
+    except ConnectionRefusedError:
+        outcome = "refused"
+    return outcome, time.monotonic() - started
+
+
+def answered_by(sock: socket.socket) -> str:
+    """One more request on an open keep-alive connection: the VM that answered."""
     sock.sendall(b"GET / HTTP/1.1\r\nHost: lab\r\n\r\n")
     data = b""
     while b"\r\n\r\n" not in data:
@@ -260,4 +274,10 @@ def idle_connection(address: str, timeout: float = 10.0) -> tuple[socket.socket,
     length = int(re.search(rb"Content-Length: (\d+)", head).group(1))
     while len(body) < length:
         body += sock.recv(4096)
-    return sock, ANSWER.match(body.decode()).group(1)
+    return ANSWER.match(body.decode()).group(1)
+
+
+def idle_connection(address: str, timeout: float = 10.0) -> tuple[socket.socket, str]:
+    """A keep-alive connection that has been answered once and is now idle: (socket, VM)."""
+    sock = socket.create_connection((address, 80), timeout=timeout)
+    return sock, answered_by(sock)

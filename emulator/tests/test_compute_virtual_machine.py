@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import json
 import time
 
 import pytest
@@ -33,9 +34,9 @@ def example(name):
 
 
 def stored(emu, resource_id):
-    """What azemu keeps of a resource, internal state included (GET /_azemu/state)."""
-    state = emu._test_api("GET", "state")
-    return next(r for r in state["resources"] if r["body"]["id"].lower() == resource_id.lower())
+    """What azemu keeps of a resource, internal state and secrets included: its state.json,
+    rewritten after every change (GET /_azemu/state shows it with the secrets hidden)."""
+    return json.loads((emu.state_dir / "state.json").read_text())["resources"][resource_id.lower()]
 
 
 class TestCreate:
@@ -281,6 +282,11 @@ class TestCustomData:
         assert "customData" not in str(record["body"])
         assert record["internal"]["cloud_init"]["user_data"] == text
         assert record["internal"]["cloud_init"]["received_at"]
+        # The test API shows the VM, never its custom data.
+        shown = next(r for r in emu.state()["resources"] if r["body"]["id"] == resp.body["id"])
+        assert shown["internal"]["cloud_init"] == {"user_data": "<redacted>",
+                                                   "received_at": record["internal"]["cloud_init"]["received_at"]}
+        assert encoded not in json.dumps(emu.state()) and "azemu-custom-data-marker" not in json.dumps(emu.state())
         # The same data again (or none) is no change; other data is.
         same = call(arm, "PATCH", vm_path(rg), {"properties": {"osProfile": {"customData": encoded}}})
         assert same.status == 200, same

@@ -10,14 +10,16 @@ backend; waits are bounded by that plus SLACK for a busy machine.
 from __future__ import annotations
 
 import http.client
+import socket
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
 from armclient import Arm
 from azemu.testing import Azemu
-from dataplane_lab import VM_NAMES, Lab, Sdk, idle_connection, served_by, wait_until
+from dataplane_lab import VM_NAMES, Lab, Sdk, answered_by, connect, idle_connection, served_by, wait_until
 
 TIME_SCALE = 25.0
 INTERVAL, THRESHOLD = 5, 2
@@ -33,6 +35,11 @@ def lab(tmp_path_factory):
             "protocol": "Http", "port": 80, "requestPath": "/", "intervalInSeconds": INTERVAL,
             "probeThreshold": THRESHOLD})
         yield lab
+
+
+def frontend_open(lab) -> bool:
+    [frontend] = lab.dataplane()["frontends"]
+    return frontend["open"]
 
 
 @pytest.fixture
@@ -112,14 +119,30 @@ def test_an_established_connection_survives_its_backend_being_probed_down(health
         healthy.delete_nsg_rule("DenyProbes")
 
 
-def test_no_backend_up_means_no_new_flows(healthy):
+def test_with_no_backend_up_syns_go_unanswered_until_one_is_back(healthy):
+    """Azure drops the packets of a flow no backend can take: the client's connect times out
+    (no reset, no refusal), established flows continue (Standard SKU), and the SYN a client
+    retransmits gets through once a backend is up again."""
+    sock, vm = idle_connection(healthy.address)
+    pending = None
     healthy.nsg_rule("DenyProbes", 100, "Deny", "AzureLoadBalancer")
     try:
         healthy.wait_states({vm: "Down" for vm in VM_NAMES}, DETECTION + SLACK)
-        assert healthy.spread(10) == {None: 10}
+        wait_until(lambda: not frontend_open(healthy), SLACK, "the frontend to drop new SYNs")
         assert (healthy.rule_health()["up"], healthy.rule_health()["down"]) == (0, 3)
+        outcome, seconds = connect(healthy.address, timeout=2.0)
+        assert outcome == "timeout" and seconds >= 1.9, (outcome, seconds)
+        assert answered_by(sock) == vm                   # the established flow carries on
+        pending = ThreadPoolExecutor(1).submit(connect, healthy.address, 30.0)
+        time.sleep(1.5)
+        assert not pending.done()
     finally:
         healthy.delete_nsg_rule("DenyProbes")
+        sock.close()
+    outcome, seconds = pending.result(timeout=30.0 + SLACK)
+    assert outcome == "connected" and seconds < 30.0, (outcome, seconds)
+    healthy.wait_states(ALL_UP, DETECTION + SLACK)
+    assert None not in healthy.spread(10)
 
 
 def test_source_ip_distribution_keeps_a_client_on_one_vm(healthy):
@@ -135,13 +158,38 @@ def test_source_ip_distribution_keeps_a_client_on_one_vm(healthy):
 def test_without_the_nsg_allow_rule_no_connection_succeeds(healthy):
     healthy.delete_nsg_rule("myNSGRuleHTTP")
     try:
-        assert healthy.spread(30) == {None: 30}
+        wait_until(lambda: not frontend_open(healthy), SLACK, "the frontend to drop new SYNs")
+        outcome, seconds = connect(healthy.address, timeout=2.0)
+        assert outcome == "timeout" and seconds >= 1.9, (outcome, seconds)
         # Probes still pass (AllowAzureLoadBalancerInBound): the VMs stay up, only traffic is denied.
         time.sleep(DETECTION)
         assert healthy.probe_states() == ALL_UP
     finally:
         healthy.nsg_rule("myNSGRuleHTTP", 200, "Allow", "*")
+    wait_until(lambda: frontend_open(healthy), SLACK, "the frontend to take connections again")
     assert None not in healthy.spread(10)
+
+
+def test_a_flow_an_nsg_denies_by_its_source_is_dropped_not_reset(healthy):
+    """Other clients still get in, so the frontend stays open; the denied client's handshake
+    was completed by the kernel already, and then nothing: no answer, no FIN, no reset."""
+    healthy.nsg_rule("DenyOneClient", 150, "Deny", "127.0.0.9/32")
+    try:
+        wait_until(lambda: healthy.hit(timeout=0.5, source="127.0.0.9") is None, SLACK, "the NSG rule to apply")
+        assert frontend_open(healthy)
+        sock = socket.create_connection((healthy.address, 80), timeout=2.0, source_address=("127.0.0.9", 0))
+        try:
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: lab\r\n\r\n")
+            with pytest.raises(TimeoutError):
+                sock.recv(1)
+            assert healthy.dataplane()["frontends"][0]["held"] >= 1
+        finally:
+            sock.close()
+        assert None not in healthy.spread(10)
+    finally:
+        healthy.delete_nsg_rule("DenyOneClient")
+    wait_until(lambda: healthy.dataplane()["frontends"][0]["held"] == 0, SLACK, "the held flows to end")
+    wait_until(lambda: healthy.hit(source="127.0.0.9") is not None, SLACK, "the client to be let in again")
 
 
 def test_a_vm_out_of_the_pool_gets_no_new_connections_but_keeps_its_established_ones(healthy):

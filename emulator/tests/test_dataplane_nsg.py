@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from azemu.dataplane import nsg
 from azemu.dataplane.nsg import AZURE_LOAD_BALANCER_IP, Packet, evaluate
 
 VNET = ["10.1.0.0/16"]
@@ -69,3 +70,24 @@ def test_prefixes_ranges_lists_and_tags():
     assert not evaluate([("n", [rule("r", 200, destination="10.1.0.5/32")])], CLIENT, VNET).allowed
     assert not evaluate([("n", [rule("r", 200, protocol="Udp")])], CLIENT, VNET).allowed
     assert not evaluate([("n", [rule("r", 200, direction="Outbound")])], CLIENT, VNET).allowed
+
+
+def admits_any(rules, destination="10.1.0.4", port=80):
+    return nsg.admits_any([("n", rules)], destination, port, VNET)
+
+
+def test_whether_any_client_gets_through():
+    """What decides if a frontend takes new connections at all: some source, any port."""
+    assert admits_any([rule("web", 200)])
+    assert not admits_any([])
+    assert not nsg.admits_any([], "10.1.0.4", 80, VNET)         # no NSG: closed to clients
+    assert not admits_any([rule("web", 200, port="8080")])
+    assert admits_any([rule("office", 200, source="203.0.113.0/24")])
+    assert admits_any([rule("one", 200, source="127.0.0.9")])
+    assert not admits_any([rule("probes", 200, source="AzureLoadBalancer")])
+    assert not admits_any([rule("vnet", 200, source="VirtualNetwork"), rule("web", 300, access="Deny")])
+    assert admits_any([rule("deny-low-ports", 100, access="Deny", sourcePortRange="0-1023"), rule("web", 200)])
+    everything = rule("deny-all-ports", 100, access="Deny", sourcePortRange="0-65535")
+    assert not admits_any([everything, rule("web", 200)])
+    assert not admits_any([rule("web", 200, destination="10.1.0.5")])
+    assert admits_any([rule("web", 200)], port=80) and not admits_any([rule("web", 200)], port=81)

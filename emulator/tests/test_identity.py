@@ -118,19 +118,6 @@ def test_discovery_and_v1_token(emu):
     assert status == 200 and v1["resource"] == emu.url + "/" and v1["expires_in"].isdigit()
 
 
-def test_metadata_endpoints_describe_azemu(emu):
-    status, headers, doc = emu.http("GET", "/metadata/endpoints?api-version=2022-09-01")
-    assert status == 200 and isinstance(doc, list) and len(doc) == 1
-    cloud = doc[0]
-    assert {"name", "resourceManager", "authentication", "suffixes", "portal", "graph"} <= set(cloud)
-    assert cloud["resourceManager"] == emu.url + "/"
-    auth = cloud["authentication"]
-    assert auth["loginEndpoint"] == emu.url + "/" and auth["audiences"] == [emu.url]
-    assert auth["identityProvider"] == "AAD" and auth["tenant"] == "common"
-    _, _, legacy = emu.http("GET", "/metadata/endpoints?api-version=2015-01-01")
-    assert legacy["authentication"]["loginEndpoint"] == emu.url + "/"
-
-
 # --- ARM's side ---------------------------------------------------------------------------------
 
 def test_no_token_gets_401_with_challenge(emu):

@@ -98,7 +98,7 @@ def test_get_then_put_back_keeps_everything(arm, rg):
     ({"sourceAddressPrefix": "not valid!"}, "SecurityRuleInvalidAddressPrefix"),
     ({"protocol": None}, "SecurityRuleParameterIsNullOrEmpty"),
     ({"destinationPortRange": None}, "SecurityRuleParameterIsNullOrEmpty"),
-    ({"protocol": "Gre"}, "InvalidRequestFormat"),
+    ({"protocol": "Gre"}, "SecurityRuleInvalidProtocol"),       # Azure/azure-cli#25181
     ({"sourcePortRanges": ["80", "81"]}, "SecurityRuleParameterContainsUnsupportedValue"),
 ])
 def test_refused_rules(arm, rg, change, code):

@@ -8,22 +8,15 @@ import uuid
 
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
-from azure.identity import ClientSecretCredential
-from azure.mgmt.resource.resources import ResourceManagementClient
+
+from sdk_clients import resource_client
 
 RG_API = "2021-04-01"
 
 
 @pytest.fixture(scope="module")
 def client(emu):
-    _, _, clouds = emu.http("GET", "/metadata/endpoints?api-version=2022-09-01")
-    cloud = clouds[0]
-    cred = ClientSecretCredential(emu.info["tenant_id"], emu.info["client_id"], emu.info["client_secret"],
-                                  authority=cloud["authentication"]["loginEndpoint"],
-                                  disable_instance_discovery=True, connection_verify=emu.ca_file)
-    return ResourceManagementClient(cred, emu.info["subscription_id"], base_url=cloud["resourceManager"],
-                                    credential_scopes=[cloud["authentication"]["audiences"][0] + "/.default"],
-                                    connection_verify=emu.ca_file)
+    return resource_client(emu)
 
 
 def name() -> str:
@@ -98,7 +91,7 @@ def test_list_resources_and_cascading_delete(client, arm, emu):
 
     client.resource_groups.begin_delete(rg).result()
     assert arm.get(widget).body["error"]["code"] == "ResourceGroupNotFound"
-    _, _, state = emu.http("GET", "/_azemu/state")
+    state = emu.state()
     assert not [r for r in state["resources"] if f"/resourcegroups/{rg}/" in r["body"]["id"].lower()]
 
 

@@ -104,3 +104,10 @@ class Gizmos(ResourceType):
     @fail.done
     def fail_done(self, ctx, res, state):
         raise ArmError(409, "OperationNotAllowed", "Gizmos cannot do that.")
+
+
+@register
+class Cogs(ResourceType):
+    """A separately stored child: its own record under the widget's id, with its own etag."""
+    provider = "Microsoft.Azemu"
+    type = "widgets/cogs"

@@ -76,8 +76,9 @@ def _same_host(url_a, url_b):
 def parse_metadata(document, arm_url):
     """Build a Cloud from a metadata document (already decoded from JSON).
 
-    Azure answers api-version 2022-09-01 with a list of clouds and Azure Stack Hub with a
-    single object; from a list we take the cloud whose resourceManager is ``arm_url``.
+    Azure answers api-version 2022-09-01 with the single object of that ARM endpoint's cloud
+    (older api-versions, and some clouds, with a list); from a list we take the cloud whose
+    resourceManager is ``arm_url``.
     """
     entries = document if isinstance(document, list) else [document]
     entries = [entry for entry in entries if isinstance(entry, dict)]

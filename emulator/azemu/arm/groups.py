@@ -5,7 +5,8 @@ are written out here instead of as ResourceTypes.
 Resource groups behave as Azure's do: PUT is synchronous (201 create, 200 update) and returns
 the group; HEAD answers 204/404 (the SDK's check_existence); DELETE answers 202 with a
 `Location` under `/subscriptions/{sub}/operationresults/`, which answers 202 until the group
-and everything in it are gone, then 200. A group being deleted refuses new writes.
+and everything in it are gone, then 200. A group being deleted refuses new writes. The lists'
+`$filter` is filters.py's.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ..errors import ArmError
 from ..store import Record
 from . import conditions, registry
 from .context import Ctx
+from .filters import groups_filter, resources_filter
 from .http import json_body, operation_headers, respond
 from .lro import RESOURCES
 from .paging import page
@@ -57,52 +59,6 @@ def _groups(ctx: Ctx, sub: str) -> list[Record]:
     return [r for r in ctx.store.all() if r.type_key == RG_KEY and r.key.startswith(prefix)]
 
 
-# --- $filter: the subset clients use (tag name/value, resource type, name) -------------------
-
-CLAUSE_RE = re.compile(r"^\s*(\w+)\s+eq\s+'((?:[^']|'')*)'\s*$", re.I)
-SUBSTRING_RE = re.compile(r"^\s*substringof\(\s*'((?:[^']|'')*)'\s*,\s*(\w+)\s*\)\s*$", re.I)
-
-
-def parse_filter(text: str | None) -> list[tuple[str, str, str]]:
-    """[(op, field, value)] for `a eq 'x' and substringof('y', name)`."""
-    if not text:
-        return []
-    out = []
-    for clause in re.split(r"\s+and\s+", text.strip(), flags=re.I):
-        m = CLAUSE_RE.match(clause)
-        if m:
-            out.append(("eq", m.group(1).lower(), m.group(2).replace("''", "'")))
-            continue
-        m = SUBSTRING_RE.match(clause)
-        if m:
-            out.append(("substringof", m.group(2).lower(), m.group(1).replace("''", "'")))
-            continue
-        raise ArmError.bad_request("InvalidFilterInQueryString", f"Invalid $filter '{text}' specified in the query string.")
-    return out
-
-
-def matches(body: dict[str, Any], clauses: list[tuple[str, str, str]]) -> bool:
-    tags = body.get("tags") or {}
-    tag_name = next((v for op, f, v in clauses if f == "tagname"), None)
-    for op, field, value in clauses:
-        if field == "tagname":
-            if not any(k.lower() == value.lower() for k in tags):
-                return False
-        elif field == "tagvalue":
-            if tag_name is None or not any(k.lower() == tag_name.lower() and v == value for k, v in tags.items()):
-                return False
-        elif field in ("resourcetype", "name", "location"):
-            actual = str(body.get("type" if field == "resourcetype" else field, ""))
-            if op == "eq" and actual.lower() != value.lower():
-                return False
-            if op == "substringof" and value.lower() not in actual.lower():
-                return False
-        else:
-            raise ArmError.bad_request("InvalidFilterInQueryString",
-                                       f"The filter field '{field}' is not supported.")
-    return True
-
-
 # --- resource groups ------------------------------------------------------------------------
 
 def render_group(record: Record) -> dict[str, Any]:
@@ -113,12 +69,12 @@ def list_groups(ctx: Ctx, sub: str) -> web.Response:
     ctx.request["azemu_type"] = RG_TYPE
     if ctx.request.method != "GET":
         raise ArmError.method_not_allowed(ctx.request.method)
-    clauses = parse_filter(ctx.query.get("$filter"))
-    items = [render_group(r) for r in _groups(ctx, sub) if matches(r.body, clauses)]
+    wanted = groups_filter(ctx.query.get("$filter"))
+    items = [render_group(r) for r in _groups(ctx, sub) if wanted.keeps(r.body)]
     return respond(page(ctx.request, items, ctx.settings.page_size))
 
 
-async def group(ctx: Ctx, sub: str, rg: str) -> web.StreamResponse:
+def group(ctx: Ctx, sub: str, rg: str) -> web.StreamResponse:
     request = ctx.request
     request["azemu_type"] = RG_TYPE
     method = request.method
@@ -130,10 +86,12 @@ async def group(ctx: Ctx, sub: str, rg: str) -> web.StreamResponse:
             raise ArmError.resource_group_not_found(rg)
         return respond(render_group(record))
     if method == "DELETE":
+        if record is not None:
+            conditions.check(request.headers, None, True)
         return delete_group(ctx, record, rg)
     if method not in ("PUT", "PATCH"):
         raise ArmError.method_not_allowed(method)
-    body = await json_body(request)
+    body = json_body(request)
     if not isinstance(body, dict):
         raise ArmError.invalid_content("the resource group must be a JSON object")
     conditions.check(request.headers, None, record is not None)
@@ -227,7 +185,7 @@ def list_resources(ctx: Ctx, sub: str, rg: str | None) -> web.Response:
     if ctx.request.method != "GET":
         raise ArmError.method_not_allowed(ctx.request.method)
     scope = require_group(ctx, sub, rg, write=False).id if rg else f"/subscriptions/{sub}"
-    clauses = parse_filter(ctx.query.get("$filter"))
+    wanted = resources_filter(ctx.query.get("$filter"))
     expand = {e.strip().lower() for e in ctx.query.get("$expand", "").split(",") if e.strip()}
     items = []
     for record in ctx.store.under(scope):
@@ -244,7 +202,9 @@ def list_resources(ctx: Ctx, sub: str, rg: str | None) -> web.Response:
             item["changedTime"] = record.changed
         if "provisioningstate" in expand:
             item["provisioningState"] = body.get("properties", {}).get("provisioningState")
-        if matches(item, clauses):
+        if wanted.keeps(item):
+            if wanted.hides_tags:
+                item.pop("tags", None)
             items.append(item)
     return respond(page(ctx.request, items, ctx.settings.page_size))
 

@@ -7,7 +7,7 @@ Routes:
   /subscriptions/{sub}/resources, /subscriptions/{sub}/operationresults/{id}  (groups.py)
   /subscriptions/{sub}/providers[/{ns}[/register]]                       (groups.py)
   /subscriptions/{sub}/providers/{ns}/locations/{loc}/operations|operationResults/{id}
-  /subscriptions/{sub}/providers/{ns}/locations/{loc}/{name}             registry.location_endpoint
+  /subscriptions/{sub}/providers/{ns}/locations/{loc}/{pattern...}       registry.location_endpoint
   /subscriptions/{sub}/providers/{ns}/{type}                             list in subscription
   /subscriptions/{sub}/resourcegroups/{rg}/providers/{ns}/{type}         list in group
   .../providers/{ns}/{type}/{name}[/{child}/{name}...]                   one resource
@@ -26,7 +26,7 @@ from ..hosts import addressed
 from ..identity.armauth import check_subscription, check_token
 from . import conditions, engine, groups, registry
 from .context import Ctx, Res, render
-from .http import json_body, operation_headers, respond, retry_after
+from .http import BODY_KEY, json_body, operation_headers, respond, retry_after
 from .lro import SUCCEEDED
 from .paging import page
 from .regions import REGIONS
@@ -36,6 +36,14 @@ API_VERSION_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9.]+)?$")
 
 
 async def arm_entry(request: web.Request) -> web.StreamResponse:
+    """The only await of an ARM request: its whole body, before any state is read. azemu is one
+    asyncio loop, so everything after it (read the resource, check If-Match, write) is one
+    step no other request can interleave with: conditional writes are atomic on every route."""
+    request[BODY_KEY] = await request.read()
+    return route(request)
+
+
+def route(request: web.Request) -> web.StreamResponse:
     emu = request.app["emu"]
     emu.ops.settle()
     names = addressed(request)
@@ -64,11 +72,11 @@ async def arm_entry(request: web.Request) -> web.StreamResponse:
             return groups.list_groups(ctx, sub)
         rg = segs[3]
         if n == 4:
-            return await groups.group(ctx, sub, rg)
+            return groups.group(ctx, sub, rg)
         if n == 5 and low[4] == "resources":
             return groups.list_resources(ctx, sub, rg)
         if n >= 7 and low[4] == "providers":
-            return await resource_request(ctx, sub, rg, segs[5], segs[6:])
+            return resource_request(ctx, sub, rg, segs[5], segs[6:])
     elif low[2] == "resources" and n == 3:
         return groups.list_resources(ctx, sub, None)
     elif low[2] == "operationresults" and n == 4:
@@ -79,29 +87,31 @@ async def arm_entry(request: web.Request) -> web.StreamResponse:
         if n == 8 and low[4] == "locations" and low[6] in ("operations", "operationresults"):
             return operation(ctx, sub, segs[7], result=low[6] == "operationresults"
                              or request.query.get("monitor", "").lower() == "true")
-        if n == 7 and low[4] == "locations":
-            return location_request(ctx, segs[3], segs[5], segs[6])
+        if n >= 7 and low[4] == "locations":
+            return location_request(ctx, sub, segs[3], segs[5], segs[6:])
         if n == 5:
             rtype = _top_type(ctx, segs[3], segs[4])
             return _list(ctx, rtype, [r for r in ctx.store.under(f"/subscriptions/{sub}") if r.type_key == rtype.key])
     raise ArmError.no_route(request.path)
 
 
-def location_request(ctx: Ctx, ns: str, location: str, name: str) -> web.Response:
-    """GET .../providers/{ns}/locations/{loc}/{name}, served by a registry.location_endpoint."""
+def location_request(ctx: Ctx, sub: str, ns: str, location: str, rest: list[str]) -> web.Response:
+    """GET .../providers/{ns}/locations/{loc}/{rest...}, served by a registry.location_endpoint."""
     canonical = _namespace(ctx, ns)
-    handler = registry.location_handler(canonical, name)
-    if handler is None:
-        raise ArmError.invalid_resource_type(f"locations/{name}", canonical, ctx.api_version)
-    ctx.request["azemu_type"] = f"{canonical}/locations/{name}"
+    found = registry.location_handler(canonical, rest)
+    type_name = "/".join(["locations"] + rest[0::2])
+    if found is None:
+        raise ArmError.invalid_resource_type(type_name, canonical, ctx.api_version)
+    endpoint, params = found
+    ctx.request["azemu_type"] = f"{canonical}/{endpoint.type_name}"
     if ctx.request.method != "GET":
         raise ArmError.method_not_allowed(ctx.request.method)
     region = "".join(location.split()).lower()
     if region not in REGIONS:
         raise ArmError(404, "NoRegisteredProviderFound",
                        f"No registered resource provider found for location '{location}' and API version "
-                       f"'{ctx.api_version}' for type 'locations/{name}'.")
-    return respond(handler(ctx, region))
+                       f"'{ctx.api_version}' for type '{endpoint.type_name}'.")
+    return respond(endpoint.fn(ctx, sub, region, **params))
 
 
 def _namespace(ctx: Ctx, ns: str) -> str:
@@ -127,7 +137,7 @@ def _list(ctx: Ctx, rtype: ResourceType, records) -> web.Response:
     return respond(page(ctx.request, items, ctx.settings.page_size))
 
 
-async def resource_request(ctx: Ctx, sub: str, rg: str, ns: str, rest: list[str]) -> web.StreamResponse:
+def resource_request(ctx: Ctx, sub: str, rg: str, ns: str, rest: list[str]) -> web.StreamResponse:
     request = ctx.request
     top = _top_type(ctx, ns, rest[0])
     group = groups.require_group(ctx, sub, rg, write=request.method not in ("GET", "HEAD"))
@@ -147,7 +157,7 @@ async def resource_request(ctx: Ctx, sub: str, rg: str, ns: str, rest: list[str]
         last = i == len(rest) - 1
         if ctype is None:
             if last and seg.lower() in rtype.actions:
-                return await action_request(ctx, rtype, res, rtype.actions[seg.lower()])
+                return action_request(ctx, rtype, res, rtype.actions[seg.lower()])
             raise ArmError.invalid_resource_type("/".join(rest[0:i + 1:2]), top.provider, ctx.api_version)
         request["azemu_type"] = ctype.full_type
         if last:
@@ -165,7 +175,7 @@ async def resource_request(ctx: Ctx, sub: str, rg: str, ns: str, rest: list[str]
             res = Res(ctype, child_record.body, child_record, parent) if child_record else None
         rtype = ctype
         i += 2
-    return await instance_request(ctx, rtype, res, parent, rest[-1], new_id, missing_ancestor)
+    return instance_request(ctx, rtype, res, parent, rest[-1], new_id, missing_ancestor)
 
 
 def _not_found(rtype: ResourceType, name: str, res_id: str) -> ArmError:
@@ -188,7 +198,7 @@ def _list_children(ctx: Ctx, ctype: ResourceType, parent: Res | None) -> web.Res
     return respond(page(ctx.request, items, ctx.settings.page_size))
 
 
-async def instance_request(ctx: Ctx, rtype: ResourceType, res: Res | None, parent: Res | None, name: str,
+def instance_request(ctx: Ctx, rtype: ResourceType, res: Res | None, parent: Res | None, name: str,
                            new_id: str, missing_ancestor: bool) -> web.StreamResponse:
     request = ctx.request
     method = request.method
@@ -203,9 +213,11 @@ async def instance_request(ctx: Ctx, rtype: ResourceType, res: Res | None, paren
         headers = {"ETag": res.etag} if rtype.has_etag and res.etag else None
         return respond(render(ctx, res), 200, headers)
     if method == "DELETE":
+        # If-Match on a resource that is gone fails (RFC 9110 13.1.1): a delete that read it
+        # must not be told it deleted it when another did.
+        conditions.check(request.headers, res.etag if res else None, res is not None)
         if res is None:
             return web.Response(status=rtype.delete_missing_status)
-        conditions.check(request.headers, res.etag, True)
         op = engine.delete(ctx, res)
         if op is None:
             return web.Response(status=rtype.sync_delete_status)
@@ -214,7 +226,7 @@ async def instance_request(ctx: Ctx, rtype: ResourceType, res: Res | None, paren
         raise ArmError.method_not_allowed(method)
     if missing_ancestor:
         raise ArmError.parent_not_found(new_id.rsplit("/", 2)[0])
-    body = await json_body(request)
+    body = json_body(request)
     if method == "PATCH":
         if res is None:
             raise _not_found(rtype, name, new_id)
@@ -239,7 +251,7 @@ async def instance_request(ctx: Ctx, rtype: ResourceType, res: Res | None, paren
     return respond(render(ctx, result), status, headers)
 
 
-async def action_request(ctx: Ctx, rtype: ResourceType, res: Res | None, spec) -> web.StreamResponse:
+def action_request(ctx: Ctx, rtype: ResourceType, res: Res | None, spec) -> web.StreamResponse:
     request = ctx.request
     request["azemu_type"] = f"{rtype.full_type}/{spec.name}"
     request["azemu_read_only"] = spec.read_only
@@ -247,7 +259,9 @@ async def action_request(ctx: Ctx, rtype: ResourceType, res: Res | None, spec) -
         raise ArmError.method_not_allowed(request.method)
     if res is None:
         raise ArmError(404, "ResourceNotFound", "The resource the action was requested on was not found.")
-    body = await json_body(request, required=False) if spec.method != "GET" else None
+    if spec.method != "GET":
+        conditions.check(request.headers, res.etag, True)
+    body = json_body(request, required=False) if spec.method != "GET" else None
     if not spec.long_running:
         result = spec.begin(rtype, ctx, res, body)
         ctx.emu.save()

@@ -15,8 +15,11 @@ if TYPE_CHECKING:
     from .lro import Operation
 
 
-async def json_body(request: web.Request, *, required: bool = True) -> Any:
-    raw = await request.read()
+BODY_KEY = "azemu_body"      # the raw body, read by handlers.arm_entry before anything else
+
+
+def json_body(request: web.Request, *, required: bool = True) -> Any:
+    raw = request[BODY_KEY]
     if not raw.strip():
         if required:
             raise ArmError.invalid_content("the request body is empty")

@@ -20,6 +20,9 @@ IN_PROGRESS = "InProgress"
 SUCCEEDED = "Succeeded"
 FAILED = "Failed"
 CANCELED = "Canceled"
+# Where a request carries an injected outcome for the operation it starts (faults.py).
+LRO_FAULT = "azemu_lro_fault"
+CANCELED_ERROR = {"code": "Canceled", "message": "Operation was canceled."}
 
 
 @dataclass
@@ -43,6 +46,7 @@ class Operation:
     result: Any = None            # body of the final Location GET (actions with output)
     status_extra: dict = field(default_factory=dict)   # merged into the status body (Compute `properties`)
     end: str | None = None
+    fault: str | None = None      # injected outcome (Failed or Canceled) it ends with, see faults.py
 
     @property
     def done(self) -> bool:
@@ -66,6 +70,9 @@ class LroStyle:
     done_status = 204
     # Headers the Location URL repeats while (and after) the operation runs.
     result_headers: tuple[str, ...] = ("Azure-AsyncOperation", "Location")
+    # The error of an operation that failed inside the provider, for no fault of the request.
+    # Network's, as clients quote it (terraform-provider-azurerm#815).
+    failure: dict[str, str] = {"code": "InternalServerError", "message": "An error occurred."}
 
     def new_id(self) -> str:
         return str(uuid.uuid4())
@@ -106,6 +113,7 @@ class ComputeStyle(LroStyle):
         return f"{self._base(base_url, op)}/operations/{op.id}?p={op.id}&monitor=true&api-version={op.api_version}"
 
     result_headers = ("Location",)
+    failure = {"code": "InternalExecutionError", "message": "An internal execution error occurred. Please retry later."}
 
     def status_body(self, op: Operation) -> dict[str, Any]:
         body: dict[str, Any] = {"startTime": op.start}

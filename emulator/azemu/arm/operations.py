@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable
 from ..errors import ArmError
 from . import registry
 from .context import Ctx, Res
-from .lro import CANCELED, FAILED, STYLES, SUCCEEDED, LroStyle, Operation
+from .lro import CANCELED, CANCELED_ERROR, FAILED, LRO_FAULT, STYLES, SUCCEEDED, LroStyle, Operation
 
 if TYPE_CHECKING:
     from ..emulator import Emulator
@@ -56,6 +56,9 @@ class OperationManager:
             type_key=rtype.key if rtype else "", api_version=ctx.api_version or "2020-01-01",
             due=time.time() + (rtype.operation_seconds(ctx, kind, target, action) if rtype else ctx.settings.latency),
             start=ctx.now_iso(), action=action, state=state)
+        fault = ctx.request.get(LRO_FAULT) if ctx.request is not None else None
+        if fault is not None and not fault.taken:     # the first operation the request starts
+            fault.taken, op.fault = True, fault.outcome
         self.ops[op.id] = op
         self._sync()
         self.schedule()
@@ -69,7 +72,7 @@ class OperationManager:
         op.status = CANCELED
         op.error_status = 409
         op.end = Ctx.now_iso()
-        op.error = {"code": "Canceled", "message": "Operation was canceled.", "details": [{
+        op.error = {**CANCELED_ERROR, "details": [{
             "code": "CanceledAndSupersededDueToAnotherOperation",
             "message": f"Operation {op.id} was canceled and superseded by another operation on the resource."}]}
         self._sync()
@@ -91,6 +94,10 @@ class OperationManager:
         ctx = Ctx(self.emu, api_version=op.api_version)
         ctx.operation = op
         op.status = SUCCEEDED
+        if op.fault:
+            fail_injected(ctx, op, self.completers[op.kind])
+            op.end = ctx.now_iso()
+            return
         try:
             self.completers[op.kind](ctx, op)
         except ArmError as err:
@@ -165,3 +172,26 @@ def complete_action(ctx: Ctx, op: Operation) -> None:
     if spec.finish is not None:
         op.result = spec.finish(res.rtype, ctx, res, op.state)
     ctx.emu.publish("action", ctx, res)
+
+
+def fail_injected(ctx: Ctx, op: Operation, complete: Callable[[Ctx, Operation], None]) -> None:
+    """End an operation with its injected outcome. A write or delete leaves the resource in
+    place, `Failed`, as a provider that failed half-way does (a resource group being deleted
+    is kept whole); an action has taken effect first, so that nothing stays half-done (a VM
+    stuck `stopping`)."""
+    from .engine import new_etag, set_state
+    if op.kind == "action":
+        try:
+            complete(ctx, op)
+        except ArmError:
+            pass
+    record = ctx.store.get(op.target)
+    if op.kind != "action" and record is not None and record.op == op.id:
+        record.op = None
+        if op.kind == "rg-delete":
+            record.body["properties"]["provisioningState"] = SUCCEEDED
+        else:
+            set_state(_target(ctx, op), FAILED, new_etag())
+    op.status = op.fault
+    op.error = dict(CANCELED_ERROR if op.fault == CANCELED else STYLES[op.style].failure)
+    op.error_status = 409 if op.fault == CANCELED else 500

@@ -11,13 +11,15 @@ import importlib
 import logging
 import pkgutil
 import traceback
-from typing import Callable
+from dataclasses import dataclass
+from typing import Any, Callable
 
 from .resource_type import ActionSpec, ResourceType
 
 _types: dict[str, ResourceType] = {}
 _namespaces: dict[str, str] = {}     # lower-case namespace -> canonical casing
-_location_endpoints: dict[tuple[str, str], Callable] = {}
+_location_endpoints: list["LocationEndpoint"] = []
+_documents: dict[str, "Document"] = {}
 # module name -> traceback of provider modules that failed to import. azemu still starts (one
 # broken provider must not take the others down); the failures are logged and shown at
 # /_azemu/health.
@@ -54,17 +56,67 @@ def register(cls: type[ResourceType]) -> type[ResourceType]:
     return cls
 
 
-def location_endpoint(namespace: str, name: str) -> Callable[[Callable], Callable]:
-    """Decorator for a GET at /subscriptions/{sub}/providers/{namespace}/locations/{loc}/{name}
-    (Compute's vmSizes): `fn(ctx, location) -> response body`."""
+@dataclass(frozen=True)
+class LocationEndpoint:
+    namespace: str                 # lower case
+    pattern: tuple[str, ...]       # segments after locations/{loc}/: literals and {params}
+    fn: Callable
+
+    @property
+    def type_name(self) -> str:
+        """ARM's name for it: the type segments, e.g. locations/publishers/artifacttypes/offers."""
+        return "/".join(("locations",) + self.pattern[0::2])
+
+    def match(self, segments: list[str]) -> dict[str, str] | None:
+        if len(segments) != len(self.pattern):
+            return None
+        params = {}
+        for want, seg in zip(self.pattern, segments):
+            if want.startswith("{"):
+                params[want[1:-1]] = seg
+            elif want.lower() != seg.lower():
+                return None
+        return params
+
+
+def location_endpoint(namespace: str, pattern: str) -> Callable[[Callable], Callable]:
+    """Decorator for a GET at /subscriptions/{sub}/providers/{namespace}/locations/{loc}/{pattern},
+    where `pattern` is segments, literal (matched without case) or `{param}`: Compute's `vmSizes`,
+    `publishers/{publisher}/artifacttypes/vmimage/offers`. `fn(ctx, subscription, location, **params)`
+    returns the body."""
     def deco(fn: Callable) -> Callable:
-        _location_endpoints[(namespace.lower(), name.lower())] = fn
+        _location_endpoints.append(LocationEndpoint(namespace.lower(), tuple(pattern.split("/")), fn))
         return fn
     return deco
 
 
-def location_handler(namespace: str, name: str) -> Callable | None:
-    return _location_endpoints.get((namespace.lower(), name.lower()))
+def location_handler(namespace: str, segments: list[str]) -> tuple[LocationEndpoint, dict[str, str]] | None:
+    for endpoint in _location_endpoints:
+        params = endpoint.match(segments) if endpoint.namespace == namespace.lower() else None
+        if params is not None:
+            return endpoint, params
+    return None
+
+
+@dataclass(frozen=True)
+class Document:
+    fn: Callable[[], Any]
+    content_type: str
+    headers: dict[str, str]
+
+
+def public_document(path: str, *, content_type: str = "application/json",
+                    headers: dict[str, str] | None = None) -> Callable[[Callable], Callable]:
+    """Decorator for a JSON document served at `path` to anyone, outside ARM and its tokens (the
+    VM image alias document the cloud metadata advertises): `fn() -> body`."""
+    def deco(fn: Callable) -> Callable:
+        _documents[path] = Document(fn, content_type, dict(headers or {}))
+        return fn
+    return deco
+
+
+def documents() -> dict[str, Document]:
+    return dict(_documents)
 
 
 def get(key: str) -> ResourceType | None:

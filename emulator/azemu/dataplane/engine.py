@@ -5,7 +5,9 @@ It follows the store through the emulator's listeners (a write, a completed oper
 delete wakes it at once) and also looks again every POLL_SECONDS, for changes no event
 announces (a VM's power state moves when a power action begins). Each pass rebuilds the
 topology from the stored bodies and makes the running parts match it:
-- one Frontend per (public IP, frontend port) of a served rule;
+- one Frontend per (public IP, frontend port) of a served rule, taking new connections only
+  while some backend is up and lets some client in (otherwise it drops their SYNs, as Azure
+  does; checked again whenever a probe flips a backend);
 - one HelloApp per running VM whose cloud-init carries the app, on the loopback addresses of
   its NIC ip configurations, restarted when the VM reboots, stopped (gracefully or not, per
   `stop_mode`) when it stops;
@@ -121,6 +123,7 @@ class DataPlane:
         await self._sync_apps(topo)
         await self._sync_probers(topo)
         await self._sync_frontends()
+        self._admit()
         self._sync_flows(topo)
 
     async def _sync_apps(self, topo: Topology) -> None:
@@ -218,6 +221,7 @@ class DataPlane:
     def _health_changed(self, probe_key: str, backend_key: str) -> None:
         health = self.probers[(probe_key, backend_key)].health
         log.info("probe %s: backend %s is %s (%s)", probe_key, backend_key, health.state, health.reason)
+        self._admit()
 
     def health(self, rule: Rule) -> list[tuple[Backend, str, str]]:
         """(backend, state, reason) for each member of the rule's pools, as the load balancer
@@ -249,6 +253,18 @@ class DataPlane:
 
     # --- new flows ----------------------------------------------------------------------------
 
+    def _admit(self) -> None:
+        """Open the frontends some new flow can get through, close (drop the SYNs of) the others."""
+        for key, frontend in self.frontends.items():
+            rule = self.topology.rules.get(self.routes.get(key, ""))
+            frontend.admit(rule is not None and self.takes_new_flows(rule))
+
+    def takes_new_flows(self, rule: Rule) -> bool:
+        """Can any new flow of the rule reach a backend: one probed up whose NSGs let some client in?"""
+        return any(state == UP and nsg.admits_any(backend.nsgs, backend.private_ip or "0.0.0.0", rule.backend_port,
+                                                   backend.vnet_prefixes)
+                   for backend, state, _reason in self.health(rule))
+
     def route(self, address: str, port: int, source: str, source_port: int) -> Route | None:
         """The backend a new flow from source:source_port to address:port goes to, None when it
         has none: no healthy backend, or the chosen one's NSGs drop it."""
@@ -278,7 +294,7 @@ class DataPlane:
         topo = self.topology
         return {
             "backend_block": str(self.addresses.block),
-            "frontends": [{"address": a, "port": p, "listen_port": f.bind_port,
+            "frontends": [{"address": a, "port": p, "listen_port": f.bind_port, "open": f.open, "held": len(f.held),
                            "rule": getattr(topo.rules.get(self.routes.get((a, p), "")), "id", None)}
                           for (a, p), f in sorted(self.frontends.items())],
             "vms": [dict(id=vm.id, name=vm.name, **self._app_status(key)) for key, vm in sorted(topo.vms.items())],

@@ -76,6 +76,40 @@ def evaluate(nsgs: Iterable[tuple[str, list[dict[str, Any]]]], packet: Packet,
     return Verdict(True, None, None)
 
 
+def admits_any(nsgs: Iterable[tuple[str, list[dict[str, Any]]]], destination: str, destination_port: int,
+               vnet_prefixes: Iterable[str]) -> bool:
+    """Is any client flow through a public frontend to destination:destination_port let in?
+    Such a client is outside the VNet (the VNet's own VMs reach a public IP from their outbound
+    address) and is not the load balancer's probe address. A source address and port matter
+    only through the prefixes and port ranges the rules name, so one source at the start of
+    each stretch between their boundaries stands for every source in it."""
+    nsgs, vnet_prefixes = list(nsgs), list(vnet_prefixes)
+    spaces = [n for n in (_network(p) for p in vnet_prefixes) if n is not None and n.version == 4]
+    addresses, ports = {0}, {0}
+    for _nsg_id, rules in nsgs:
+        for rule in rules or []:
+            props = _props(rule)
+            for value in _values(props, "sourceAddressPrefix"):
+                addresses.update(_edges(_network(value)))
+            for value in _values(props, "sourcePortRange"):
+                low, sep, high = value.strip().partition("-")
+                if low.isdigit() and (not sep or high.isdigit()):
+                    ports.update((int(low), int(high if sep else low) + 1))
+    for net in spaces + [_network(AZURE_LOAD_BALANCER_IP)]:
+        addresses.update(_edges(net))
+    sources = [ipaddress.IPv4Address(a) for a in sorted(addresses) if a < 2 ** 32]
+    clients = [str(a) for a in sources if str(a) != AZURE_LOAD_BALANCER_IP and not any(a in s for s in spaces)]
+    return any(evaluate(nsgs, Packet(source, port, destination, destination_port), vnet_prefixes).allowed
+               for source in clients for port in sorted(ports) if port < 65536)
+
+
+def _edges(net) -> tuple[int, ...]:
+    """Where an IPv4 network begins and where the addresses after it begin."""
+    if net is None or net.version != 4:
+        return ()
+    return int(net.network_address), int(net.broadcast_address) + 1
+
+
 def first_match(rules: list[dict[str, Any]], packet: Packet, spaces: list) -> tuple[str, str]:
     """(rule name, "allow"|"deny") of the inbound rule that decides for `packet`."""
     inbound = [r for r in list(rules or []) + list(DEFAULT_INBOUND_RULES)

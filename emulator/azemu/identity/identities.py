@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 IDENTITIES_FILE = "identities.json"
 KEY_FILE = "signing-key.pem"
+TEST_API_TOKEN_FILE = "testapi-token"
 
 
 @dataclass
@@ -76,6 +77,21 @@ class Identities:
                                                    serialization.NoEncryption()))
         _write_private(ids_path, json.dumps({"tenants": [asdict(t) for t in tenants]}, indent=2).encode())
         return cls(tenants, key)
+
+
+def test_api_token(state_dir: Path) -> str:
+    """The credential of azemu's test API (`/_azemu/...`), apart from every Azure identity:
+    generated once per state dir into a file only its owner can read."""
+    path = state_dir / TEST_API_TOKEN_FILE
+    try:
+        token = path.read_text().strip()
+    except OSError:
+        token = ""
+    if not token:
+        token = secrets.token_urlsafe(32)
+        state_dir.mkdir(parents=True, exist_ok=True)
+        _write_private(path, f"{token}\n".encode())
+    return token
 
 
 def _write_private(path: Path, data: bytes) -> None:

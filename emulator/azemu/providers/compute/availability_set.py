@@ -18,8 +18,8 @@ from ...arm.lro import COMPUTE
 from ...arm.registry import register
 from ...arm.resource_type import ResourceType
 from ...errors import ArmError
+from .enums import AVAILABILITY_SET_SKU
 
-SKUS = {"classic": "Classic", "aligned": "Aligned"}
 FAULT_DOMAINS = (1, 3)
 UPDATE_DOMAINS = (1, 20)
 DEFAULTS = {"platformFaultDomainCount": 2, "platformUpdateDomainCount": 5}
@@ -72,11 +72,7 @@ class AvailabilitySets(ResourceType):
         if not isinstance(sku, dict):
             raise ArmError.bad_request("InvalidParameter", "The value of parameter sku is invalid.", target="sku")
         default = current.body.get("sku", {}).get("name", "Classic") if current else "Classic"
-        name = sku.get("name") or default
-        if not isinstance(name, str) or name.lower() not in SKUS:
-            raise ArmError.bad_request("InvalidParameter", f"The value {name} of parameter sku.name is invalid.",
-                                       target="sku.name")
-        out["sku"] = {"name": SKUS[name.lower()]}
+        out["sku"] = {"name": AVAILABILITY_SET_SKU.check(sku.get("name") or default, "sku.name")}
         props["platformFaultDomainCount"] = _count(props, "platformFaultDomainCount", FAULT_DOMAINS, "fault domain")
         props["platformUpdateDomainCount"] = _count(props, "platformUpdateDomainCount", UPDATE_DOMAINS, "update domain")
         if current is not None:

@@ -18,7 +18,8 @@ from ...arm.resource_type import ResourceType
 from ...errors import ArmError
 from ...store import Record
 from . import images
-from .vm_checks import DISK_TYPES, MAX_DISK_GB
+from .enums import DISK_CREATE, DISK_SKU
+from .vm_checks import MAX_DISK_GB
 
 TYPE_KEY = "microsoft.compute/disks"
 
@@ -76,11 +77,8 @@ class Disks(ResourceType):
         out = super().validate(ctx, body, current)
         props = out["properties"]
         sku = out.get("sku") if isinstance(out.get("sku"), dict) else {}
-        name = sku.get("name") or (current.body["sku"]["name"] if current else "Standard_LRS")
-        if not isinstance(name, str) or name.lower() not in DISK_TYPES:
-            raise ArmError.bad_request("InvalidParameter", f"The value {name} of parameter sku.name is invalid.",
-                                       target="sku.name")
-        name = DISK_TYPES[name.lower()]
+        name = DISK_SKU.check(sku.get("name") or (current.body["sku"]["name"] if current else "Standard_LRS"),
+                              "sku.name")
         out["sku"] = {"name": name, "tier": "Premium" if name.startswith("Premium") else "Standard"}
         size = props.get("diskSizeGB", current.props.get("diskSizeGB") if current else None)
         if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_DISK_GB:
@@ -89,7 +87,7 @@ class Disks(ResourceType):
         props["diskSizeGB"] = size
         if current is None:
             creation = props.get("creationData") if isinstance(props.get("creationData"), dict) else {}
-            if creation.get("createOption") != "Empty":
+            if DISK_CREATE.check(creation.get("createOption"), "creationData.createOption") != "Empty":
                 raise ArmError.bad_request("InvalidParameter", "The value of parameter creationData.createOption is "
                                            "invalid: azemu creates disks with createOption Empty only.",
                                            target="creationData.createOption")

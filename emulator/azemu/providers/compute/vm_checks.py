@@ -13,6 +13,7 @@ from ...arm.context import Ctx, Res
 from ...errors import ArmError
 from . import images, vm_sizes
 from .availability_set import upper_id
+from .enums import CACHING, NIC_DELETE, OS_DISK_CREATE, OS_DISK_DELETE, OS_DISK_TYPE
 from .vm_power import power
 
 NIC_TYPE = "microsoft.network/networkinterfaces"
@@ -22,10 +23,6 @@ RESERVED_USERS = frozenset(
     """administrator admin user user1 test user2 test1 user3 admin1 1 123 a actuser adm admin2 aspnet
     backup console david guest john owner root server sql support support_388945a0 sys test2 test3 user4
     user5""".split())
-DISK_TYPES = {t.lower(): t for t in ("Standard_LRS", "StandardSSD_LRS", "Premium_LRS", "StandardSSD_ZRS",
-                                     "Premium_ZRS", "PremiumV2_LRS")}
-DELETE_OPTIONS = {"delete": "Delete", "detach": "Detach"}
-IMAGE_DISK_GB = 30
 MAX_DISK_GB = 4095
 CUSTOM_DATA_MAX = 87380
 
@@ -52,14 +49,6 @@ def obj(value: Any, name: str) -> dict:
     if not isinstance(value, dict):
         raise invalid(f"The value of parameter {name} is invalid.", target=name)
     return value
-
-
-def enum(value: Any, choices: dict[str, str], name: str, default: str) -> str:
-    if value is None:
-        return default
-    if not isinstance(value, str) or value.lower() not in choices:
-        raise invalid(f"The value {value} of parameter {name} is invalid.", target=name)
-    return choices[value.lower()]
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -97,23 +86,25 @@ class Check:
         if storage.get("dataDisks"):
             raise invalid("azemu does not emulate data disks; 'dataDisks' must be empty.", target="dataDisks")
         props["storageProfile"] = {"imageReference": image, "osDisk": self.os_disk(
-            obj(storage.get("osDisk"), "osDisk"), cur.get("osDisk"), size), "dataDisks": []}
+            obj(storage.get("osDisk"), "osDisk"), cur.get("osDisk"), size, images.lookup(image).disk_gb),
+            "dataDisks": []}
 
-    def os_disk(self, disk: dict, cur: dict | None, size: vm_sizes.Size) -> dict:
+    def os_disk(self, disk: dict, cur: dict | None, size: vm_sizes.Size, image_gb: int) -> dict:
         managed = obj(disk.get("managedDisk"), "osDisk.managedDisk")
         cur_managed = (cur or {}).get("managedDisk", {})
         default_type = cur_managed.get("storageAccountType") or ("Premium_LRS" if size.premium else "Standard_LRS")
-        disk_type = enum(managed.get("storageAccountType"), DISK_TYPES, "osDisk.managedDisk.storageAccountType",
-                          default_type)
+        disk_type = OS_DISK_TYPE.check(managed.get("storageAccountType"), "osDisk.managedDisk.storageAccountType",
+                                       default_type)
+        create_option = OS_DISK_CREATE.check(disk.get("createOption"), "osDisk.createOption", "FromImage")
         # Without a name, fill() names the disk after the VM, as Azure does.
         name = disk.get("name") or (cur or {}).get("name")
         if name is not None and not isinstance(name, str):
             raise invalid("The value of parameter osDisk.name is invalid.", target="osDisk.name")
-        size_gb = disk.get("diskSizeGB", (cur or {}).get("diskSizeGB", IMAGE_DISK_GB))
+        size_gb = disk.get("diskSizeGB", (cur or {}).get("diskSizeGB", image_gb))
         if isinstance(size_gb, bool) or not isinstance(size_gb, int) or size_gb > MAX_DISK_GB:
             raise invalid("The value of parameter osDisk.diskSizeGB is invalid.", target="osDisk.diskSizeGB")
-        if size_gb < IMAGE_DISK_GB:
-            raise not_allowed(f"Disk with size {size_gb}GB, which is smaller than the size {IMAGE_DISK_GB}GB of "
+        if size_gb < image_gb:
+            raise not_allowed(f"Disk with size {size_gb}GB, which is smaller than the size {image_gb}GB of "
                               "corresponding disk in Image, is not allowed.")
         if cur is not None:
             if not _same(name, cur["name"]):
@@ -121,23 +112,24 @@ class Check:
             if disk_type != cur_managed.get("storageAccountType"):
                 raise change_not_allowed("osDisk.managedDisk.storageAccountType")
             if size_gb != cur.get("diskSizeGB"):
-                if size_gb < cur.get("diskSizeGB", IMAGE_DISK_GB):
+                if size_gb < cur.get("diskSizeGB", image_gb):
                     raise not_allowed(f"Disk size reduction is not supported. Current size is {cur.get('diskSizeGB')} "
                                       f"GB and requested size is {size_gb} GB.")
                 if power(self.current) != "deallocated":
                     raise ArmError.conflict("Conflict", "Disk resizing is allowed only when creating a VM or when the "
                                                         "VM is deallocated.")
-        elif disk.get("createOption", "FromImage") != "FromImage":
-            raise invalid("The value of parameter osDisk.createOption is invalid.", target="osDisk.createOption")
+        elif create_option != "FromImage":
+            raise invalid(f"The value {create_option} of parameter osDisk.createOption is invalid: azemu creates "
+                          "OS disks from an image only.", target="osDisk.createOption")
         if disk_type.startswith("Premium") and not size.premium:
             raise invalid(f"Requested operation cannot be performed because the VM size {size.name} does not support "
                           f"the storage account type {disk_type} of disk '{name or ''}'. Consider updating the VM to a "
                           "size that supports Premium storage.", target="osDisk.managedDisk.storageAccountType")
         out = {"osType": "Linux", "name": name, "createOption": "FromImage",
-               "caching": disk.get("caching") or (cur or {}).get("caching") or "ReadWrite",
+               "caching": CACHING.check(disk.get("caching"), "osDisk.caching", (cur or {}).get("caching") or "ReadWrite"),
                "managedDisk": {"storageAccountType": disk_type}, "diskSizeGB": size_gb,
-               "deleteOption": enum(disk.get("deleteOption"), DELETE_OPTIONS, "osDisk.deleteOption",
-                                     (cur or {}).get("deleteOption", "Detach"))}
+               "deleteOption": OS_DISK_DELETE.check(disk.get("deleteOption"), "osDisk.deleteOption",
+                                                    (cur or {}).get("deleteOption", "Detach"))}
         if cur_managed.get("id"):
             out["managedDisk"]["id"] = cur_managed["id"]
         return out
@@ -258,8 +250,8 @@ class Check:
             nic_props = obj(nic.get("properties"), f"networkInterfaces[{i}].properties")
             out.append({"id": self.nic(nic.get("id")), "properties": {
                 "primary": bool(nic_props.get("primary", len(nics) == 1)),
-                "deleteOption": enum(nic_props.get("deleteOption"), DELETE_OPTIONS,
-                                      f"networkInterfaces[{i}].properties.deleteOption", "Detach")}})
+                "deleteOption": NIC_DELETE.check(nic_props.get("deleteOption"),
+                                                 f"networkInterfaces[{i}].properties.deleteOption", "Detach")}})
         if len(out) > 1 and sum(n["properties"]["primary"] for n in out) != 1:
             raise invalid("Virtual machine must have one network interface set as the primary.",
                           target="networkInterfaces")

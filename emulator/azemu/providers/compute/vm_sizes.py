@@ -72,7 +72,7 @@ def require(name: object) -> Size:
 
 
 @location_endpoint("Microsoft.Compute", "vmSizes")
-def vm_sizes(ctx, location: str) -> dict:
+def vm_sizes(ctx, sub: str, location: str) -> dict:
     """GET .../providers/Microsoft.Compute/locations/{loc}/vmSizes: the same sizes everywhere."""
     return {"value": [{
         "name": s.name, "numberOfCores": s.cores, "osDiskSizeInMB": OS_DISK_MB,

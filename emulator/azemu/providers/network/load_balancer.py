@@ -20,45 +20,16 @@ from __future__ import annotations
 from typing import Any
 
 from ...arm.context import render
+from ...arm.fields import flag, integer
 from ...arm.registry import register
 from ...arm.resource_type import ResourceType, action
 from ...errors import ArmError
 from . import load_balancer_checks as checks
+from .enums import (ALLOCATION, DISTRIBUTION, IP_VERSION, LB_SKU, LB_TIER, NO_HEALTHY_BACKENDS, OUTBOUND_PROTOCOL,
+                    PROBE_PROTOCOL, TRANSPORT)
 from .references import holders
 
-SKUS = {"basic": "Basic", "standard": "Standard", "gateway": "Gateway"}
-TIERS = {"regional": "Regional", "global": "Global"}
 NIC_TYPE = "microsoft.network/networkinterfaces"
-
-
-def enum(value: Any, choices: dict[str, str], what: str, default: str | None = None) -> str | None:
-    """The canonical spelling of an enum value (Azure accepts any casing)."""
-    if value is None:
-        return default
-    if not isinstance(value, str) or value.lower() not in choices:
-        raise ArmError.invalid(f"The value '{value}' of '{what}' is invalid. Allowed values: "
-                               f"{', '.join(choices.values())}.", target=what)
-    return choices[value.lower()]
-
-
-def integer(props: dict[str, Any], key: str, low: int, high: int, default: int | None = None) -> int | None:
-    """props[key] checked to be an integer in [low, high], set to `default` when absent."""
-    value = props.get(key, default)
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-        raise ArmError.invalid(f"'{key}' must be an integer between {low} and {high}, not {value!r}.", target=key)
-    props[key] = value
-    return value
-
-
-def flag(props: dict[str, Any], key: str, default: bool = False) -> None:
-    value = props.get(key, default)
-    if value is None:
-        value = default
-    if not isinstance(value, bool):
-        raise ArmError.invalid(f"'{key}' must be true or false, not {value!r}.", target=key)
-    props[key] = value
 
 
 def refs(ids: list[str]) -> list[dict[str, str]]:
@@ -89,8 +60,8 @@ class LoadBalancers(ResourceType):
         sku = out.get("sku") or {}
         if not isinstance(sku, dict):
             raise ArmError.invalid("'sku' must be an object.", target="sku")
-        out["sku"] = {"name": enum(sku.get("name"), SKUS, "sku.name", "Basic"),
-                      "tier": enum(sku.get("tier"), TIERS, "sku.tier", "Regional")}
+        out["sku"] = {"name": LB_SKU.check(sku.get("name"), "sku.name", "Basic"),
+                      "tier": LB_TIER.check(sku.get("tier"), "sku.tier", "Regional")}
         if current is not None and current.body.get("sku", {}).get("name") != out["sku"]["name"]:
             # Code not found in Azure's public material (Azure moves Basic to Standard only by migration).
             raise ArmError.bad_request(
@@ -136,11 +107,9 @@ class FrontendIPConfigurations(LoadBalancerPart):
     def validate(self, ctx, body, current):
         out = super().validate(ctx, body, current)
         props = out["properties"]
-        props["privateIPAllocationMethod"] = enum(props.get("privateIPAllocationMethod"), checks.METHODS,
-                                                  "privateIPAllocationMethod", "Dynamic")
+        ALLOCATION.normalize(props, "privateIPAllocationMethod", "Dynamic")
         if props.get("subnet") is not None:
-            props["privateIPAddressVersion"] = enum(props.get("privateIPAddressVersion"), checks.VERSIONS,
-                                                    "privateIPAddressVersion", "IPv4")
+            IP_VERSION.normalize(props, "privateIPAddressVersion", "IPv4")
         return out
 
     def render(self, ctx, res, out):
@@ -191,7 +160,8 @@ class Probes(LoadBalancerPart):
         props = out["properties"]
         if props.get("protocol") is None or props.get("port") is None:
             raise ArmError.invalid("A probe needs 'protocol' and 'port'.")
-        props["protocol"] = enum(props["protocol"], checks.PROBE_PROTOCOLS, "protocol")
+        PROBE_PROTOCOL.normalize(props, "protocol")
+        NO_HEALTHY_BACKENDS.normalize(props, "noHealthyBackendsBehavior")
         integer(props, "port", 1, 65535)
         integer(props, "intervalInSeconds", checks.MIN_PROBE_INTERVAL, 2147483647, 15)
         integer(props, "numberOfProbes", 1, 2147483647, 2)
@@ -218,12 +188,11 @@ class LoadBalancingRules(LoadBalancerPart):
         props = out["properties"]
         if props.get("protocol") is None or props.get("frontendPort") is None or props.get("backendPort") is None:
             raise ArmError.invalid("A load balancing rule needs 'protocol', 'frontendPort' and 'backendPort'.")
-        props["protocol"] = enum(props["protocol"], checks.RULE_PROTOCOLS, "protocol")
+        TRANSPORT.normalize(props, "protocol")
         integer(props, "frontendPort", 0, 65534)
         integer(props, "backendPort", 0, 65535)
         integer(props, "idleTimeoutInMinutes", *checks.IDLE_TIMEOUT, checks.IDLE_TIMEOUT[0])
-        props["loadDistribution"] = enum(props.get("loadDistribution"), checks.DISTRIBUTIONS,
-                                         "loadDistribution", "Default")
+        DISTRIBUTION.normalize(props, "loadDistribution", "Default")
         for key in ("enableFloatingIP", "enableTcpReset", "disableOutboundSnat", "enableDestinationServiceEndpoint",
                     "allowBackendPortConflict"):
             flag(props, key)
@@ -240,7 +209,7 @@ class InboundNatRules(LoadBalancerPart):
         props = out["properties"]
         if props.get("protocol") is None:
             raise ArmError.invalid("An inbound NAT rule needs 'protocol'.")
-        props["protocol"] = enum(props["protocol"], checks.RULE_PROTOCOLS, "protocol")
+        TRANSPORT.normalize(props, "protocol")
         integer(props, "frontendPort", 1, 65534)
         integer(props, "frontendPortRangeStart", 1, 65534)
         integer(props, "frontendPortRangeEnd", 1, 65534)
@@ -266,7 +235,7 @@ class OutboundRules(LoadBalancerPart):
         props = out["properties"]
         if props.get("protocol") is None:
             raise ArmError.invalid("An outbound rule needs 'protocol'.")
-        props["protocol"] = enum(props["protocol"], checks.RULE_PROTOCOLS, "protocol")
+        OUTBOUND_PROTOCOL.normalize(props, "protocol")
         integer(props, "allocatedOutboundPorts", 0, 64000, 1024)
         integer(props, "idleTimeoutInMinutes", 4, 120, 4)
         flag(props, "enableTcpReset")

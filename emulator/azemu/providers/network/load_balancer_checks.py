@@ -21,11 +21,6 @@ from .public_ip import users as public_ip_users
 from .references import holders, invalid_reference, require, sub_resource
 from .virtual_network import subnet_prefixes
 
-METHODS = {"static": "Static", "dynamic": "Dynamic"}
-VERSIONS = {"ipv4": "IPv4", "ipv6": "IPv6"}
-PROBE_PROTOCOLS = {"http": "Http", "https": "Https", "tcp": "Tcp"}
-RULE_PROTOCOLS = {"tcp": "Tcp", "udp": "Udp", "all": "All"}
-DISTRIBUTIONS = {"default": "Default", "sourceip": "SourceIP", "sourceipprotocol": "SourceIPProtocol"}
 IDLE_TIMEOUT = (4, 30)
 MIN_PROBE_INTERVAL = 5
 

@@ -32,10 +32,12 @@ import hashlib
 import ipaddress
 from typing import Any
 
+from ...arm.fields import flag
 from ...arm.registry import register
 from ...arm.resource_type import ResourceType
 from ...errors import ArmError, in_use
 from . import addresses, load_balancer_checks
+from .enums import ALLOCATION, IP_VERSION
 from .references import holders, require, sub_resource
 from .virtual_network import subnet_prefixes, subnet_users
 
@@ -46,26 +48,9 @@ POOL_TYPE = "Microsoft.Network/loadBalancers/backendAddressPools"
 NAT_RULE_TYPE = "Microsoft.Network/loadBalancers/inboundNatRules"
 VM_TYPE_KEY = "microsoft.compute/virtualmachines"
 
-METHODS = {"dynamic": "Dynamic", "static": "Static"}
-VERSIONS = {"ipv4": "IPv4", "ipv6": "IPv6"}
 # Microsoft's OUI, as Azure NICs show it (NetworkInterfaceGet example: 00-0D-3A-1B-C7-21).
 MAC_PREFIX = "00-0D-3A"
 LIST_REFERENCES = ("loadBalancerBackendAddressPools", "loadBalancerInboundNatRules", "applicationSecurityGroups")
-
-
-def _enum(value: Any, choices: dict[str, str], what: str, default: str) -> str:
-    if value is None:
-        return default
-    if not isinstance(value, str) or value.lower() not in choices:
-        raise ArmError.invalid(f"The value '{value}' of '{what}' is invalid. Allowed values: "
-                               f"{', '.join(choices.values())}.", target=what)
-    return choices[value.lower()]
-
-
-def _bool(props: dict[str, Any], key: str) -> None:
-    value = props.setdefault(key, False)
-    if not isinstance(value, bool):
-        raise ArmError.invalid(f"'{key}' must be true or false.", target=key)
 
 
 def attached_vm(ctx, nic_id: str) -> tuple[str, bool] | None:
@@ -78,9 +63,9 @@ def attached_vm(ctx, nic_id: str) -> tuple[str, bool] | None:
         nics = (record.body.get("properties", {}).get("networkProfile") or {}).get("networkInterfaces") or []
         for ref in nics:
             if isinstance(ref, dict) and str(ref.get("id", "")).lower() == target:
-                flag = (ref.get("properties") or {}).get("primary")
+                primary = (ref.get("properties") or {}).get("primary")
                 # A VM with several NICs marks one primary; Azure takes the first when none is.
-                return record.body["id"], bool(flag) if flag is not None else ref is nics[0]
+                return record.body["id"], bool(primary) if primary is not None else ref is nics[0]
     return None
 
 
@@ -182,8 +167,8 @@ class NetworkInterfaces(ResourceType):
     def validate(self, ctx, body, current):
         out = super().validate(ctx, body, current)
         props = out["properties"]
-        _bool(props, "enableIPForwarding")
-        _bool(props, "enableAcceleratedNetworking")
+        flag(props, "enableIPForwarding")
+        flag(props, "enableAcceleratedNetworking")
         nsg = sub_resource(props.get("networkSecurityGroup"), "networkSecurityGroup")
         if nsg is None:
             props.pop("networkSecurityGroup", None)
@@ -320,10 +305,8 @@ class NetworkInterfaceIPConfigurations(ResourceType):
     def validate(self, ctx, body, current):
         out = super().validate(ctx, body, current)
         props = out["properties"]
-        props["privateIPAllocationMethod"] = _enum(props.get("privateIPAllocationMethod"), METHODS,
-                                                   "privateIPAllocationMethod", "Dynamic")
-        props["privateIPAddressVersion"] = _enum(props.get("privateIPAddressVersion"), VERSIONS,
-                                                 "privateIPAddressVersion", "IPv4")
+        ALLOCATION.normalize(props, "privateIPAllocationMethod", "Dynamic")
+        IP_VERSION.normalize(props, "privateIPAddressVersion", "IPv4")
         primary = props.get("primary")
         if primary is not None and not isinstance(primary, bool):
             raise ArmError.invalid("'primary' must be true or false.", target="primary")

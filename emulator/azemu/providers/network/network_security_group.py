@@ -21,11 +21,9 @@ from ...arm.registry import register
 from ...arm.resource_type import ResourceType
 from ...errors import ArmError, in_use
 from . import addresses
+from .enums import RULE_ACCESS, RULE_DIRECTION, RULE_PROTOCOL
 from .references import holders
 
-PROTOCOLS = {p.lower(): p for p in ("Tcp", "Udp", "Icmp", "Esp", "Ah", "*")}
-ACCESS = {"allow": "Allow", "deny": "Deny"}
-DIRECTIONS = {"inbound": "Inbound", "outbound": "Outbound"}
 PRIORITY_RANGE = (100, 4096)
 DESCRIPTION_MAX = 140
 PORT_RE = re.compile(r"^(\d{1,5})(?:-(\d{1,5}))?$")
@@ -149,15 +147,10 @@ class SecurityRules(ResourceType):
 
     def fill(self, ctx, res, current):
         props = res.props
-        for field, choices in (("protocol", PROTOCOLS), ("access", ACCESS), ("direction", DIRECTIONS)):
-            value = props.get(field)
-            if value in (None, ""):
+        for field, allowed in (("protocol", RULE_PROTOCOL), ("access", RULE_ACCESS), ("direction", RULE_DIRECTION)):
+            if props.get(field) in (None, ""):
                 raise _missing(field[0].upper() + field[1:], res.id)
-            if not isinstance(value, str) or value.lower() not in choices:
-                raise ArmError.invalid(
-                    f"Security rule {res.id} has invalid {field} '{value}'. Allowed values: "
-                    f"{', '.join(choices.values())}.", target=f"properties.{field}")
-            props[field] = choices[value.lower()]
+            allowed.normalize(props, field)
         priority = props.get("priority")
         if priority is None:
             raise _missing("Priority", res.id)

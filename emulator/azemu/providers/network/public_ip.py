@@ -16,32 +16,19 @@ What Azure does and azemu copies:
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ...arm.engine import normalize_location
 from ...arm.registry import register
 from ...arm.resource_type import ResourceType
 from ...errors import ArmError, in_use
 from . import addresses
+from .enums import ALLOCATION, DDOS_MODE, IP_VERSION, PIP_SKU, PIP_TIER
 from .references import holders
 
-SKUS = {"basic": "Basic", "standard": "Standard"}
-TIERS = {"regional": "Regional", "global": "Global"}
-METHODS = {"static": "Static", "dynamic": "Dynamic"}
-VERSIONS = {"ipv4": "IPv4", "ipv6": "IPv6"}
 IDLE_TIMEOUT = (4, 30)
 DNS_LABEL_RE = re.compile(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$")
 DNS_SUFFIX = "cloudapp.azure.com"
 ZONES = ("1", "2", "3")
-
-
-def _enum(value: Any, choices: dict[str, str], what: str, default: str) -> str:
-    if value is None:
-        return default
-    if not isinstance(value, str) or value.lower() not in choices:
-        raise ArmError.invalid(f"The value '{value}' of '{what}' is invalid. Allowed values: "
-                               f"{', '.join(choices.values())}.", target=what)
-    return choices[value.lower()]
 
 
 def fqdn(label: str, location: str) -> str:
@@ -65,12 +52,10 @@ class PublicIPAddresses(ResourceType):
         sku = out.get("sku") or {}
         if not isinstance(sku, dict):
             raise ArmError.invalid("'sku' must be an object.", target="sku")
-        name = _enum(sku.get("name"), SKUS, "sku.name", "Basic")
-        out["sku"] = {"name": name, "tier": _enum(sku.get("tier"), TIERS, "sku.tier", "Regional")}
-        props["publicIPAddressVersion"] = _enum(props.get("publicIPAddressVersion"), VERSIONS,
-                                                "publicIPAddressVersion", "IPv4")
-        props["publicIPAllocationMethod"] = _enum(props.get("publicIPAllocationMethod"), METHODS,
-                                                  "publicIPAllocationMethod", "Dynamic")
+        name = PIP_SKU.check(sku.get("name"), "sku.name", "Basic")
+        out["sku"] = {"name": name, "tier": PIP_TIER.check(sku.get("tier"), "sku.tier", "Regional")}
+        IP_VERSION.normalize(props, "publicIPAddressVersion", "IPv4")
+        ALLOCATION.normalize(props, "publicIPAllocationMethod", "Dynamic")
         timeout = props.get("idleTimeoutInMinutes", IDLE_TIMEOUT[0])
         if isinstance(timeout, bool) or not isinstance(timeout, int) or not IDLE_TIMEOUT[0] <= timeout <= IDLE_TIMEOUT[1]:
             raise ArmError.bad_request(
@@ -79,8 +64,10 @@ class PublicIPAddresses(ResourceType):
                 f"{IDLE_TIMEOUT[0]} and {IDLE_TIMEOUT[1]}.")
         props["idleTimeoutInMinutes"] = timeout
         props.setdefault("ipTags", [])
-        if name == "Standard":
-            props.setdefault("ddosSettings", {"protectionMode": "VirtualNetworkInherited"})
+        if isinstance(props.get("ddosSettings"), dict):
+            DDOS_MODE.normalize(props["ddosSettings"], "protectionMode")
+        elif name == "Standard":
+            props["ddosSettings"] = {"protectionMode": "VirtualNetworkInherited"}
         dns = props.get("dnsSettings")
         if dns is not None:
             if not isinstance(dns, dict):

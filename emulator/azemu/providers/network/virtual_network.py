@@ -21,6 +21,7 @@ from ...arm.registry import register
 from ...arm.resource_type import ResourceType
 from ...errors import ArmError, in_use
 from . import addresses
+from .enums import ENDPOINT_POLICIES, LINK_SERVICE_POLICIES
 from .references import holders, require, sub_resource
 
 NSG_TYPE = "Microsoft.Network/networkSecurityGroups"
@@ -167,8 +168,8 @@ class Subnets(ResourceType):
         out = super().validate(ctx, body, current)
         props = out["properties"]
         props.setdefault("delegations", [])
-        props.setdefault("privateEndpointNetworkPolicies", "Disabled")
-        props.setdefault("privateLinkServiceNetworkPolicies", "Enabled")
+        ENDPOINT_POLICIES.normalize(props, "privateEndpointNetworkPolicies", "Disabled")
+        LINK_SERVICE_POLICIES.normalize(props, "privateLinkServiceNetworkPolicies", "Enabled")
         return out
 
     def fill(self, ctx, res, current):
