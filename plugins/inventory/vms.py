@@ -79,7 +79,7 @@ EXAMPLES = r"""
 # tutorial.azure_vms.yml: the tutorial's VMs, reached on their private addresses.
 plugin: cloudlb.azure.vms
 resource_groups:
-  - myResourceGroupLoadBalancer
+  - myTutorial8
 ansible_host: private_ip
 # Keep the listing for ten minutes (ansible-inventory --flush-cache forgets it).
 cache: true
@@ -96,7 +96,7 @@ compose:
 # Then, for instance:
 #   ansible-inventory -i tutorial.azure_vms.yml --graph pool_myloadbalancer_mybackendpool
 #   ansible-playbook -i tutorial.azure_vms.yml cloudlb.azure.rolling_maintenance \
-#       -e rolling_maintenance_resource_group=myResourceGroupLoadBalancer
+#       -e rolling_maintenance_resource_group=myTutorial8
 """
 
 import os

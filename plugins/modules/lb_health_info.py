@@ -78,7 +78,7 @@ author:
 EXAMPLES = r"""
 - name: Show which VMs the tutorial's rule sends traffic to
   cloudlb.azure.lb_health_info:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     rule: myHTTPRule
   register: health
@@ -90,14 +90,14 @@ EXAMPLES = r"""
 
 - name: Wait until the load balancer sees every VM up
   cloudlb.azure.lb_health_info:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     wait_for: all_healthy
     wait_timeout: 600
 
 - name: After maintenance, wait until myVM2 takes traffic again
   cloudlb.azure.lb_health_info:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     wait_for: healthy
     member: myVM2

@@ -77,7 +77,7 @@ author:
 EXAMPLES = r"""
 - name: Take myNic2 out of the tutorial's pool (az network nic ip-config address-pool remove)
   cloudlb.azure.lb_pool_member:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     network_interface: myNic2
     ip_configuration: ipConfig1
     load_balancer: myLoadBalancer
@@ -86,7 +86,7 @@ EXAMPLES = r"""
 
 - name: Put it back
   cloudlb.azure.lb_pool_member:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     network_interface: myNic2
     load_balancer: myLoadBalancer
     backend_pool: myBackEndPool

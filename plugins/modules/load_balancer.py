@@ -119,10 +119,10 @@ options:
         description: Seconds between probes, at least 5.
         type: int
       number_of_probes:
-        description: Failed probes that take a backend out of rotation.
+        description: Azure's older C(numberOfProbes); the health decision follows O(probes[].probe_threshold).
         type: int
       probe_threshold:
-        description: Consecutive results that flip a backend down or up.
+        description: Consecutive results, failed or successful, after which a backend leaves or rejoins the rotation.
         type: int
   purge_probes:
     description: Delete the probes not named in O(probes).
@@ -203,7 +203,7 @@ author:
 EXAMPLES = r"""
 - name: Create the tutorial's load balancer on its public IP
   cloudlb.azure.load_balancer:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     name: myLoadBalancer
     frontend_ip_configurations:
       - name: myFrontEndPool
@@ -212,7 +212,7 @@ EXAMPLES = r"""
 
 - name: The same with its probe and rule inline, removing any other probe and rule
   cloudlb.azure.load_balancer:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     name: myLoadBalancer
     frontend_ip_configurations:
       - name: myFrontEndPool
@@ -233,7 +233,7 @@ EXAMPLES = r"""
 
 - name: An internal load balancer with a static address
   cloudlb.azure.load_balancer:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     name: myInternalLoadBalancer
     frontend_ip_configurations:
       - name: internal
@@ -244,7 +244,7 @@ EXAMPLES = r"""
 
 - name: Delete it
   cloudlb.azure.load_balancer:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     name: myInternalLoadBalancer
     state: absent
 """
@@ -271,7 +271,7 @@ load_balancer:
       description: Region.
       type: str
       returned: always
-      sample: eastus
+      sample: westus
     sku:
       description: SKU name.
       type: str

@@ -43,7 +43,7 @@ author:
 EXAMPLES = r"""
 - name: Get the tutorial's load balancer
   cloudlb.azure.load_balancer_info:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     name: myLoadBalancer
   register: found
 
@@ -55,7 +55,7 @@ EXAMPLES = r"""
 
 - name: List every load balancer of a resource group, without extra reads
   cloudlb.azure.load_balancer_info:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     resolve: false
 """
 
@@ -122,7 +122,7 @@ load_balancers:
   sample:
     - id: /subscriptions/.../resourceGroups/myRG/providers/Microsoft.Network/loadBalancers/myLoadBalancer
       name: myLoadBalancer
-      location: eastus
+      location: westus
       sku: Standard
       tags: {}
       provisioning_state: Succeeded

@@ -35,7 +35,6 @@ from .vm_app import HelloApp
 
 log = logging.getLogger("azemu.dataplane")
 POLL_SECONDS = 0.5
-APP_PORT = 80                  # nginx in the tutorial's cloud-init
 SHUTDOWN_GRACE = 30.0          # emulated seconds a graceful stop gives requests in flight
 PROBE_SOURCE_PORT = 49152      # probes come from an ephemeral port of 168.63.129.16
 
@@ -44,7 +43,7 @@ PROBE_SOURCE_PORT = 49152      # probes come from an ephemeral port of 168.63.12
 class RunningApp:
     app: HelloApp
     hosts: list[str]
-    port: int
+    ports: tuple[int, ...]
     boot: str
 
 
@@ -128,30 +127,32 @@ class DataPlane:
         self._sync_flows(topo)
 
     async def _sync_apps(self, topo: Topology) -> None:
-        port = listen_port(APP_PORT, self.settings.port_offset)
+        def ports(vm):
+            return tuple(listen_port(port, self.settings.port_offset) for port in vm.ports)
+
         for key in list(self.apps):
             vm = topo.vms.get(key)
             running = self.apps[key]
             hosts = [self.addresses.address(b.id) for b in topo.backends_of(key)]
-            if vm is None or not (vm.running and vm.app) or (vm.boot, hosts, port) != (
-                    running.boot, running.hosts, running.port):
+            if vm is None or not (vm.running and vm.app) or (vm.boot, hosts, ports(vm)) != (
+                    running.boot, running.hosts, running.ports):
                 self._stop_app(self.apps.pop(key))
         for key, vm in topo.vms.items():
             backends = topo.backends_of(key)
             if key in self.apps or not (vm.running and vm.app and backends):
                 continue
             hosts = [self.addresses.address(b.id) for b in backends]
-            app = HelloApp(vm.hostname)
+            app = HelloApp(vm.hostname, vm.health_path)
             try:
-                await app.start(hosts, port)
+                await app.start(hosts, *ports(vm))
             except OSError as err:
-                self._error(key, f"VM {vm.name}: cannot serve on {', '.join(hosts)} port {port}: {err}")
+                self._error(key, f"VM {vm.name}: cannot serve on {', '.join(hosts)} ports {ports(vm)}: {err}")
                 if err.errno == errno.EADDRINUSE:      # another process has it: take other addresses
                     for backend in backends:
                         self.addresses.replace(backend.id)
                 continue
             self.errors.pop(key, None)
-            self.apps[key] = RunningApp(app, hosts, port, vm.boot)
+            self.apps[key] = RunningApp(app, hosts, ports(vm), vm.boot)
 
     def _stop_app(self, running: RunningApp) -> None:
         running.app.stop_listening()
@@ -310,8 +311,8 @@ class DataPlane:
     def _app_status(self, vm_key: str) -> dict:
         running = self.apps.get(vm_key)
         if running is None:
-            return {"serving": False, "addresses": [], "port": None, "connections": 0, "requests": 0}
-        return {"serving": True, "addresses": running.hosts, "port": running.port,
+            return {"serving": False, "addresses": [], "port": None, "ports": [], "connections": 0, "requests": 0}
+        return {"serving": True, "addresses": running.hosts, "port": running.ports[0], "ports": list(running.ports),
                 "connections": len(running.app.connections), "requests": running.app.requests}
 
 

@@ -71,6 +71,8 @@ class Vm:
     running: bool
     app: bool                            # its cloud-init installs the hello-world app
     boot: str                            # changes whenever the guest (re)boots
+    ports: tuple[int, ...] = (80,)       # where its nginx listens
+    health_path: str | None = None       # the app's health route, if it has one
 
 
 @dataclass
@@ -170,7 +172,8 @@ def _vm(vm: Res, topo: Topology) -> None:
     key = vm.id.lower()
     os_profile = vm.props.get("osProfile") or {}
     topo.vms[key] = Vm(id=vm.id, name=vm.name, hostname=os_profile.get("computerName") or vm.name,
-                       running=guest.running(vm), app=guest.serves_app(vm), boot=guest.boot_marker(vm))
+                       running=guest.running(vm), app=guest.serves_app(vm), boot=guest.boot_marker(vm),
+                       ports=guest.app_ports(vm), health_path=guest.health_path(vm))
     for ref in (vm.props.get("networkProfile") or {}).get("networkInterfaces") or []:
         nic_id = (_ref(ref) or "").lower()
         for backend in topo.backends.values():
