@@ -69,6 +69,11 @@ class PlaybookRun:
         """The result of the (last) task called ``name``."""
         return self.record(name)["result"]
 
+    def during(self, name, requests):
+        """Those of ``requests`` (azemu's log entries) made while the (last) task ``name`` ran."""
+        record = self.record(name)
+        return [request for request in requests if record["started"] <= request["time"] <= record["ended"]]
+
     def output(self):
         """Everything the run printed, for assertion messages and leak checks."""
         return f"rc={self.rc}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}\n--- results\n{json.dumps(self.document, indent=1)}"
