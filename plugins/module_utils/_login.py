@@ -9,6 +9,7 @@ Private to the collection: nothing outside cloudlb.azure may import it. The modu
 
 from __future__ import annotations
 
+import importlib.util
 from urllib.parse import urlparse
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._auth import SECRET_SOURCES, build_credential
@@ -77,6 +78,8 @@ class Login:
         """A new azure-identity credential on ``cloud`` (this Login's); a service principal's
         tokens go through the cache."""
         if self.cache is not None and self.settings.source in SECRET_SOURCES:
+            if importlib.util.find_spec("azure.identity") is None:
+                raise ImportError("No module named 'azure.identity'")   # said now, not at the first request
             return SharedCacheCredential(self, cloud)
         return build_credential(self.settings, cloud)
 
@@ -86,10 +89,11 @@ class SharedCacheCredential:
 
     The tokens live in azure-identity's persistent cache (``TokenCachePersistenceOptions``), which
     ``ClientSecretCredential`` reads and writes under a lock. A ClientSecretCredential discovers
-    its authority (one GET) before it looks in that cache, so a token the cache holds is answered
-    here first, by the rule MSAL applies (more than five minutes left); only otherwise is
-    azure-identity asked. When that login fails on a cloud whose metadata came from the cache,
-    the document is read again, and if it changed the login is tried once more on the new one.
+    its authority (one GET) before it looks in that cache, and importing azure-identity takes a
+    quarter of a second; so a token the cache holds is answered here first, by the rule MSAL
+    applies (more than five minutes left), and the ClientSecretCredential is built only when the
+    cache has none. When that login fails on a cloud whose metadata came from the cache, the
+    document is read again, and if it changed the login is tried once more on the new one.
     """
 
     def __init__(self, login, cloud):
@@ -100,11 +104,21 @@ class SharedCacheCredential:
         settings = self._login.settings
         self._cloud = cloud
         self._name = token_cache_name(cloud.login_endpoint, settings.tenant, settings.client_id, settings.secret)
-        self._credential = build_credential(settings, cloud, cache_name=self._name)
+        self._credential = None
+
+    def _azure_identity(self):
+        if self._credential is None:
+            from azure.core.exceptions import ClientAuthenticationError
+
+            try:
+                self._credential = build_credential(self._login.settings, self._cloud, cache_name=self._name)
+            except ValueError as exc:
+                raise ClientAuthenticationError(f"Cannot build the Azure credential: {exc}")
+        return self._credential
 
     def _cached(self, scopes):
         settings = self._login.settings
-        host = (urlparse(self._cloud.login_endpoint).hostname or "").lower()
+        host = urlparse(self._cloud.login_endpoint).hostname or ""
         return self._login.cache.cached_token(self._name, settings.client_id, host, settings.tenant, scopes)
 
     def get_token_info(self, *scopes, options=None):
@@ -116,14 +130,14 @@ class SharedCacheCredential:
             if hit:
                 return AccessTokenInfo(hit.token, hit.expires_on, token_type=hit.token_type, refresh_on=hit.refresh_on)
         try:
-            return self._credential.get_token_info(*scopes, options=options)
+            return self._azure_identity().get_token_info(*scopes, options=options)
         except ClientAuthenticationError:
             fresh = self._login.reload_cloud()
             if fresh is None or fresh == self._cloud:
                 raise
         old_scope = self._cloud.scope
         self._use(fresh)
-        return self._credential.get_token_info(*[fresh.scope if s == old_scope else s for s in scopes], options=options)
+        return self._azure_identity().get_token_info(*[fresh.scope if s == old_scope else s for s in scopes], options=options)
 
     def get_token(self, *scopes, claims=None, tenant_id=None, enable_cae=False, **_kwargs):
         from azure.core.credentials import AccessToken
@@ -133,4 +147,5 @@ class SharedCacheCredential:
         return AccessToken(info.token, info.expires_on)
 
     def close(self):
-        self._credential.close()
+        if self._credential is not None:
+            self._credential.close()

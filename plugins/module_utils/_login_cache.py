@@ -142,24 +142,37 @@ class LoginCache:
         """An access token of the cache ``name`` for these scopes with more than TOKEN_MARGIN
         seconds left and not yet due for refresh, or None.
 
+        The file is in MSAL's unified cache schema (the one all MSAL libraries share); an app-only
+        token is an ``AccessToken`` entry of the client, authority host and tenant, without an
+        account, whose ``target`` holds the scopes (msal/token_cache.py, ``search``). Reading it
+        here, without importing msal or azure-identity, is what makes a cached login cost nothing.
         Read without a lock: a file being rewritten reads as not JSON, which is a miss. An
         encrypted cache (libsecret, Keychain) leaves only an empty signal file here: a miss too,
         and azure-identity reads its cache itself.
         """
-        import msal
-
         try:
             with open(self.token_path(name), encoding="utf-8") as handle:
-                text = handle.read()
-            cache = msal.SerializableTokenCache()
-            cache.deserialize(text or None)
-        except (OSError, ValueError):
+                entries = (json.load(handle).get("AccessToken") or {}).values()
+        except (OSError, ValueError, AttributeError):
             return None
         now = self.clock()
-        query = {"client_id": client_id, "environment": authority_host, "realm": tenant, "home_account_id": None}
-        for entry in cache.search(msal.TokenCache.CredentialType.ACCESS_TOKEN, target=list(scopes), query=query, now=now):
-            expires_on = int(entry["expires_on"])
-            refresh_on = int(entry["refresh_on"]) if entry.get("refresh_on") else None
-            if expires_on - now >= TOKEN_MARGIN and (refresh_on is None or refresh_on > now):
+        wanted = set(scopes)
+        for entry in entries:
+            try:
+                matches = (
+                    entry.get("credential_type") == "AccessToken"
+                    and entry.get("client_id") == client_id
+                    and (entry.get("environment") or "").lower() == authority_host.lower()
+                    and (entry.get("realm") or "").lower() == tenant.lower()
+                    and not entry.get("home_account_id")
+                    # Tokens bound to a key (PoP, SSH certificates) or to an FMI path are not ours.
+                    and not entry.get("key_id") and not entry.get("ext_cache_key")
+                    and wanted <= set((entry.get("target") or "").split())
+                )
+                expires_on = int(entry["expires_on"])
+                refresh_on = int(entry["refresh_on"]) if entry.get("refresh_on") else None
+            except (AttributeError, KeyError, TypeError, ValueError):
+                continue
+            if matches and expires_on - now >= TOKEN_MARGIN and (refresh_on is None or refresh_on > now):
                 return CachedToken(entry["secret"], expires_on, entry.get("token_type") or "Bearer", refresh_on)
         return None

@@ -10,7 +10,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils import _login
 from ansible_collections.cloudlb.azure.plugins.module_utils._auth import AuthSettings
 from ansible_collections.cloudlb.azure.plugins.module_utils._cloud import KNOWN_CLOUDS, CloudError
 from ansible_collections.cloudlb.azure.plugins.module_utils._login import Login, SharedCacheCredential
-from ansible_collections.cloudlb.azure.plugins.module_utils._login_cache import CachedToken
+from ansible_collections.cloudlb.azure.plugins.module_utils._login_cache import CachedToken, token_cache_name
 
 ARM = "https://127.0.0.1:8443"
 
@@ -99,7 +99,6 @@ class TestSharedCacheCredential:
     def test_only_a_service_principal_with_the_cache_on_shares_tokens(self, tmp_path, fake_identity):
         login = Login(settings(), home=str(tmp_path), fetch=Fetch())
         assert isinstance(login.credential(login.cloud), SharedCacheCredential)
-        assert fake_identity[0].cache_name.startswith("cloudlb.azure/")
         for other in (Login(settings(), token_cache=False, home=str(tmp_path), fetch=Fetch()),
                       Login(settings(source="msi"), home=str(tmp_path), fetch=Fetch())):
             assert isinstance(other.credential(other.cloud), FakeCredential)
@@ -116,10 +115,12 @@ class TestSharedCacheCredential:
         monkeypatch.setattr(login.cache, "cached_token", cached)
         token = credential.get_token("https://management.azemu.test//.default")
         assert (token.token, token.expires_on) == ("cached", 1_900_000_000)
-        assert seen == [(fake_identity[0].cache_name, "client", "127.0.0.1", "tenant", ("https://management.azemu.test//.default",))]
-        assert fake_identity[0].calls == []
-        # A miss, or a request the cache cannot answer (claims), goes to azure-identity.
+        name = token_cache_name("https://127.0.0.1:8443", "tenant", "client", "secret")
+        assert seen == [(name, "client", "127.0.0.1", "tenant", ("https://management.azemu.test//.default",))]
+        assert fake_identity == []      # azure-identity is not even built
+        # A miss, or a request the cache cannot answer (claims), goes to azure-identity, with that cache.
         assert credential.get_token_info("none").token == "token-from-https://127.0.0.1:8443"
+        assert len(fake_identity) == 1 and fake_identity[0].cache_name == name
         assert credential.get_token("scope", claims='{"access_token": {}}').token == "token-from-https://127.0.0.1:8443"
         assert [call[0] for call in fake_identity[0].calls] == [("none",), ("scope",)]
         assert fake_identity[0].calls[1][1] == {"claims": '{"access_token": {}}'}
@@ -150,6 +151,15 @@ class TestSharedCacheCredential:
             with pytest.raises(ClientAuthenticationError):
                 credential.get_token("scope")
         assert fetch.calls == 1 and len(fake_identity) == 1
+
+    def test_a_credential_azure_identity_refuses_fails_the_login(self, tmp_path, monkeypatch):
+        def refuse(*_args, **_kwargs):
+            raise ValueError("Invalid tenant ID provided")
+
+        monkeypatch.setattr(_login, "build_credential", refuse)
+        login = Login(settings(), home=str(tmp_path), fetch=Fetch())
+        with pytest.raises(ClientAuthenticationError, match="Cannot build the Azure credential: Invalid tenant ID"):
+            login.credential(login.cloud).get_token("scope")
 
     def test_a_failed_login_on_a_document_just_read_is_not_read_again(self, tmp_path, fake_identity):
         fetch = Fetch(document(login="https://127.0.0.1:1/"))
