@@ -134,6 +134,22 @@ class PlaybookRunner:
             raise AssertionError(f"ansible-playbook produced no results\n{run.output()}")
         return run
 
+    def each_refused(self, azemu, cases, counted=lambda request: True, **kwargs):
+        """Options a module must refuse before it sends anything, as tasks of one playbook
+        rather than a playbook each: ``cases`` are (task, words) pairs. Every task fails, with
+        ``words`` in its message, and the run sends no request that ``counted`` selects."""
+        tasks = [dict(task, name=f"case {i}", ignore_errors=True) for i, (task, _words) in enumerate(cases)]
+        mark = azemu.mark()
+        run = self(tasks, **kwargs)
+        sent = [request for request in azemu.requests(since=mark) if counted(request)]
+        for task, (_task, words) in zip(tasks, cases):
+            record = run.record(task["name"])
+            assert record["status"] == "failed", (task, run.output())
+            assert words in record["result"]["msg"], (task, record["result"])
+            assert run.during(task["name"], sent) == [], task
+        assert sent == []
+        return run
+
 
 @pytest.fixture(scope="session")
 def collections_root(tmp_path_factory):

@@ -368,50 +368,46 @@ def test_without_waiting(run_playbook, group):
     assert run.ok and run.task("nic")["changed"], run.output()
 
 
-@pytest.mark.parametrize(
-    "options, message",
-    [
-        ({"name": "bad name!"}, "Invalid option: the network interface name 'bad name!' is not valid"),
-        ({"name": "x" * 81}, "longer than 80 characters"),
-        ({"name": "trailing-"}, "must begin with a letter, digit or underscore and end with"),
-        ({"resource_group": "bad group!"}, "the resource group name 'bad group!' may contain only"),
-        ({"location": "east-us"}, "'east-us' is not a region name"),
-        ({"subnet": None}, "subnet is required with state=present"),
-        ({"virtual_network": None}, "subnet 'web' is a name: give virtual_network too"),
-        ({"subnet": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v"},
-         "is not the id of a Microsoft.Network/virtualNetworks/subnets resource"),
-        ({"private_ip_address": "10.0.0.300"}, "private_ip_address '10.0.0.300' of the primary ip configuration is not an IPv4"),
-        ({"private_ip_address": "fe80::4"}, "is not an IPv4 address"),
-        ({"private_ip_address": "10.0.0.9", "private_ip_allocation_method": "Dynamic"},
-         "needs private_ip_allocation_method=Static"),
-        ({"private_ip_allocation_method": "Static"}, "private_ip_allocation_method=Static needs private_ip_address"),
-        ({"security_group": "bad/name"}, "Invalid network security group"),
-        ({"public_ip_address": "-pip"}, "Invalid public IP address: the public IP address name '-pip' is not valid"),
-        ({"load_balancer_backend_address_pools": [{"load_balancer": "lb"}]}, "needs both load_balancer and name"),
-        ({"load_balancer_backend_address_pools": [{"lb": "lb", "name": "p"}]}, "is a resource ID or a dict with"),
-        ({"load_balancer_backend_address_pools": ["/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/"
-                                                  "loadBalancers/lb/probes/p"]},
-         "is not the id of a Microsoft.Network/loadBalancers/backendAddressPools resource"),
-        ({"load_balancer_inbound_nat_rules": [{"load_balancer": "lb", "name": "bad rule"}]}, "Invalid inbound NAT rule"),
-        ({"ip_configurations": [{"name": "a"}, {"name": "A"}]}, "names 'A' twice"),
-        ({"ip_configurations": [{"name": "a", "primary": True}, {"name": "b", "primary": True}]},
-         "only one item of ip_configurations can have primary=true"),
-        ({"private_ip_address": "10.0.0.9", "ip_configurations": [{"name": "a", "primary": True,
-                                                                   "private_ip_address": "10.0.0.8"}]},
-         "gets private_ip_address both from the top-level option and from ip_configurations item 'a'"),
-        ({"ip_configurations": [{"name": "bad name"}]}, "Invalid ip configuration"),
-        ({"wait_timeout": 0}, "wait_timeout must be a positive number of seconds"),
-        ({"tags": {"a/b": "x"}}, "Invalid tags: tag name 'a/b' contains one of"),
-    ],
-)
-def test_options_validated_before_any_request(run_playbook, azemu, options, message):
-    task = {"resource_group": "rg", "name": "nic1", "virtual_network": "vnet", "subnet": "web"}
-    task.update(options)
-    mark = azemu.mark()
-    run = run_playbook([{"name": "nic", "cloudlb.azure.network_interface": {k: v for k, v in task.items() if v is not None}}])
-    assert not run.ok
-    assert message in run.task("nic")["msg"], run.output()
-    assert azemu.requests(since=mark) == []
+INVALID = [
+    ({"name": "bad name!"}, "Invalid option: the network interface name 'bad name!' is not valid"),
+    ({"name": "x" * 81}, "longer than 80 characters"),
+    ({"name": "trailing-"}, "must begin with a letter, digit or underscore and end with"),
+    ({"resource_group": "bad group!"}, "the resource group name 'bad group!' may contain only"),
+    ({"location": "east-us"}, "'east-us' is not a region name"),
+    ({"subnet": None}, "subnet is required with state=present"),
+    ({"virtual_network": None}, "subnet 'web' is a name: give virtual_network too"),
+    ({"subnet": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v"},
+     "is not the id of a Microsoft.Network/virtualNetworks/subnets resource"),
+    ({"private_ip_address": "10.0.0.300"}, "private_ip_address '10.0.0.300' of the primary ip configuration is not an IPv4"),
+    ({"private_ip_address": "fe80::4"}, "is not an IPv4 address"),
+    ({"private_ip_address": "10.0.0.9", "private_ip_allocation_method": "Dynamic"},
+     "needs private_ip_allocation_method=Static"),
+    ({"private_ip_allocation_method": "Static"}, "private_ip_allocation_method=Static needs private_ip_address"),
+    ({"security_group": "bad/name"}, "Invalid network security group"),
+    ({"public_ip_address": "-pip"}, "Invalid public IP address: the public IP address name '-pip' is not valid"),
+    ({"load_balancer_backend_address_pools": [{"load_balancer": "lb"}]}, "needs both load_balancer and name"),
+    ({"load_balancer_backend_address_pools": [{"lb": "lb", "name": "p"}]}, "is a resource ID or a dict with"),
+    ({"load_balancer_backend_address_pools": ["/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/"
+                                              "loadBalancers/lb/probes/p"]},
+     "is not the id of a Microsoft.Network/loadBalancers/backendAddressPools resource"),
+    ({"load_balancer_inbound_nat_rules": [{"load_balancer": "lb", "name": "bad rule"}]}, "Invalid inbound NAT rule"),
+    ({"ip_configurations": [{"name": "a"}, {"name": "A"}]}, "names 'A' twice"),
+    ({"ip_configurations": [{"name": "a", "primary": True}, {"name": "b", "primary": True}]},
+     "only one item of ip_configurations can have primary=true"),
+    ({"private_ip_address": "10.0.0.9", "ip_configurations": [{"name": "a", "primary": True,
+                                                               "private_ip_address": "10.0.0.8"}]},
+     "gets private_ip_address both from the top-level option and from ip_configurations item 'a'"),
+    ({"ip_configurations": [{"name": "bad name"}]}, "Invalid ip configuration"),
+    ({"wait_timeout": 0}, "wait_timeout must be a positive number of seconds"),
+    ({"tags": {"a/b": "x"}}, "Invalid tags: tag name 'a/b' contains one of"),
+]
+
+
+def test_options_validated_before_any_request(run_playbook, azemu):
+    base = {"resource_group": "rg", "name": "nic1", "virtual_network": "vnet", "subnet": "web"}
+    run_playbook.each_refused(azemu, [
+        ({"cloudlb.azure.network_interface": {k: v for k, v in {**base, **options}.items() if v is not None}}, message)
+        for options, message in INVALID])
 
 
 def test_info(run_playbook, group):

@@ -48,7 +48,7 @@ class TestCloud:
 
     def test_without_the_cache_every_process_reads_it_and_nothing_is_written(self, tmp_path):
         fetch = Fetch()
-        for _ in range(2):
+        for _process in range(2):
             Login(settings(), token_cache=False, home=str(tmp_path), fetch=fetch).cloud
         assert fetch.calls == 2 and os.listdir(tmp_path) == []
 
@@ -147,7 +147,7 @@ class TestSharedCacheCredential:
         fetch = Fetch(broken)
         login = Login(settings(), home=str(tmp_path), fetch=fetch)
         credential = login.credential(login.cloud)
-        for _ in range(2):
+        for _attempt in range(2):
             with pytest.raises(ClientAuthenticationError):
                 credential.get_token("scope")
         assert fetch.calls == 1 and len(fake_identity) == 1
