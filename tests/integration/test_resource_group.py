@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from playbook_tasks import check, may_fail, with_diff
+
 
 def rg_task(name, task_name="rg", **options):
     return {"name": task_name, "cloudlb.azure.resource_group": {"name": name, **options}}
@@ -9,14 +11,6 @@ def rg_task(name, task_name="rg", **options):
 
 def info_task(task_name="info", **options):
     return {"name": task_name, "cloudlb.azure.resource_group_info": options}
-
-
-def check(task):
-    return dict(task, check_mode=True)
-
-
-def with_diff(task):
-    return dict(task, diff=True)
 
 
 def test_lifecycle(run_playbook, azemu, unique_name):
@@ -112,7 +106,7 @@ def test_second_run_of_a_play_is_all_unchanged(run_playbook, azemu, unique_name)
 def test_location_cannot_change(run_playbook, unique_name):
     name = unique_name("rg")
     run = run_playbook([rg_task(name, "create", location="eastus"),
-                        dict(rg_task(name, "move", location="westus"), ignore_errors=True),
+                        may_fail(rg_task(name, "move", location="westus")),
                         rg_task(name, "delete", state="absent")])
     assert run.ok and run.record("create")["status"] == "ok", run.output()
     assert run.record("move")["status"] == "failed"
@@ -158,8 +152,8 @@ def test_nonempty_group_is_refused_without_force(run_playbook, azemu, unique_nam
     resource_id = sdk.create_resource_in(name)
 
     mark = azemu.mark()
-    run = run_playbook([dict(rg_task(name, "delete", state="absent"), ignore_errors=True),
-                        dict(check(rg_task(name, "delete in check mode", state="absent")), ignore_errors=True),
+    run = run_playbook([may_fail(rg_task(name, "delete", state="absent")),
+                        may_fail(check(rg_task(name, "delete in check mode", state="absent"))),
                         rg_task(name, "force", state="absent", force_delete_nonempty=True),
                         info_task("info", name=name)])
     assert run.ok, run.output()
