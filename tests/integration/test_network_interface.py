@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from azure.core.exceptions import HttpResponseError
-from playbook_tasks import check, may_fail, with_diff
+from playbook_tasks import assert_unchanged, check, may_fail, with_diff
 
 NETWORK = "/providers/Microsoft.Network"
 
@@ -113,10 +113,8 @@ def test_lifecycle(run_playbook, azemu, sdk, group):
     assert (config["name"], config["primary"], config["subnet"], config["private_ip_allocation_method"]) == (
         "ipconfig1", True, subnet_id, "Dynamic")
 
-    assert not run.task("again")["changed"]
+    assert_unchanged(run, writes, "again", "again in check mode")
     assert run.task("again")["network_interface"] == nic
-    assert not run.task("again in check mode")["changed"]
-    assert run.during("again", writes) == [] and run.during("again in check mode", writes) == []
 
     result = run.task("predict update")
     assert result["changed"]
@@ -150,8 +148,7 @@ def test_lifecycle(run_playbook, azemu, sdk, group):
     ])
     assert run.ok, run.output()
     writes = azemu.writes(since=mark)
-    assert not run.task("update again")["changed"]
-    assert run.during("update again", writes) == []
+    assert_unchanged(run, writes, "update again")
 
     result = run.task("detach")
     assert result["changed"]
@@ -165,8 +162,7 @@ def test_lifecycle(run_playbook, azemu, sdk, group):
     assert run.task("delete")["changed"]
     assert run.task("info after delete")["network_interfaces"] == []
 
-    assert not run.task("delete again")["changed"]
-    assert run.during("delete again", writes) == []
+    assert_unchanged(run, writes, "delete again")
 
 
 BAD_ADDRESSES = (("10.0.1.20", "PrivateIPAddressNotInSubnet"), ("10.0.0.1", "PrivateIPAddressInReservedRange"),

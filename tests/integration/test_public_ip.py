@@ -5,7 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
-from playbook_tasks import check, may_fail, with_diff
+from playbook_tasks import assert_unchanged, check, delete_steps, may_fail, with_diff
 
 AZEMU_PUBLIC_POOL = ipaddress.ip_network("127.224.0.0/16")
 
@@ -41,9 +41,7 @@ def test_lifecycle(run_playbook, azemu, group):
         with_diff(pip_task(group, "pip1", "update", **update)),
         pip_task(group, "pip1", "drop the label", domain_name_label=""),
         info_task("info after", resource_group=group, name="pip1"),
-        check(with_diff(pip_task(group, "pip1", "predict delete", state="absent"))),
-        pip_task(group, "pip1", "delete", state="absent"),
-        pip_task(group, "pip1", "delete again", state="absent"),
+        *delete_steps(pip_task, group, "pip1"),
         info_task("info after delete", resource_group=group, name="pip1"),
     ])
     assert run.ok, run.output()
@@ -67,10 +65,8 @@ def test_lifecycle(run_playbook, azemu, group):
     assert {k: v for k, v in predicted.items() if k not in ("ip_address", "fqdn", "provisioning_state")} == {
         k: v for k, v in pip.items() if k not in ("ip_address", "fqdn", "provisioning_state")}
 
-    assert not run.task("again")["changed"]
+    assert_unchanged(run, writes, "again", "again in check mode")
     assert run.task("again")["public_ip"] == pip
-    assert not run.task("again in check mode")["changed"]
-    assert run.during("again", writes) == [] and run.during("again in check mode", writes) == []
 
     result = run.task("predict update")
     assert result["changed"]
@@ -92,8 +88,7 @@ def test_lifecycle(run_playbook, azemu, group):
     assert run.task("predict delete")["changed"]
     assert run.task("predict delete")["diff"]["after"] == {}
     assert run.task("delete")["changed"]
-    assert not run.task("delete again")["changed"]
-    assert run.during("delete again", writes) == []
+    assert_unchanged(run, writes, "delete again")
     assert run.task("info after delete")["public_ips"] == []
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from playbook_tasks import check, may_fail, with_diff
+from playbook_tasks import assert_unchanged, check, may_fail, with_diff
 
 
 def rg_task(name, task_name="rg", **options):
@@ -53,10 +53,8 @@ def test_lifecycle(run_playbook, azemu, unique_name):
     assert group["id"].lower().endswith(f"/resourcegroups/{name}".lower())
     assert (group["location"], group["tags"], group["provisioning_state"]) == ("westeurope", {"env": "demo", "n": "1"}, "Succeeded")
 
-    assert not run.task("again")["changed"]
+    assert_unchanged(run, writes, "again", "again in check mode")
     assert run.task("again")["resource_group"] == group
-    assert run.during("again", writes) == []
-    assert not run.task("again in check mode")["changed"]
 
     result = run.task("predict update")
     assert result["changed"]
@@ -83,8 +81,7 @@ def test_lifecycle(run_playbook, azemu, unique_name):
     assert run.task("delete")["changed"]
     assert run.task("info after delete")["resource_groups"] == []
 
-    assert not run.task("delete again")["changed"]
-    assert run.during("delete again", writes) == []
+    assert_unchanged(run, writes, "delete again")
 
 
 def test_second_run_of_a_play_is_all_unchanged(run_playbook, azemu, unique_name):

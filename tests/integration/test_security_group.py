@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playbook_tasks import check, may_fail, with_diff
+from playbook_tasks import assert_unchanged, check, delete_steps, may_fail, with_diff
 
 HTTP = {"name": "http", "priority": 1001, "protocol": "Tcp", "source_address_prefixes": ["Internet"]}
 
@@ -51,9 +51,7 @@ def test_lifecycle(run_playbook, azemu, group):
                                                   "protocol": "Tcp", "access": "Deny", "destination_port_ranges": ["22"],
                                                   "description": "no ssh out"}], purge_rules=True),
         info_task("info after purge", resource_group=group, name="nsg1"),
-        check(with_diff(nsg_task(group, "nsg1", "predict delete", state="absent"))),
-        nsg_task(group, "nsg1", "delete", state="absent"),
-        nsg_task(group, "nsg1", "delete again", state="absent"),
+        *delete_steps(nsg_task, group, "nsg1"),
     ])
     assert run.ok, run.output()
     writes = azemu.writes(since=mark)
@@ -77,9 +75,8 @@ def test_lifecycle(run_playbook, azemu, group):
         ("AllowVnetOutBound", 65000), ("AllowInternetOutBound", 65001), ("DenyAllOutBound", 65500)]
     assert rules_of(run.task("predict again"))["http"] == http
 
-    assert not run.task("again")["changed"]
+    assert_unchanged(run, writes, "again")
     assert run.task("again")["security_group"] == nsg
-    assert run.during("again", writes) == []
 
     result = run.task("predict update")
     assert result["changed"]
@@ -91,8 +88,7 @@ def test_lifecycle(run_playbook, azemu, group):
     rules = rules_of(result)
     assert rules["http"]["destination_port_ranges"] == ["80", "443"]
     assert (rules["ssh"]["access"], rules["ssh"]["destination_port_ranges"]) == ("Deny", ["22"])
-    assert not run.task("update again")["changed"]
-    assert run.during("update again", writes) == []
+    assert_unchanged(run, writes, "update again")
 
     assert run.task("purge")["changed"]
     assert list(rules_of(run.task("purge"))) == ["ssh"]
@@ -101,8 +97,7 @@ def test_lifecycle(run_playbook, azemu, group):
 
     assert run.task("predict delete")["changed"] and run.task("predict delete")["diff"]["after"] == {}
     assert run.task("delete")["changed"]
-    assert not run.task("delete again")["changed"]
-    assert run.during("delete again", writes) == []
+    assert_unchanged(run, writes, "delete again")
 
 
 def test_a_listed_rule_taking_a_kept_rules_priority_is_refused(run_playbook, azemu, group):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import base64
 
 from compute_setup import SSH_KEY, arm_requests, compute, info_task, new_vm, vm_task
-from playbook_tasks import check, may_fail, with_diff
+from playbook_tasks import assert_unchanged, check, may_fail, with_diff
 
 CLOUD_CONFIG = "#cloud-config\nruncmd:\n  - echo cloudlb-secret-marker-7f3a\n"
 
@@ -55,10 +55,8 @@ def test_lifecycle(run_playbook, azemu, sdk, vm_group):
             "power_state", "location")
     assert {key: predicted[key] for key in same} == {key: vm[key] for key in same}
 
-    assert not run.task("again")["changed"]
+    assert_unchanged(run, writes, "again", "again in check mode")
     assert run.task("again")["virtual_machine"] == vm
-    assert not run.task("again in check mode")["changed"]
-    assert run.during("again", writes) == [] and run.during("again in check mode", writes) == []
 
     result = run.task("predict resize")
     assert result["changed"]

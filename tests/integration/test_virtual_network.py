@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playbook_tasks import check, may_fail, with_diff
+from playbook_tasks import assert_unchanged, check, delete_steps, may_fail, with_diff
 
 
 def vnet_task(rg, name, task_name="vnet", **options):
@@ -51,9 +51,7 @@ def test_lifecycle(run_playbook, azemu, group):
         vnet_task(group, "vnet1", "purge", subnets=[{"name": "backend", "address_prefix": "10.1.0.0/24",
                                                      "security_group": ""}], purge_subnets=True),
         info_task("info after purge", resource_group=group, name="vnet1"),
-        check(with_diff(vnet_task(group, "vnet1", "predict delete", state="absent"))),
-        vnet_task(group, "vnet1", "delete", state="absent"),
-        vnet_task(group, "vnet1", "delete again", state="absent"),
+        *delete_steps(vnet_task, group, "vnet1"),
     ])
     assert run.ok, run.output()
     writes = azemu.writes(since=mark)
@@ -72,10 +70,8 @@ def test_lifecycle(run_playbook, azemu, group):
     assert subnets_of(result) == {"backend": ("10.1.0.0/24", nsg_id)}
     assert vnet["subnets"][0]["provisioning_state"] == "Succeeded"
 
-    assert not run.task("again")["changed"]
+    assert_unchanged(run, writes, "again", "again in check mode")
     assert run.task("again")["virtual_network"] == vnet
-    assert not run.task("again in check mode")["changed"]
-    assert run.during("again", writes) == [] and run.during("again in check mode", writes) == []
 
     result = run.task("predict add")
     assert result["changed"]
@@ -86,8 +82,7 @@ def test_lifecycle(run_playbook, azemu, group):
     assert result["changed"]
     assert subnets_of(result) == {"backend": ("10.1.0.0/24", nsg_id), "frontend": ("10.1.1.0/24", None)}
     assert result["virtual_network"]["dns_servers"] == ["10.1.0.10"]
-    assert not run.task("add again")["changed"]
-    assert run.during("add again", writes) == []
+    assert_unchanged(run, writes, "add again")
 
     assert run.task("purge")["changed"]
     assert subnets_of(run.task("purge")) == {"backend": ("10.1.0.0/24", None)}
@@ -96,8 +91,7 @@ def test_lifecycle(run_playbook, azemu, group):
 
     assert run.task("predict delete")["changed"] and run.task("predict delete")["diff"]["after"] == {}
     assert run.task("delete")["changed"]
-    assert not run.task("delete again")["changed"]
-    assert run.during("delete again", writes) == []
+    assert_unchanged(run, writes, "delete again")
 
 
 def test_a_listed_subnet_that_would_overlap_a_kept_one_is_refused(run_playbook, azemu, group):
