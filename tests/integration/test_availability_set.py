@@ -95,7 +95,6 @@ INVALID = [
     ({"name": "bad/name"}, "availability set name"),
     ({"location": "east-us"}, "is not a region name"),
     ({"sku": "Gold"}, "value of sku must be one of"),
-    
 ]
 
 

@@ -176,7 +176,7 @@ def test_addresses_static_and_moving_subnets(run_playbook, azemu, group):
         in_subnet(group, "nic2", "second"),
         in_subnet(group, "nic3", "static", private_ip_address="10.0.0.10"),
         may_fail(in_subnet(group, "nic4", "taken", private_ip_address="10.0.0.10")),
-        *[may_fail(in_subnet(group, "nic4", f"bad {address}", private_ip_address=address)) for address, _ in BAD_ADDRESSES],
+        *[may_fail(in_subnet(group, "nic4", f"bad {address}", private_ip_address=address)) for address, _code in BAD_ADDRESSES],
         in_subnet(group, "nic1", "move", subnet="app"),
         in_subnet(group, "nic4", "after the move"),
         in_subnet(group, "nic3", "dynamic", private_ip_allocation_method="Dynamic"),
@@ -440,8 +440,8 @@ def test_info(run_playbook, group):
         info_task("all"),
         may_fail(info_task("name alone", name="nic1")),
     ])
-    assert all(run.record(name)["status"] == "ok" for name in ("one", "two", "by name", "missing", "group",
-                                                                "missing group", "all")), run.output()
+    succeeded = ("one", "two", "by name", "missing", "group", "missing group", "all")
+    assert all(run.record(name)["status"] == "ok" for name in succeeded), run.output()
     assert [(n["name"], n["private_ip_address"]) for n in run.task("by name")["network_interfaces"]] == [("nic2", "10.0.0.5")]
     assert run.task("missing")["network_interfaces"] == []
     assert sorted(n["name"] for n in run.task("group")["network_interfaces"]) == ["nic1", "nic2"]

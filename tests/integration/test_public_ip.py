@@ -107,7 +107,7 @@ def test_basic_and_changes_azure_cannot_make(run_playbook, azemu, group):
                ({"sku": "Basic"}, "downgrade"), ({"location": "westus"}, "cannot move")]
     mark = azemu.mark()
     run = run_playbook([pip_task(group, "basic", "basic", sku="Basic"), pip_task(group, "std", "zonal", zones=["1"]),
-                        *[may_fail(pip_task(group, "std", f"change {i}", **options)) for i, (options, _) in enumerate(changes)]])
+                        *[may_fail(pip_task(group, "std", f"change {i}", **options)) for i, (options, _words) in enumerate(changes)]])
     assert run.record("basic")["status"] == "ok" and run.record("zonal")["status"] == "ok", run.output()
     basic = run.task("basic")["public_ip"]
     assert (basic["sku"], basic["allocation_method"], basic["ip_address"]) == ("Basic", "Dynamic", None)

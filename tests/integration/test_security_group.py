@@ -47,9 +47,9 @@ def test_lifecycle(run_playbook, azemu, group):
         check(with_diff(nsg_task(group, "nsg1", "predict update", **update))),
         with_diff(nsg_task(group, "nsg1", "update", **update)),
         nsg_task(group, "nsg1", "update again", **update),
-        nsg_task(group, "nsg1", "purge", rules=[{"name": "ssh", "priority": 1001, "direction": "Outbound",
-                                                  "protocol": "Tcp", "access": "Deny", "destination_port_ranges": ["22"],
-                                                  "description": "no ssh out"}], purge_rules=True),
+        nsg_task(group, "nsg1", "purge", purge_rules=True, rules=[{
+            "name": "ssh", "priority": 1001, "direction": "Outbound", "protocol": "Tcp", "access": "Deny",
+            "destination_port_ranges": ["22"], "description": "no ssh out"}]),
         info_task("info after purge", resource_group=group, name="nsg1"),
         *delete_steps(nsg_task, group, "nsg1"),
     ])

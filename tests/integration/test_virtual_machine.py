@@ -260,8 +260,8 @@ INVALID = [
 def test_bad_input_fails_before_any_request(run_playbook, azemu):
     cases = []
     for options, message in INVALID:
-        options = dict(options)
-        cases.append((vm_task("rg-never-used", options.pop("name", "vm1"), **{"network_interfaces": ["nic1"], **options}),
+        others = {key: value for key, value in options.items() if key != "name"}
+        cases.append((vm_task("rg-never-used", options.get("name", "vm1"), **{"network_interfaces": ["nic1"], **others}),
                       message))
     run_playbook.each_refused(azemu, cases)
 

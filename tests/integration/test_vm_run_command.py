@@ -75,7 +75,7 @@ INVALID = [
 def test_bad_input_fails_before_any_request(run_playbook, azemu):
     cases = []
     for options, message in INVALID:
-        options = dict(options)
-        task = run_task(options.pop("resource_group", "rg-never-used"), options.pop("script", "echo hi"), **options)
+        others = {key: value for key, value in options.items() if key not in ("resource_group", "script")}
+        task = run_task(options.get("resource_group", "rg-never-used"), options.get("script", "echo hi"), **others)
         cases.append((task, message))
     run_playbook.each_refused(azemu, cases)
