@@ -115,22 +115,25 @@ class LoginCache:
 
     def store_metadata(self, arm_url, document):
         """Write the entry to a temporary file (0600) and rename it over the old one, so a reader
-        sees the old entry or the new one, never part of one."""
+        sees the old entry or the new one, never part of one. A cache that cannot be written (a
+        full disk) is only a cache: the next process reads the document again."""
         entry = {"arm_url": arm_url, "fetched": self.clock(), "document": document}
-        handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".metadata-", suffix=".tmp")
+        try:
+            handle, temporary = tempfile.mkstemp(dir=self.directory, prefix=".metadata-", suffix=".tmp")
+        except OSError:
+            return
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
                 json.dump(entry, out)
             os.replace(temporary, self._metadata_path(arm_url))
-        except BaseException:
+        except OSError:
             os.unlink(temporary)
-            raise
 
     def forget_metadata(self, arm_url):
         try:
             os.unlink(self._metadata_path(arm_url))
-        except FileNotFoundError:
-            pass
+        except OSError:
+            pass    # gone already, or it goes stale within the hour anyway
 
     # --- tokens -----------------------------------------------------------------------------
 

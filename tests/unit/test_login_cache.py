@@ -130,6 +130,14 @@ class TestMetadata:
         cache.forget_metadata(self.URL)
         assert cache.metadata(self.URL) is None and os.listdir(cache.directory) == []
 
+    def test_a_cache_that_cannot_be_written_is_only_a_miss(self, cache):
+        os.rmdir(cache.directory)
+        with open(cache.directory, "w", encoding="utf-8"):
+            pass    # where the directory was, a file: every write fails, even as root
+        cache.store_metadata(self.URL, self.DOCUMENT)
+        cache.forget_metadata(self.URL)
+        assert cache.metadata(self.URL) is None
+
     @pytest.mark.parametrize("content", ["", "{", "[]", '{"arm_url": 1}'])
     def test_a_damaged_entry_is_a_miss(self, cache, content):
         cache.store_metadata(self.URL, self.DOCUMENT)
