@@ -17,9 +17,11 @@ INSTALLED := $(VENV)/.installed
 # .venv, which every tool here skips (.gitignore, .ansible-lint, pytest's norecursedirs).
 COLLECTION_LINK := $(VENV)/collections/ansible_collections/cloudlb/azure
 AZEMU_STATE := .azemu
-# 2 cores: two pytest workers; a test file stays on one worker (its tests may build on each other).
+# 2 cores: two pytest workers. A test file stays on one worker (its tests may build on each
+# other), except the long tests marked with an xdist_group of their own, which spread over both
+# and start first (conftest.py); --no-loadscope-reorder keeps that order.
 # The slowest tests are listed at the end, to see where CI's time goes.
-PYTEST_ARGS ?= -n 2 --dist loadfile --durations 15
+PYTEST_ARGS ?= -n 2 --dist loadgroup --no-loadscope-reorder --durations 15
 # azemu's emulated time for the demo: 30 times faster, so the probe's 2 x 15 s and a VM's
 # 60 s boot take seconds; the flags apply when azemu-start starts it.
 AZEMU_FLAGS ?= --time-scale 30 --vm-boot-seconds 60

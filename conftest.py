@@ -16,6 +16,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 
 ROOT = Path(__file__).resolve().parent
@@ -37,3 +38,24 @@ _AnsibleCollectionFinder(paths=_paths)._install()  # pylint: disable=protected-a
 # Fixtures shared by several integration test files (tests/integration is on pythonpath, see
 # pytest.ini): registered as plugins so test files need not import fixtures by name.
 pytest_plugins = ["lb_setup", "compute_setup"]
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Work units for `--dist loadgroup` (make pytest): each xdist_group runs on one worker.
+
+    A test without a group of its own gets its file's, so the tests of a file (which may build on
+    each other) stay together on one worker, as with `--dist loadfile`. A file whose tests stand
+    alone and take long marks each with a group of its own, and those go first: a long unit
+    started last would keep one worker busy while the other has nothing left to do (the make
+    target turns off xdist's reordering by unit size, which would put them last).
+    Runs before xdist's own hook, which reads the marks.
+    """
+    alone, together = [], []
+    for item in items:
+        if item.get_closest_marker("xdist_group"):
+            alone.append(item)
+        else:
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+            together.append(item)
+    items[:] = alone + together

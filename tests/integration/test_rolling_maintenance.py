@@ -2,7 +2,8 @@
 azemu, time-scaled, with its data plane serving the app and a bounded loopback load generator
 hitting the load balancer throughout.
 
-Each test builds its own pool of VMs (rolling_lab) in a fresh resource group.
+Each test builds its own pool of VMs (rolling_lab) in a fresh resource group and depends on no
+other, so each has an xdist group of its own: `make pytest` spreads them over both workers.
 """
 
 from __future__ import annotations
@@ -150,7 +151,12 @@ def succeeded_results(run):
             for r in run.records if r["name"].endswith(" : Record that the VM succeeded")]
 
 
-@pytest.mark.parametrize("flows", ["continue", "reset"])
+def alone(name):
+    """The test's own xdist group (see the root conftest.py)."""
+    return pytest.mark.xdist_group(f"rolling maintenance: {name}")
+
+
+@pytest.mark.parametrize("flows", [pytest.param(flows, marks=alone(f"3 VMs, {flows}")) for flows in ("continue", "reset")])
 def test_three_vms_one_at_a_time_under_load_drop_no_request(run_playbook, scaled, sdk, make_lab, flows,
                                                             record_property):
     lab, mark, run, load, serving, wall = three_vm_rollout(run_playbook, scaled, make_lab, flows)
@@ -186,6 +192,7 @@ def test_three_vms_one_at_a_time_under_load_drop_no_request(run_playbook, scaled
           f"out of pool: {[v.get('out_of_pool_seconds') for v in result['virtual_machines']]}; load: {report}")
 
 
+@alone("pool drain")
 def test_the_pool_drain_under_reset_fails_requests_only_at_a_pool_removal(run_playbook, scaled, sdk, make_lab):
     """Why the probe drain is the default: with drain_method pool, a load balancer that resets
     the flows of a NIC leaving the pool cuts a request in flight to that VM at that instant
@@ -209,6 +216,7 @@ def test_the_pool_drain_under_reset_fails_requests_only_at_a_pool_removal(run_pl
           f"{wall / bound:.1f}; cut requests: {len(cut)}; load: {report}")
 
 
+@alone("6 VMs")
 def test_six_vms_half_at_a_time_keep_three_serving(run_playbook, scaled, sdk, make_lab):
     scaled.settings(pool_removal_flows="continue")
     lab = make_lab(6)
@@ -268,6 +276,7 @@ def vm_inventory(tmp_path, lab):
     return path
 
 
+@alone("never back")
 def test_a_vm_that_never_comes_back_stops_the_rollout_and_a_rerun_resumes(
         run_playbook, scaled, sdk, make_lab, tmp_path):
     scaled.settings(pool_removal_flows="continue")
@@ -323,6 +332,7 @@ FAIL_MY_VM1 = """
 """
 
 
+@alone("leave out")
 def test_on_failure_leave_out_keeps_the_failed_vm_out_of_rotation_and_says_so(
         run_playbook, scaled, sdk, make_lab, tmp_path):
     scaled.settings(pool_removal_flows="continue")
@@ -378,6 +388,7 @@ def wait_until(check, timeout, what):
         time.sleep(0.3)
 
 
+@alone("killed run")
 def test_a_second_run_is_refused_and_a_killed_run_is_finished_by_the_next(
         run_playbook, scaled, sdk, make_lab, tmp_path):
     scaled.settings(pool_removal_flows="continue")
@@ -433,6 +444,7 @@ def test_a_second_run_is_refused_and_a_killed_run_is_finished_by_the_next(
     assert_all_back(sdk, lab)
 
 
+@alone("check mode")
 def test_check_mode_shows_the_plan_and_touches_nothing(run_playbook, scaled, sdk, make_lab):
     lab = make_lab(3)
     mark = scaled.mark()
