@@ -8,7 +8,8 @@ it: the calls lb_pool_member and lb_backend_address make, and a drain can make.
   write of the pool (_lb.update_pool); no write when it already is so.
 - ``wait_for_member(module, group, load_balancer, member, wait_for)`` waits within
   ``wait_timeout`` until the load balancer's own health view says the member takes new
-  connections in every rule that has it (``healthy``) or in none (``unhealthy``).
+  connections in every rule that has it (``healthy``) or in none (``unhealthy``): the waiter of
+  lb_health_info's ``wait_for``.
 
 Both raise OptionError for what Azure would refuse or the load balancer lacks, and never exit
 the module themselves; errors from Azure fail the module with Azure's code (_lb.update).
@@ -18,15 +19,13 @@ Private to the collection: nothing outside cloudlb.azure may import it.
 
 from __future__ import annotations
 
-import time
-
 from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import (
     address_to_dict,
     find_member,
     with_admin_state,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb import update_pool
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import Health, pending, rules_of
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import Health, rules_of
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import read
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError
 
@@ -65,19 +64,12 @@ def set_admin_state(module, resource_group, load_balancer, pool, member, state, 
 
 
 def wait_for_member(module, resource_group, load_balancer, member, wait_for, interval=2.0):
-    """Wait until the load balancer sees ``member`` (a VM, NIC or ip configuration id, or an IP
-    address) ``healthy`` (up in every rule that has it) or ``unhealthy`` (up in none). Returns
-    the rules' health as lb_health_info reports it."""
+    """Wait within wait_timeout until the load balancer sees ``member`` (a VM, NIC or ip
+    configuration id, or an IP address) ``healthy`` (up in every rule that has it) or
+    ``unhealthy`` (up in none), as lb_health_info's wait_for does. Returns (the rules' health as
+    lb_health_info reports it, None), or (that report, what still differs) when the time is up."""
     lb = read_load_balancer(module, resource_group, load_balancer)
     rules = rules_of(lb)
     if not rules:
         raise OptionError(f"load balancer {load_balancer} has no load balancing rule to see {member} through")
-    health = Health(module, resource_group, lb)
-    seen = {}
-
-    def check():
-        seen["report"] = health.report(rules, time.monotonic() + module.params["wait_timeout"])
-        return pending(seen["report"], wait_for, member) is None
-
-    module.wait_until(check, f"load balancer {load_balancer} to see {member} {wait_for}", interval=interval)
-    return seen["report"]
+    return Health(module, resource_group, lb).wait(rules, wait_for, member, module.params["wait_timeout"], interval)

@@ -133,6 +133,19 @@ class Health:
                          for entry in answer.get("loadBalancerBackendAddresses") or []],
         }
 
+    def wait(self, rules, wait_for, member, timeout, interval, clock=time.monotonic, sleep=time.sleep):
+        """Ask every ``interval`` seconds, within ``timeout``, until ``wait_for`` holds for
+        ``member`` (see pending). Returns (the last report, None), or (the last report, what
+        still keeps it from holding) when the time is up."""
+        deadline = clock() + timeout
+        while True:
+            report = self.report(rules, deadline)
+            waiting = pending(report, wait_for, member)
+            remaining = deadline - clock()
+            if waiting is None or remaining <= 0:
+                return report, waiting
+            sleep(min(interval, remaining))
+
     def report(self, rules, deadline):
         """Every rule's health, each query given what is left until ``deadline`` (time.monotonic),
         at least a second: the last query may outlive the deadline a little rather than not be made."""

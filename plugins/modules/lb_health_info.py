@@ -195,7 +195,6 @@ import time
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import (
     MEMBER_CONDITIONS,
     Health,
-    pending,
     rules_of,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
@@ -239,7 +238,6 @@ def main():
     if problems:
         module.fail_json(msg="Invalid options: " + "; ".join(problems))
 
-    deadline = time.monotonic() + p["wait_timeout"]
     lb_name = p["load_balancer"]
     lb = read(module, module.client("network").load_balancers, p["resource_group"], lb_name,
               f"load balancer {lb_name}")
@@ -254,17 +252,14 @@ def main():
         module.fail_json(msg=f"Cannot wait for {p['wait_for']}: {why}", rules=[])
 
     health = Health(module, p["resource_group"], lb)
-    while True:
-        report = health.report(rules, deadline)
-        waiting = pending(report, p["wait_for"], p["member"]) if p["wait_for"] else None
-        if waiting is None:
-            module.exit_json(changed=False, rules=report)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            target = f"{p['member']} to be {p['wait_for']}" if p["member"] else "all backends to be healthy"
-            module.fail_json(msg=f"Timed out after {p['wait_timeout']} seconds waiting for {target} on load balancer "
-                                 f"{lb_name}; still: {waiting}", rules=report)
-        time.sleep(min(p["wait_interval"], remaining))
+    if not p["wait_for"]:
+        module.exit_json(changed=False, rules=health.report(rules, time.monotonic() + p["wait_timeout"]))
+    report, waiting = health.wait(rules, p["wait_for"], p["member"], p["wait_timeout"], p["wait_interval"])
+    if waiting is not None:
+        target = f"{p['member']} to be {p['wait_for']}" if p["member"] else "all backends to be healthy"
+        module.fail_json(msg=f"Timed out after {p['wait_timeout']} seconds waiting for {target} on load balancer "
+                             f"{lb_name}; still: {waiting}", rules=report)
+    module.exit_json(changed=False, rules=report)
 
 
 if __name__ == "__main__":

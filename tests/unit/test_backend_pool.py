@@ -6,7 +6,12 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.cloudlb.azure.plugins.module_utils import _backend_pool as bp
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import backend_to_dict, is_member, pool_admin_states
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import (
+    Health,
+    backend_to_dict,
+    is_member,
+    pool_admin_states,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import pool_problem, pool_properties
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError
 
@@ -162,3 +167,39 @@ def test_load_balancer_backend_pools_of_either_kind():
     assert pool_problem(7) == "backend_pools items are names or dicts, got 7"
     assert pool_properties("web", "s", "rg") == {"virtualNetwork": None}
     assert pool_properties({"name": "ips", "virtual_network": "vnet"}, "s", "rg") == {"virtualNetwork": {"id": VNET}}
+
+
+class ScriptedHealth(Health):
+    """Health whose reports are given in advance, on a clock that the waiting advances."""
+
+    def __init__(self, reports):
+        self.reports = list(reports)
+        self.now = 0.0
+        self.asked = 0
+
+    def report(self, rules, deadline):
+        self.asked += 1
+        return self.reports.pop(0) if len(self.reports) > 1 else self.reports[0]
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def health_report(state, reason):
+    backend = backend_to_dict({"ipAddress": "10.0.0.4", "networkInterfaceIPConfigurationId": IPCONFIG,
+                               "state": state, "reason": reason}, lambda nic: "vm1")
+    return [{"name": "web", "backends": [backend]}]
+
+
+def test_waiting_until_the_load_balancer_sees_a_member_down():
+    health = ScriptedHealth([health_report("Up", "Up_Probe_Success"), health_report("Down", "Down_Admin")])
+    report, waiting = health.wait([{}], "unhealthy", "vm1", 30, 5, clock=lambda: health.now, sleep=health.sleep)
+    assert waiting is None and report[0]["backends"][0]["reason"] == "Down_Admin"
+    assert (health.asked, health.now) == (2, 5)
+
+
+def test_waiting_gives_up_saying_what_still_differs():
+    health = ScriptedHealth([health_report("Up", "Up_Probe_Success")])
+    report, waiting = health.wait([{}], "unhealthy", "vm1", 12, 5, clock=lambda: health.now, sleep=health.sleep)
+    assert waiting == "web: vm1 Up (Up_Probe_Success)" and health.now == 12
+    assert report[0]["backends"][0]["state"] == "Up"
