@@ -268,16 +268,16 @@ def diff_view(address):
 
 
 def result(module, changed, before, after, name, present):
+    """(changed, diff before, diff after, what the module returns besides)."""
     params = module.params
     pool_id = f"{load_balancer_id(module.subscription_id, params['resource_group'], params['load_balancer'])}" \
               f"/backendAddressPools/{params['backend_pool']}"
     old, new = view(before, name), view(after, name)
-    out = {"changed": changed, "before": diff_view(old), "after": diff_view(new),
-           "backend_pool": {"id": (after or {}).get("id") or pool_id, "name": params["backend_pool"],
-                            "backend_addresses": [address_to_dict(e) for e in entries(after)]}}
+    returned = {"backend_pool": {"id": (after or {}).get("id") or pool_id, "name": params["backend_pool"],
+                                 "backend_addresses": [address_to_dict(e) for e in entries(after)]}}
     if present:
-        out["backend_address"] = new
-    return out
+        returned["backend_address"] = new
+    return changed, diff_view(old), diff_view(new), returned
 
 
 def ensure_present(module, spec):
@@ -323,10 +323,10 @@ def main():
     try:
         spec = options(module)
         ensure = ensure_present if module.params["state"] == "present" else ensure_absent
-        outcome = ensure(module, spec)
+        changed, before, after, returned = ensure(module, spec)
     except OptionError as exc:
         module.fail_json(msg=str(exc))
-    module.exit_with_diff(outcome.pop("changed"), outcome.pop("before"), outcome.pop("after"), **outcome)
+    module.exit_with_diff(changed, before, after, **returned)
 
 
 if __name__ == "__main__":
