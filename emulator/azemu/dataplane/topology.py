@@ -184,8 +184,9 @@ def _backend_addresses(ctx: Ctx, lb: Res, topo: Topology) -> None:
             holder = _ref(props.get("networkInterfaceIPConfiguration"))
             backend = topo.backends.get(holder.lower()) if holder else None
             if backend is None and props.get("ipAddress"):
-                backend = topo.backends.setdefault(entry["id"].lower(), Backend(
-                    id=entry["id"], name=entry["name"], nic_id="", nic_name="", private_ip=props["ipAddress"],
+                entry_id = f"{pool['id']}/loadBalancerBackendAddresses/{entry['name']}"
+                backend = topo.backends.setdefault(entry_id.lower(), Backend(
+                    id=entry_id, name=entry["name"], nic_id="", nic_name="", private_ip=props["ipAddress"],
                     pools=set(), vnet_prefixes=[], nsgs=[]))
             if backend is not None:
                 backend.pools.add(key)

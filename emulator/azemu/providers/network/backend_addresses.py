@@ -27,9 +27,9 @@ Azure's "Backend pool management" documents what it refuses: IP-based members on
 load balancers, in the virtual network given. The codes for those refusals are not in Azure's
 public material; azemu names them in Azure's style (marked below).
 
-Each entry is answered as Azure's answers show it: with its `id`
-(`.../backendAddressPools/{pool}/loadBalancerBackendAddresses/{name}`), the pool's `etag`, its
-`type` and `provisioningState`.
+Entries are answered in the spec's shape (`LoadBalancerBackendAddress`: `name` and the
+properties it lists). Azure's own answers also give each an `id`, `etag`, `type` and
+`provisioningState` (the az CLI recording), which the spec does not have: azemu leaves them out.
 """
 
 from __future__ import annotations
@@ -44,13 +44,11 @@ from .references import require, sub_resource
 from .virtual_network import subnet_prefixes
 
 ENTRIES = "loadBalancerBackendAddresses"
-ENTRY_TYPE = "Microsoft.Network/loadBalancers/backendAddressPools/loadBalancerBackendAddresses"
 VNET_TYPE = "Microsoft.Network/virtualNetworks"
 SUBNET_TYPE = "Microsoft.Network/virtualNetworks/subnets"
 NIC_TYPE = "Microsoft.Network/networkInterfaces"
 NIC_REF = "networkInterfaceIPConfiguration"
-# What an entry's answer carries that a client never sets.
-SERVER_KEYS = ("id", "etag", "type")
+# What an entry's answer (Azure's, or one read back) carries that a client never sets.
 SERVER_PROPERTIES = ("provisioningState", NIC_REF, "inboundNatRulesPortMapping")
 
 
@@ -270,10 +268,4 @@ def render(ctx, pool, out: dict[str, Any], sku: str, members: list[str]) -> None
             if member.lower() in states:
                 eprops["adminState"] = states[member.lower()]
             shown.append({"name": nic_entry_name(member), "properties": eprops})
-    for entry in shown:
-        entry["id"] = f"{pool.id}/{ENTRIES}/{entry['name']}"
-        if pool.etag:
-            entry["etag"] = pool.etag
-        entry["type"] = ENTRY_TYPE
-        entry["properties"]["provisioningState"] = pool.props.get("provisioningState", "Succeeded")
-    props[ENTRIES] = [{k: e[k] for k in ("name", "id", "etag", "type", "properties") if k in e} for e in shown]
+    props[ENTRIES] = [{"name": e["name"], "properties": e["properties"]} for e in shown]
