@@ -175,9 +175,14 @@ def _nic(ctx: Ctx, nic: Res, topo: Topology) -> None:
 
 
 def _backend_addresses(ctx: Ctx, lb: Res, topo: Topology) -> None:
-    """Each pool's members as its answer lists them (resolved by the provider), with their
-    admin state: IP-based ones join the backend of the NIC ip configuration holding the address."""
-    for pool in render(ctx, lb).get("properties", {}).get("backendAddressPools") or []:
+    """The members of each pool that stores entries (IP addresses, or admin states of NIC
+    members) as its answer lists them, resolved by the provider: IP-based ones join the backend
+    of the NIC ip configuration holding the address; each gets its admin state. Pools that store
+    none are NIC members with no admin state, which the NICs already told."""
+    for stored in lb.children("backendAddressPools"):
+        if not stored.props.get("loadBalancerBackendAddresses"):
+            continue
+        pool = render(ctx, stored)
         key = pool["id"].lower()
         for entry in (pool.get("properties") or {}).get("loadBalancerBackendAddresses") or []:
             props = entry.get("properties") or {}
