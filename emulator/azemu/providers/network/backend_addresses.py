@@ -20,8 +20,8 @@
 
 `adminState` (`None`, `Up`, `Down`; "Administrative State (Admin State) in Azure Load
 Balancer") is kept per entry; the data plane honours it. A pool cannot mix the two kinds
-(`CannotMixIPBasedAddressesAndIPConfigurationsOnLoadBalancerBackendAddressPool`, raised by
-load_balancer_checks).
+(`CannotMixIPBasedAddressesAndIPConfigurationsOnLoadBalancerBackendAddressPool`, quoted in
+hashicorp/terraform-provider-azurerm#25962), whether the pool or a NIC is written.
 
 Azure's "Backend pool management" documents what it refuses: IP-based members only on Standard
 load balancers, in the virtual network given. The codes for those refusals are not in Azure's

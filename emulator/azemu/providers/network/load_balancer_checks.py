@@ -5,9 +5,9 @@ rules, and parts still in use by NICs.
 Codes and messages are Azure's as quoted in public reports of real failures
 (`InvalidResourceReference`, `PublicIPAndLBSkuDoNotMatch`, `ProbeRequestPathIsNotNull`,
 `RulesUseSameBackendPortProtocolAndPool`, `RulesUseSameBackendPortProtocolAndIPConfig`,
-`RulesOfSameLoadBalancerTypeUseSameBackendPortProtocolAndIPConfig`,
-`CannotMixIPBasedAddressesAndIPConfigurationsOnLoadBalancerBackendAddressPool`). The few found
-nowhere are marked where they are raised, named in Azure's style.
+`RulesOfSameLoadBalancerTypeUseSameBackendPortProtocolAndIPConfig`; a NIC joining a pool of IP
+addresses gets backend_addresses' `CannotMixIPBasedAddressesAndIPConfigurationsOnLoadBalancerBackendAddressPool`).
+The few found nowhere are marked where they are raised, named in Azure's style.
 """
 
 from __future__ import annotations
