@@ -11,8 +11,10 @@ it: the calls lb_pool_member and lb_backend_address make, and a drain can make.
   connections in every rule that has it (``healthy``) or in none (``unhealthy``): the waiter of
   lb_health_info's ``wait_for``.
 
-Both raise OptionError for what Azure would refuse or the load balancer lacks, and never exit
-the module themselves; errors from Azure fail the module with Azure's code (_lb.update).
+``module`` is an AzureModule made with ``wait=True`` (they follow its ``wait`` and
+``wait_timeout``). Both raise OptionError for what Azure would refuse or the load balancer
+lacks, and never exit the module themselves; errors from Azure fail the module with Azure's
+code (_lb.update).
 
 Private to the collection: nothing outside cloudlb.azure may import it.
 """
