@@ -232,6 +232,12 @@ RECIPES: dict[str, tuple[Callable[[World, str], tuple[int, Any]], tuple[str, ...
         lambda w, v: w.lb(get_in("properties", "outboundRules", 0, "properties", "protocol"), public=True,
                           outboundRules=[lambda lid: {"frontendIPConfigurations": [fe(lid)],
                                                       "backendAddressPool": pool(lid), "protocol": v}]), None),
+    "Microsoft.Network/LoadBalancerBackendAddressAdminState": (
+        lambda w, v: w.lb(get_in("properties", "backendAddressPools", 0, "properties", "loadBalancerBackendAddresses", 0,
+                                 "properties", "adminState"), backendAddressPools=[lambda lid: {
+                                     "loadBalancerBackendAddresses": [{"name": "a", "properties": {
+                                         "ipAddress": "10.0.0.9", "subnet": {"id": w.subnet}, "adminState": v}}]}]),
+        None),
     "Microsoft.Network/SecurityRuleProtocol": (lambda w, v: nsg_rule(w, "protocol", v), None),
     "Microsoft.Network/SecurityRuleAccess": (lambda w, v: nsg_rule(w, "access", v), None),
     "Microsoft.Network/SecurityRuleDirection": (lambda w, v: nsg_rule(w, "direction", v), None),

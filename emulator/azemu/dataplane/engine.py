@@ -1,5 +1,6 @@
 """The data plane engine: keeps the frontends, the VMs' apps and the probers in line with the
-store, picks the backend of each new flow, and knows each backend's health per rule.
+store, picks the backend of each new flow, and knows each backend's health per rule (its probe's
+view, overridden by its admin state in the rule's pool).
 
 It follows the store through the emulator's listeners (a write, a completed operation or a
 delete wakes it at once) and also looks again every POLL_SECONDS, for changes no event
@@ -29,7 +30,8 @@ from . import nsg
 from .addresses import BackendAddresses, listen_port
 from .distribution import choose, flow_key
 from .frontend import Flow, Frontend, Route
-from .prober import DOWN, REASON_ALL_DOWN_IS_UP, REASON_SUCCESS, UP, Health, Prober, Target
+from .prober import (DOWN, REASON_ADMIN_DOWN, REASON_ADMIN_UP, REASON_ALL_DOWN_IS_UP, REASON_SUCCESS, UP, Health,
+                     Prober, Target)
 from .topology import Backend, Rule, Topology, snapshot
 from .vm_app import HelloApp
 
@@ -37,6 +39,8 @@ log = logging.getLogger("azemu.dataplane")
 POLL_SECONDS = 0.5
 SHUTDOWN_GRACE = 30.0          # emulated seconds a graceful stop gives requests in flight
 PROBE_SOURCE_PORT = 49152      # probes come from an ephemeral port of 168.63.129.16
+
+ADMIN_OVERRIDES = {"Up": (UP, REASON_ADMIN_UP), "Down": (DOWN, REASON_ADMIN_DOWN)}
 
 
 @dataclass
@@ -225,7 +229,10 @@ class DataPlane:
 
     def health(self, rule: Rule) -> list[tuple[Backend, str, str]]:
         """(backend, state, reason) for each member of the rule's pools, as the load balancer
-        sees them now. A rule without a probe sends flows to every member."""
+        sees them now. A rule without a probe sends flows to every member, whatever their admin
+        state ("Admin state will only take effect when there's a health probe configured").
+        Otherwise a member's admin state overrides its probe: Up takes new flows, Down none
+        (its established flows continue, as when probed down); None follows the probe."""
         members = self.topology.members(rule)
         probe = self.topology.probes.get(rule.probe or "")
         if probe is None:
@@ -236,8 +243,8 @@ class DataPlane:
             health = prober.health if prober else Health()
             states.append((backend, health.state, health.reason))
         if probe.all_down_is_up and states and all(state == DOWN for _b, state, _r in states):
-            return [(b, UP, REASON_ALL_DOWN_IS_UP) for b, _s, _r in states]
-        return states
+            states = [(b, UP, REASON_ALL_DOWN_IS_UP) for b, _s, _r in states]
+        return [(b, *ADMIN_OVERRIDES.get(b.admin_state(rule), (state, reason))) for b, state, reason in states]
 
     def rule_health(self, rule_id: str) -> dict:
         """The body of `POST .../loadBalancingRules/{rule}/health`."""
@@ -247,8 +254,9 @@ class DataPlane:
             "up": sum(1 for _b, state, _r in states if state == UP),
             "down": sum(1 for _b, state, _r in states if state == DOWN),
             "loadBalancerBackendAddresses": [
-                {"ipAddress": b.private_ip, "networkInterfaceIPConfigurationId": b.id, "state": state,
-                 "reason": reason} for b, state, reason in states],
+                {"ipAddress": b.private_ip,
+                 **({"networkInterfaceIPConfigurationId": b.ip_configuration} if b.ip_configuration else {}),
+                 "state": state, "reason": reason} for b, state, reason in states],
         }
 
     # --- new flows ----------------------------------------------------------------------------
@@ -298,8 +306,10 @@ class DataPlane:
                            "rule": getattr(topo.rules.get(self.routes.get((a, p), "")), "id", None)}
                           for (a, p), f in sorted(self.frontends.items())],
             "vms": [dict(id=vm.id, name=vm.name, **self._app_status(key)) for key, vm in sorted(topo.vms.items())],
-            "backends": [{"id": b.id, "nic": b.nic_name, "vm": topo.vms[b.vm].name if b.vm in topo.vms else None,
+            "backends": [{"id": b.id, "nic": b.nic_name or None,
+                          "vm": topo.vms[b.vm].name if b.vm in topo.vms else None,
                           "private_ip": b.private_ip, "address": self.addresses.address(b.id),
+                          "admin_states": dict(sorted(b.admin.items())),
                           "flows": flows.get(key, 0)} for key, b in sorted(topo.backends.items())],
             "probes": [{"probe": topo.probes[p].id, "backend": topo.backends[b].id, "state": pr.health.state,
                         "reason": pr.health.reason} for (p, b), pr in sorted(self.probers.items())

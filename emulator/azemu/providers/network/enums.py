@@ -37,6 +37,7 @@ NO_HEALTHY_BACKENDS = enum(NS, "ProbeNoHealthyBackendsBehavior", "AllProbedDown"
 TRANSPORT = enum(NS, "TransportProtocol", "Udp", "Tcp", "All", refuse=refuse)
 OUTBOUND_PROTOCOL = enum(NS, "LoadBalancerOutboundRuleProtocol", "Tcp", "Udp", "All", refuse=refuse)
 DISTRIBUTION = enum(NS, "LoadDistribution", "Default", "SourceIP", "SourceIPProtocol", refuse=refuse)
+ADMIN_STATE = enum(NS, "LoadBalancerBackendAddressAdminState", "None", "Up", "Down", refuse=refuse)
 RULE_PROTOCOL = enum(NS, "SecurityRuleProtocol", "Tcp", "Udp", "Icmp", "Esp", "*", "Ah", refuse=refuse_rule)
 RULE_ACCESS = enum(NS, "SecurityRuleAccess", "Allow", "Deny", refuse=refuse_rule)
 RULE_DIRECTION = enum(NS, "SecurityRuleDirection", "Inbound", "Outbound", refuse=refuse_rule)

@@ -12,6 +12,8 @@ What Azure does and azemu copies (see load_balancer_checks.py for the cross-chec
 - back-references are computed on every read: the rules, NAT rules and outbound rules that use
   a frontend, a pool or a probe, and a pool's `backendIPConfigurations`: the NIC ip
   configurations whose `loadBalancerBackendAddressPools` name the pool;
+- a pool's members as `loadBalancerBackendAddresses`, IP-based or NIC-based, with their admin
+  state (backend_addresses.py);
 - `loadBalancers/{lb}/networkInterfaces` lists the NICs that use the load balancer.
 """
 
@@ -24,6 +26,7 @@ from ...arm.fields import flag, integer
 from ...arm.registry import register
 from ...arm.resource_type import CHILD_METHODS, READ_ONLY_METHODS, ResourceType, action
 from ...errors import ArmError
+from . import backend_addresses
 from . import load_balancer_checks as checks
 from .enums import (ALLOCATION, DISTRIBUTION, IP_VERSION, LB_SKU, LB_TIER, NO_HEALTHY_BACKENDS, OUTBOUND_PROTOCOL,
                     PROBE_PROTOCOL, TRANSPORT)
@@ -133,15 +136,17 @@ class BackendAddressPools(LoadBalancerPart):
 
     def validate(self, ctx, body, current):
         out = super().validate(ctx, body, current)
-        addresses = out["properties"].setdefault("loadBalancerBackendAddresses", [])
-        if not isinstance(addresses, list) or not all(isinstance(a, dict) for a in addresses):
-            raise ArmError.invalid("'loadBalancerBackendAddresses' must be an array of objects.")
+        backend_addresses.validate(out["properties"])
         return out
+
+    def fill(self, ctx, res, current):
+        backend_addresses.fill(ctx, res, current, res.parent.body["sku"]["name"], checks.pool_members(ctx, res.id))
 
     def render(self, ctx, res, out):
         lb = res.parent
         props = out.setdefault("properties", {})
         members = checks.pool_members(ctx, res.id)
+        backend_addresses.render(ctx, res, out, (lb.body.get("sku") or {}).get("name", "Basic"), members)
         if members:
             props["backendIPConfigurations"] = refs(members)
         for key, collection, prop in (("loadBalancingRules", "loadBalancingRules", "backendAddressPool"),
