@@ -18,10 +18,9 @@ INSTALLED := $(VENV)/.installed
 COLLECTION_LINK := $(VENV)/collections/ansible_collections/cloudlb/azure
 AZEMU_STATE := .azemu
 # 2 cores: two pytest workers. A test file stays on one worker (its tests may build on each
-# other), except the long tests marked with an xdist_group of their own, which spread over both
-# and start first (conftest.py); --no-loadscope-reorder keeps that order.
+# other); long files start first (RUN_FIRST, conftest.py) and --no-loadscope-reorder keeps that order.
 # The slowest tests are listed at the end, to see where CI's time goes.
-PYTEST_ARGS ?= -n 2 --dist loadgroup --no-loadscope-reorder --durations 15
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder --durations 15
 # azemu's emulated time for the demo: 30 times faster, so the probe's 2 x 15 s and a VM's
 # 60 s boot take seconds; the flags apply when azemu-start starts it.
 AZEMU_FLAGS ?= --time-scale 30 --vm-boot-seconds 60

@@ -16,7 +16,6 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
 from ansible.utils.collection_loader._collection_finder import _AnsibleCollectionFinder
 
 ROOT = Path(__file__).resolve().parent
@@ -37,25 +36,14 @@ _AnsibleCollectionFinder(paths=_paths)._install()  # pylint: disable=protected-a
 
 # Fixtures shared by several integration test files (tests/integration is on pythonpath, see
 # pytest.ini): registered as plugins so test files need not import fixtures by name.
-pytest_plugins = ["lb_setup", "compute_setup"]
+pytest_plugins = ["lb_setup", "compute_setup", "rolling_setup"]
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
-    """Work units for `--dist loadgroup` (make pytest): each xdist_group runs on one worker.
-
-    A test without a group of its own gets its file's, so the tests of a file (which may build on
-    each other) stay together on one worker, as with `--dist loadfile`. A file whose tests stand
-    alone and take long marks each with a group of its own, and those go first: a long unit
-    started last would keep one worker busy while the other has nothing left to do (the make
-    target turns off xdist's reordering by unit size, which would put them last).
-    Runs before xdist's own hook, which reads the marks.
-    """
-    alone, together = [], []
-    for item in items:
-        if item.get_closest_marker("xdist_group"):
-            alone.append(item)
-        else:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
-            together.append(item)
-    items[:] = alone + together
+    """The long test files first: `make pytest` hands whole files to its two workers
+    (`--dist loadfile`, so a file's tests, which may build on each other, stay on one worker) in
+    collection order (`--no-loadscope-reorder`); a long file started last would keep one worker
+    busy while the other has nothing left to do. A file says it is long with `RUN_FIRST = True`.
+    (pytest 9.2 ignores the `@group` suffix pytest-xdist 3.8 gives node ids, so `--dist loadgroup`
+    no longer keeps a group together: each long rollout has a file of its own instead.)"""
+    items.sort(key=lambda item: not getattr(getattr(item, "module", None), "RUN_FIRST", False))

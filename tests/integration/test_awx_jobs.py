@@ -28,6 +28,7 @@ VENV_BIN = Path(sys.executable).parent
 GROUP = "myTutorial8"
 VMS = ["myVM1", "myVM2", "myVM3"]
 TIME_SCALE = 30
+RUN_FIRST = True     # the longest file: started before the others (root conftest.py)
 
 
 def controller(name):

@@ -18,6 +18,7 @@ import yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TIME_SCALE = 30
+RUN_FIRST = True     # long: started before the short files (root conftest.py)
 LOCATION = "northeurope"
 VMS = [f"web{i}" for i in range(1, 6)]
 PROBE = {"name": "webHealth", "protocol": "Http", "port": 80, "request_path": "/healthz", "interval": 5,

@@ -137,8 +137,8 @@ def test_a_stale_cached_metadata_document_is_read_again_when_the_login_fails(run
     arm_url = env["AZURE_CLOUD_ENVIRONMENT"]
     cache = LoginCache.for_user(str(home))
     # As if the cloud had changed its audience since the document was cached.
-    stale = [dict(entry, authentication=dict(entry["authentication"], audiences=["https://stale.azemu.test/"]))
-             for entry in azemu.http("GET", "/metadata/endpoints?api-version=2022-09-01")[2]]
+    document = azemu.http("GET", "/metadata/endpoints?api-version=2022-09-01")[2]     # one object (Azure's shape)
+    stale = dict(document, authentication=dict(document["authentication"], audiences=["https://stale.azemu.test/"]))
     cache.store_metadata(arm_url, stale)
     mark = azemu.mark()
     run = run_playbook([probe("stale"), probe("healed")], env=env)
