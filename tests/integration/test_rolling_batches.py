@@ -42,6 +42,7 @@ def test_six_vms_half_at_a_time_keep_three_serving(run_playbook, scaled, sdk, ma
     assert min(counts) == 3, "a batch of three was never out at once"
     assert_all_back(sdk, lab)
 
+
 def test_check_mode_shows_the_plan_and_touches_nothing(run_playbook, scaled, sdk, make_lab):
     lab = make_lab(3)
     mark = scaled.mark()

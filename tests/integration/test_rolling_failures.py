@@ -61,6 +61,7 @@ def test_a_vm_that_never_comes_back_stops_the_rollout_and_a_rerun_resumes(
     assert_all_back(sdk, lab)
     assert ROLLOUT_TAG not in tags(sdk, lab)[0]
 
+
 def test_on_failure_leave_out_keeps_the_failed_vm_out_of_rotation_and_says_so(
         run_playbook, scaled, sdk, make_lab, tmp_path):
     scaled.settings(pool_removal_flows="continue")

@@ -48,6 +48,7 @@ def test_three_vms_one_at_a_time_under_load_drop_no_request(run_playbook, scaled
     print(f"\n3-VM rollout ({flows}): {wall:.1f} s for a lower bound of {bound:.1f} s, ratio {wall / bound:.1f}; "
           f"out of pool: {[v.get('out_of_pool_seconds') for v in result['virtual_machines']]}; load: {report}")
 
+
 def test_the_pool_drain_under_reset_fails_requests_only_at_a_pool_removal(run_playbook, scaled, sdk, make_lab):
     """Why the probe drain is the default: with drain_method pool, a load balancer that resets
     the flows of a NIC leaving the pool cuts a request in flight to that VM at that instant
