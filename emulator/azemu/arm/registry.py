@@ -102,15 +102,16 @@ def location_handler(namespace: str, segments: list[str]) -> tuple[LocationEndpo
 class Document:
     fn: Callable[[], Any]
     content_type: str
-    headers: dict[str, str]
+    public_urls: tuple[str, ...]     # where public Azure's clients fetch the same document
 
 
 def public_document(path: str, *, content_type: str = "application/json",
-                    headers: dict[str, str] | None = None) -> Callable[[Callable], Callable]:
+                    public_urls: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
     """Decorator for a JSON document served at `path` to anyone, outside ARM and its tokens (the
-    VM image alias document the cloud metadata advertises): `fn() -> body`."""
+    VM image alias document the cloud metadata advertises): `fn() -> body`. `public_urls`: the
+    same document at the public hosts Azure's clients fetch it from (`documents.py`)."""
     def deco(fn: Callable) -> Callable:
-        _documents[path] = Document(fn, content_type, dict(headers or {}))
+        _documents[path] = Document(fn, content_type, tuple(public_urls))
         return fn
     return deco
 

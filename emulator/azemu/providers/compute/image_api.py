@@ -20,8 +20,9 @@ As Azure answers (recordings/azure-cli/vm/test_vm_image_show.yaml, test_vm_creat
 The edge zone variants (`.../edgeZones/{zone}/publishers/...`) are not served.
 
 The alias document is served without a token at `/vmImageAliases.json`, as
-raw.githubusercontent.com serves Azure's (`text/plain`, cached for 5 minutes; the recorded
-test_vm_image_list_by_alias.yaml).
+raw.githubusercontent.com serves Azure's (`text/plain`, cached for 5 minutes, an ETag; the
+recorded test_vm_image_list_by_alias.yaml), and, through the proxy, at the public URLs Azure's
+clients read it from (`documents.py`).
 """
 
 from __future__ import annotations
@@ -137,5 +138,12 @@ def get_version(ctx, sub: str, location: str, publisher: str, offer: str, skus: 
     return _entry(location, name, f"{_sku_id(sub, location, image)}/Versions/{name}", properties=properties(image))
 
 
-public_document(ALIAS_DOCUMENT_PATH, content_type="text/plain", headers={"Cache-Control": "max-age=300"})(
+# Where public Azure's clients read it: its metadata's vmImageAliasDoc (master), az's recorded
+# fetch (main), az 2.91's own AzureCloud (hosts.py).
+ALIAS_DOCUMENT_URLS = (
+    "https://raw.githubusercontent.com/Azure/azure-rest-api-specs/master/arm-compute/quickstart-templates/aliases.json",
+    "https://raw.githubusercontent.com/Azure/azure-rest-api-specs/main/arm-compute/quickstart-templates/aliases.json",
+    "https://azcliprod.blob.core.windows.net/cli/vm/aliases.json",
+)
+public_document(ALIAS_DOCUMENT_PATH, content_type="text/plain", public_urls=ALIAS_DOCUMENT_URLS)(
     images.alias_document)
