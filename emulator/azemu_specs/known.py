@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from azemu.providers.unemulated import TYPES as UNEMULATED
+
 
 @dataclass(frozen=True)
 class NoSpec:
@@ -50,6 +52,10 @@ NO_SPEC: tuple[NoSpec, ...] = (
            "Disks_*", "Compute's DiskRP disk.json is not in the reference"),
     NoSpec(_RG + r"/providers/Microsoft\.Compute/virtualMachines/[^/]+/runCommand",
            "VirtualMachines_RunCommand", "Compute's runCommand.json is not in the reference"),
+    NoSpec(_SUB + r"(/resourcegroups/[^/]+)?/providers/(" + "|".join(
+               rf"{re.escape(ns)}/({'|'.join(names)})" for ns, names in UNEMULATED.items()) + r")(/.*)?",
+           "types azemu does not emulate, answered as empty (azemu/providers/unemulated.py)",
+           "their specs are not in the reference, and azemu answers only what no resource looks like"),
     NoSpec(_SUB + r"(/resourcegroups/[^/]+)?/providers/Microsoft\.Azemu(/.*)?",
            "azemu's example types (emulator/tests/widgets.py)", "Microsoft.Azemu is not an Azure namespace"),
 )
