@@ -1,7 +1,10 @@
 """Replay a recording of real Azure traffic against a fresh azemu, and compare answer by answer.
 
-What is sent: each recorded ARM request in order, with the recording's subscription id and
-host replaced by azemu's, a bearer token of azemu's, the body as recorded. The recording's
+What is sent: each recorded request in order, addressed to the host it was recorded for
+(`Host: management.azure.com`, or the alias document's host), as a client reaches azemu through
+its proxy, so azemu answers as public Azure, URLs and metadata included; the recording's
+subscription id replaced by azemu's, a bearer token of azemu's for public ARM, the body as
+recorded. The recording's
 resource groups are created first, in their recorded location (the recorders create them
 outside the recording); a fresh azemu has no other, so their names stay as recorded.
 
@@ -48,7 +51,7 @@ COMPARED_HEADERS = ("Azure-AsyncOperation", "Location", "ETag", "Retry-After")
 SERVER_VALUES = {"id", "etag", "resourceGuid", "vmId", "timeCreated", "timestamp", "createdTime", "changedTime",
                  "startTime", "endTime", "time", "correlationId", "duration", "templateHash", "ipAddress",
                  "uniqueId", "principalId", "tenantId", "fqdn", "macAddress"}
-ARM_ROOTS = ("/subscriptions", "/providers", "/tenants", "/metadata/")
+PUBLIC_ARM = "management.azure.com"
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 
 
@@ -100,7 +103,7 @@ class Replayer:
         self.exchanges = exchanges
         self.cli = cli
         self.sub = emu.info["subscription_id"]
-        self.token = emu.token()
+        self.token = emu.token(scope=f"https://{PUBLIC_ARM}/.default")
         self.checker = session.checker()
         self.urls: dict[str, tuple[str, str]] = {}     # key of a recorded operation URL -> (header, azemu's URL)
         self.etags: dict[str, str] = {}
@@ -141,21 +144,12 @@ class Replayer:
                 groups[m.group(1)] = _group_of(self.exchanges, m.group(1))
         self.groups = {g.lower() for g in groups}
         for name, body in groups.items():
-            status, _, answer = self._http("PUT", f"/subscriptions/{self.sub}/resourcegroups/{name}?api-version=2021-04-01",
-                                           body)
+            status, _, answer = self._http("PUT", f"https://{PUBLIC_ARM}/subscriptions/{self.sub}/resourcegroups/{name}"
+                                                  "?api-version=2021-04-01", body)
             assert status in (200, 201), f"could not create resource group {name}: {status} {answer}"
 
     def _send(self, index: int, e: Exchange) -> Outcome:
-        parts = urlsplit(e.uri)
-        if _path_query(e.uri) in self.next_links:
-            target = self.next_links[_path_query(e.uri)].split(self.emu.url, 1)[-1]
-        elif parts.path.startswith(ARM_ROOTS):
-            target = parts.path.replace(RECORDED_SUBSCRIPTION, self.sub) + (f"?{parts.query}" if parts.query else "")
-        else:                            # the image alias document: where azemu's metadata says it is
-            target = self._alias_doc()
-            if target is None:
-                return Outcome(index, e.method, e.uri, e.status, None,
-                               ["azemu's cloud metadata (api-version 2022-09-01) advertises no vmImageAliasDoc on azemu"])
+        target = self.next_links.get(_path_query(e.uri)) or e.uri.replace(RECORDED_SUBSCRIPTION, self.sub)
         headers = {"Accept": "application/json"}
         for name in ("If-Match", "If-None-Match"):
             value = _get(e.request_headers, name)
@@ -168,7 +162,7 @@ class Replayer:
     def _poll(self, index: int, last: Exchange, header: str, url: str) -> Outcome:
         deadline = time.monotonic() + 60
         while True:
-            status, headers, body = self._http("GET", url.split(self.emu.url, 1)[-1])
+            status, headers, body = self._http("GET", url)
             running = (isinstance(body, dict) and body.get("status") == "InProgress") if header == "Azure-AsyncOperation" \
                 else status == 202
             if not running or time.monotonic() > deadline:
@@ -195,17 +189,14 @@ class Replayer:
         if body is None:
             return None
         text = json.dumps(body) if not isinstance(body, str) else body
-        return json.loads(text.replace(RECORDED_SUBSCRIPTION, self.sub).replace("https://management.azure.com",
-                                                                                   self.emu.url))
+        return json.loads(text.replace(RECORDED_SUBSCRIPTION, self.sub))
 
-    def _alias_doc(self) -> str | None:
-        _, _, doc = self._http("GET", "/metadata/endpoints?api-version=2022-09-01")
-        doc = doc[0] if isinstance(doc, list) and doc else doc
-        url = doc.get("vmImageAliasDoc") if isinstance(doc, dict) else None
-        return url.split(self.emu.url, 1)[1] if isinstance(url, str) and url.startswith(self.emu.url) else None
-
-    def _http(self, method: str, target: str, body: Any = None, headers: dict[str, str] | None = None):
-        return self.emu.http(method, target, body, {"Authorization": f"Bearer {self.token}", **(headers or {})})
+    def _http(self, method: str, url: str, body: Any = None, headers: dict[str, str] | None = None):
+        """One request to azemu for `url`, addressed (Host) as its host."""
+        parts = urlsplit(url)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        return self.emu.http(method, target, body, {"Host": parts.netloc, "Authorization": f"Bearer {self.token}",
+                                                    **(headers or {})})
 
     # --- comparison --------------------------------------------------------------------------
 
@@ -311,8 +302,11 @@ def _operation_key(url: str) -> str:
 
 
 def _header_shape(name: str, value: str) -> Any:
-    if name == "ETag":
-        return "weak-guid" if re.fullmatch(rf'W/"{GUID.pattern}"', value) else "quoted" if value.startswith('"') else value
+    if name == "ETag":     # weak or strong, quoted, and what the tag is: a guid (ARM's), a hash, other
+        tag = value[2:] if value.startswith("W/") else value
+        inner = tag.strip('"')
+        kind = "guid" if GUID.fullmatch(inner) else "hex" if re.fullmatch(r"[0-9a-fA-F]+", inner) else "opaque"
+        return value.startswith("W/"), tag.startswith('"'), kind
     if name == "Retry-After":
         return value.isdigit()
     parts = urlsplit(value)
