@@ -36,10 +36,6 @@ REASONS = {
     "empty-page": "Azure answers this /resources filter with an empty page and a nextLink (ARM pages across "
                   "shards); azemu answers no nextLink, so the next recorded request follows a link azemu never "
                   "gave (InvalidQueryParameterValue)",
-    "nic-fields": "azemu's network interface lacks fields Azure answers: dnsSettings.internalDomainNameSuffix, "
-                  "disableTcpStateTracking, hostedWorkloads, tapConfigurations (no change owns it yet)",
-    "nic-ipv6": "azemu refuses a second, IPv6 ip configuration without a subnet on an IPv4-only VNet "
-                "(InvalidRequestFormat); Azure accepts it (no change owns it yet)",
     "outbound-allocation": "azemu's outbound rules lack allocationPolicy {onDemandAllocation, portReuse} "
                            "(no change owns it yet)",
     "avset-sizes": "availabilitySets/{name}/vmSizes (AvailabilitySets_ListAvailableSizes) is not emulated "
@@ -50,11 +46,9 @@ REASONS = {
 EXPECTED: dict[str, dict[str, str]] = {
     "azure-cli/network/test_network_lb.yaml": {"empty-page": "1-2, 7-8", "filter": "18-19, 28-29"},
     "azure-cli/network/test_network_lb_probes.yaml": {"empty-page": "1-2, 35-36"},
-    "azure-cli/network/test_network_nic_lb_address_pools.yaml": {"nic-fields": "5, 7, 19-20, 22-24, 26-28, 30-32, 34"},
     "azure-cli/vm/test_vm_availset.yaml": {"avset-sizes": "17"},
-    "azure-cli/vm/test_vm_create_custom_data.yaml": {"vm-fields": "13, 16", "nic-fields": "14"},
-    "azure-cli/vm/test_vm_create_existing_nic.yaml": {
-        "nic-fields": "15, 17-18", "nic-ipv6": "19-21, 36, 39", "vm-fields": "35, 38"},
+    "azure-cli/vm/test_vm_create_custom_data.yaml": {"vm-fields": "13, 16"},
+    "azure-cli/vm/test_vm_create_existing_nic.yaml": {"vm-fields": "35, 38"},
     "azure-cli/vm/test_vm_create_no_wait.yaml": {"image-size": "2, 5, 7", "vm-fields": "9-12", "disk-name": "13-15"},
     "azure-cli/vm/test_vm_image_list_by_alias.yaml": {"alias": "0"},
     "azure-cli/vm/test_vm_image_show.yaml": {"image-size": "0"},
