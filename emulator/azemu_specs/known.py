@@ -70,6 +70,9 @@ class Known:
     # For "Azure itself answers so" (the spec lags the service): the reference file showing
     # it; test_spec_check.py checks the file has it. Empty for azemu's own bugs.
     evidence: str = ""
+    # Or, where the reference holds no such file, the public source that shows it (a URL), with
+    # a test of azemu's answer against the real client that reads it.
+    source: str = ""
 
     def matches(self, violation) -> bool:
         return (re.fullmatch(self.operation, violation.operation) is not None and self.kind == violation.kind
@@ -93,12 +96,11 @@ KNOWN_VIOLATIONS: tuple[Known, ...] = (
           "Azure answers an image version's replicaType and osDiskImage.sizeInBytes, which the 2024-11-01 spec "
           "lacks; azemu answers as Azure does",
           evidence="recordings/azure-cli/vm/test_vm_image_show.yaml"),
-    Known(r"VirtualMachineImages(EdgeZone)?_Get", "undocumented-property", r"/properties/(replicaCount|osDiskImage/sizeInGb)",
-          "azemu's image catalogue answers replicaCount and osDiskImage.sizeInGb for a Gen2 image; neither the "
-          "2024-11-01 spec nor any recording in the reference shows them (the images change: name the evidence "
-          "here, or drop them)"),
     Known(r"VirtualMachineImages_ListWithProperties", "type", r"",
-          "azemu answers $expand=Properties with a bare array, as azure-mgmt-compute 39 parses it (the images "
-          "change's reading); the 2024-11-01 spec documents a {value, nextLink} page; no recording in the "
-          "reference settles it"),
+          "Azure answers $expand=Properties with a bare array, as VirtualMachineImages_List does: Compute's feature "
+          "owner in Azure/azure-rest-api-specs#33958 (keep the original list format), az 2.91's own VMImageList "
+          "(aaz, api-version 2024-11-01, `az vm image list --all`) reads a list with properties, and so does "
+          "azure-mgmt-compute 39's list_with_properties (tests/test_compute_images.py runs it); the 2024-11-01 "
+          "swagger copied into the reference documents a {value, nextLink} page",
+          source="https://github.com/Azure/azure-rest-api-specs/pull/33958"),
 )

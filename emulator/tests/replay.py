@@ -12,7 +12,9 @@ Polling: when a recorded answer carries `Azure-AsyncOperation` or `Location`, th
 is mapped to the one azemu answered, and a recorded run of polls of that URL becomes one poll
 of azemu's URL repeated until it is done (its `latency` 0 finishes at the first poll); the
 answer is compared with the recorded last poll. Recorded etags map to azemu's the same way,
-for `If-Match`. The Azure CLI's recorder names every deployment `mock-deployment` in request
+for `If-Match`, and so do names the server made (`vm1_OsDisk_1_<32 hex>`): where a recorded
+answer and azemu's have such a name at the same place, differing only in the hex part, later
+request bodies and recorded answers use azemu's. The Azure CLI's recorder names every deployment `mock-deployment` in request
 URLs but not in the URLs Azure answered (README of the reference), so operation URLs are
 keyed with that name too.
 
@@ -26,7 +28,9 @@ What is compared, per interaction:
 - the body: every key path of the recorded body exists in azemu's, recursively (list items
   matched by `name`, else by position); values are compared for enums (from the spec),
   `provisioningState`, an operation's `status`, numbers and booleans, and not for ids, etags,
-  times, guids and other server-made strings.
+  times, guids and other server-made strings. A recorded transient `provisioningState`
+  (`Creating`, `Updating`, ...) where azemu answers `Succeeded` matches: azemu runs with latency 0,
+  so its operations are done before Azure's were.
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ SERVER_VALUES = {"id", "etag", "resourceGuid", "vmId", "timeCreated", "timestamp
                  "uniqueId", "principalId", "tenantId", "fqdn", "macAddress"}
 PUBLIC_ARM = "management.azure.com"
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+HEX_PART = re.compile(r"[0-9a-f]{32}")
+TRANSIENT = {"Creating", "Updating", "Deleting", "Accepted", "Running"}
 
 
 @dataclass
@@ -108,6 +114,7 @@ class Replayer:
         self.urls: dict[str, tuple[str, str]] = {}     # key of a recorded operation URL -> (header, azemu's URL)
         self.etags: dict[str, str] = {}
         self.next_links: dict[str, str] = {}           # a recorded nextLink (path?query) -> azemu's
+        self.names: dict[str, str] = {}                # a name the server made, recorded -> azemu's
         self.groups: set[str] = set()
 
     # --- run ---------------------------------------------------------------------------------
@@ -184,12 +191,20 @@ class Replayer:
         ours_next = body.get("nextLink") if isinstance(body, dict) else None
         if recorded_next and ours_next:
             self.next_links[_path_query(recorded_next)] = ours_next
+        _server_names(e.response_body, body, self.names)
 
     def _body(self, body: Any) -> Any:
-        if body is None:
-            return None
-        text = json.dumps(body) if not isinstance(body, str) else body
-        return json.loads(text.replace(RECORDED_SUBSCRIPTION, self.sub))
+        return self._mapped(body, {RECORDED_SUBSCRIPTION: self.sub})
+
+    def _mapped(self, value: Any, extra: dict[str, str] | None = None) -> Any:
+        """`value` (a body) with the server-made names learned so far (and `extra`) as azemu has them."""
+        replacements = {**(extra or {}), **self.names}
+        if value is None or not replacements:
+            return value
+        text = value if isinstance(value, str) else json.dumps(value)
+        for recorded, ours in replacements.items():
+            text = text.replace(recorded, ours)
+        return text if isinstance(value, str) else json.loads(text)
 
     def _http(self, method: str, url: str, body: Any = None, headers: dict[str, str] | None = None):
         """One request to azemu for `url`, addressed (Host) as its host."""
@@ -230,7 +245,7 @@ class Replayer:
             # already (its recordings show a PUT 201 both 'Updating' and 'Succeeded'): the
             # operation's own end is compared when it is polled.
             racing = any(e.header(h) for h in ("Azure-AsyncOperation", "Location"))
-            _compare_body(self._ours_only(e.response_body), body, "", "", enums, outcome.problems, racing)
+            _compare_body(self._ours_only(self._mapped(e.response_body)), body, "", "", enums, outcome.problems, racing)
         return outcome
 
 
@@ -287,13 +302,28 @@ def _compare_body(recorded: Any, ours: Any, where: str, pattern: str, enums: set
                 _compare_body(item, other, f"{where}[{n}]", f"{pattern}/*", enums, problems, racing)
     elif recorded is not None:
         key = pattern.rsplit("/", 1)[-1]
-        if key in SERVER_VALUES or (racing and key == "provisioningState"):
+        if key in SERVER_VALUES or (key == "provisioningState" and (racing or (recorded in TRANSIENT
+                                                                                and ours == "Succeeded"))):
             return
         by_value = isinstance(recorded, (bool, int, float)) or pattern in enums or key in ("provisioningState", "status")
         if by_value and recorded != ours:
             problems.append(f"{where}: {_short(ours)} (Azure: {_short(recorded)})")
         elif type(recorded) is not type(ours) and not {type(recorded), type(ours)} <= {int, float}:
             problems.append(f"{where}: {_kind(ours)} where Azure answered {_kind(recorded)}")
+
+
+def _server_names(recorded: Any, ours: Any, found: dict[str, str]) -> None:
+    """Strings at the same place in both bodies that differ only in a 32-hex part: recorded -> ours."""
+    if isinstance(recorded, dict) and isinstance(ours, dict):
+        for key, value in recorded.items():
+            if key in ours:
+                _server_names(value, ours[key], found)
+    elif isinstance(recorded, list) and isinstance(ours, list):
+        for item, other in zip(recorded, ours):
+            _server_names(item, other, found)
+    elif isinstance(recorded, str) and isinstance(ours, str) and recorded != ours and HEX_PART.search(recorded) \
+            and HEX_PART.sub("", recorded) == HEX_PART.sub("", ours):
+        found[recorded] = ours
 
 
 def _operation_key(url: str) -> str:

@@ -9,8 +9,9 @@ As Azure answers (recordings/azure-cli/vm/test_vm_image_show.yaml, test_vm_creat
   skus carry `properties.automaticOSUpgradeProperties` (as `az vm image list-skus` shows);
 - the versions list takes `$orderby=name`, `name asc` or `name desc` (versions ordered as
   numbers; ascending without it), then `$top`; `$expand=Properties` adds each version's
-  `properties` (VirtualMachineImages_ListWithProperties, a bare array as azure-mgmt-compute 39
-  reads it; the 2024-11-01 swagger's `{value}` page is not what its clients parse), and so does
+  `properties` (VirtualMachineImages_ListWithProperties, a bare array as az 2.91's VMImageList
+  and azure-mgmt-compute 39 read it, and as Compute's owners describe it in
+  Azure/azure-rest-api-specs#33958; the 2024-11-01 swagger documents a `{value}` page), and so does
   `$expand=properties/imageDeprecationStatus`, which `az vm image list --all` sends and from
   which it reads `properties.architecture` and `properties.imageDeprecationStatus`;
 - Get takes `latest` for the newest version and answers with the version's real name;
@@ -67,16 +68,14 @@ def properties(image: Image) -> dict[str, Any]:
     managed = image.generation == "V2"
     props: dict[str, Any] = {"hyperVGeneration": image.generation, "architecture": image.architecture,
                              "replicaType": "Managed" if managed else "Unmanaged"}
-    if managed:
-        props["replicaCount"] = 10
     props["disallowed"] = {"vmDiskType": "Unmanaged" if managed else "None"}
     props["automaticOSUpgradeProperties"] = {"automaticOSUpgradeSupported": image.sku.auto_os_upgrade}
     props["imageDeprecationStatus"] = {"imageState": "Active"}
     if image.sku.features:
         props["features"] = [{"name": name, "value": value} for name, value in image.sku.features]
-    # A Gen1 image is a page-blob VHD: the disk and its 512-byte footer (the CentOS 7.5 recording).
-    size = {"sizeInGb": image.disk_gb} if managed else {"sizeInBytes": image.disk_gb * 1024 ** 3 + 512}
-    props["osDiskImage"] = {"operatingSystem": image.os_type, **size}
+    # A page-blob VHD's size: the disk and its 512-byte footer (the recorded CentOS 7.5 and Ubuntu
+    # 18.04 versions, the only sizes on record: Gen2 images are answered the same way).
+    props["osDiskImage"] = {"operatingSystem": image.os_type, "sizeInBytes": image.disk_bytes + 512}
     props["dataDiskImages"] = []
     return props
 
