@@ -87,7 +87,12 @@ KNOWN_VIOLATIONS: tuple[Known, ...] = (
           "Azure answers these two rule flags (newer than the 2024-05-01 spec) on every load balancing and "
           "inbound NAT rule, whatever the api-version; azemu answers as Azure does",
           evidence="recordings/network/test_cli_mgmt_network_load_balancer.pyTestMgmtNetworktest_network.json"),
-    Known(r"NetworkInterfaces_\w+", "undocumented-property", r"(/value/\*)?/(kind|properties/(allowPort25Out))",
+    Known(r"LoadBalancers_\w+|LoadBalancerOutboundRules_\w+", "undocumented-property",
+          r"(/.*)?/properties/(allocationPolicy)",
+          "Azure answers an outbound rule's allocationPolicy (onDemandAllocation, portReuse), which the 2024-05-01 "
+          "spec lacks; azemu answers as Azure does",
+          evidence="recordings/network/test_cli_mgmt_network_load_balancer.pyTestMgmtNetworktest_network.json"),
+    Known(r"(LoadBalancer)?NetworkInterfaces_\w+", "undocumented-property", r"(/value/\*)?/(kind|properties/(allowPort25Out))",
           "Azure answers a network interface's kind (Regular) and allowPort25Out, which the 2024-05-01 spec lacks; "
           "azemu answers as Azure does",
           evidence="recordings/azure-cli/vm/test_vm_create_existing_nic.yaml"),

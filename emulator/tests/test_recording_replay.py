@@ -31,8 +31,6 @@ REASONS = {
                   "across its shards), the items on the next; azemu answers them in one page, so the recorded "
                   "follow-up asks for a link azemu never gave (InvalidQueryParameterValue). A client following "
                   "nextLink gets the same items either way; azemu keeps one page (emulator/README, known differences)",
-    "outbound-allocation": "azemu's outbound rules lack allocationPolicy {onDemandAllocation, portReuse} "
-                           "(no change owns it yet)",
     "avset-sizes": "availabilitySets/{name}/vmSizes lists the 719 sizes Azure's westus offered; azemu offers 24 "
                    "(providers/compute/vm_sizes.py), each listed as Azure lists it",
     "ip-prefixes": "publicIPPrefixes are not emulated (no tutorial client uses them): azemu answers reads of them "
@@ -47,8 +45,6 @@ EXPECTED: dict[str, dict[str, str]] = {
     "azure-cli/vm/test_vm_image_list_by_alias.yaml": {"alias": "0"},
     "network/test_cli_mgmt_network_ip_addresses.pyTestMgmtNetworktest_network.json": {
         "ip-prefixes": "2-4, 9, 11, 15-18"},
-    "network/test_cli_mgmt_network_load_balancer.pyTestMgmtNetworktest_network.json": {
-        "outbound-allocation": "5, 7, 15, 17-18"},
 }
 
 
