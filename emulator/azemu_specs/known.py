@@ -103,9 +103,10 @@ KNOWN_VIOLATIONS: tuple[Known, ...] = (
           evidence="recordings/azure-cli/vm/test_vm_image_show.yaml"),
     Known(r"VirtualMachineImages_ListWithProperties", "type", r"",
           "Azure answers $expand=Properties with a bare array, as VirtualMachineImages_List does: Compute's feature "
-          "owner in Azure/azure-rest-api-specs#33958 (keep the original list format), az 2.91's own VMImageList "
-          "(aaz, api-version 2024-11-01, `az vm image list --all`) reads a list with properties, and so does "
-          "azure-mgmt-compute 39's list_with_properties (tests/test_compute_images.py runs it); the 2024-11-01 "
+          "owner in Azure/azure-rest-api-specs#33958 (keep the original list format); az 2.91 at api-version "
+          "2024-11-01 reads a list, both in `az vm create --image URN:latest` ($expand=properties&$orderby=name desc"
+          "&$top=1, the tutorial's step in make conformance) and `az vm image list --all` (aaz VMImageList), and so "
+          "does azure-mgmt-compute 39's list_with_properties (tests/test_compute_images.py runs it); the 2024-11-01 "
           "swagger copied into the reference documents a {value, nextLink} page",
           source="https://github.com/Azure/azure-rest-api-specs/pull/33958"),
 )
