@@ -113,6 +113,13 @@ class ArmError(Exception):
                    f"for api version '{api_version}'.")
 
     @classmethod
+    def not_emulated(cls, full_type: str) -> "ArmError":
+        """A create of a type Azure has and azemu does not emulate (registry.real_types)."""
+        return cls(501, "NotImplemented",
+                   f"azemu does not emulate the resource type '{full_type}': it answers reads of it as Azure "
+                   "does when none exists, and cannot create one.")
+
+    @classmethod
     def invalid_namespace(cls, namespace: str) -> "ArmError":
         return cls(400, "InvalidResourceNamespace", f"The resource namespace '{namespace}' is invalid.")
 

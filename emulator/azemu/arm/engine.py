@@ -285,7 +285,7 @@ def locate(ctx: Ctx, resource_id: str) -> tuple[ResourceType, Res | None, Res | 
         raise ArmError.invalid_namespace(ns)
     rtype = registry.get(f"{canonical}/{segs[0]}")
     if rtype is None or not rtype.is_top_level:
-        raise ArmError.invalid_resource_type(segs[0], canonical, ctx.api_version)
+        raise registry.type_error(canonical, segs[0], ctx.api_version)
     rid = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{canonical}/{rtype.type}/{segs[1]}"
     parent = None
     for i in range(2, len(segs), 2):

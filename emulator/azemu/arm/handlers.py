@@ -93,6 +93,9 @@ def route(request: web.Request) -> web.StreamResponse:
         if n >= 7 and low[4] == "locations":
             return location_request(ctx, sub, segs[3], segs[5], segs[6:])
         if n == 5:
+            real = registry.real_type(_namespace(ctx, segs[3]), segs[4])
+            if real:
+                return absent_type_request(ctx, real, None, segs[4:])
             rtype = _top_type(ctx, segs[3], segs[4])
             scoped = "subscription" in rtype.list_scopes      # deployments: only those at subscription scope
             return _list(ctx, rtype, [r for r in ctx.store.under(f"/subscriptions/{sub}")
@@ -144,6 +147,10 @@ def _list(ctx: Ctx, rtype: ResourceType, records) -> web.Response:
 
 def resource_request(ctx: Ctx, sub: str, rg: str, ns: str, rest: list[str]) -> web.StreamResponse:
     request = ctx.request
+    real = registry.real_type(_namespace(ctx, ns), rest[0])
+    if real:
+        groups.require_group(ctx, sub, rg, write=request.method not in ("GET", "HEAD"))
+        return absent_type_request(ctx, real, rg, rest)
     top = _top_type(ctx, ns, rest[0])
     group = groups.require_group(ctx, sub, rg, write=request.method not in ("GET", "HEAD"))
     if len(rest) == 1:
@@ -183,6 +190,27 @@ def resource_request(ctx: Ctx, sub: str, rg: str, ns: str, rest: list[str]) -> w
         rtype = ctype
         i += 2
     return instance_request(ctx, rtype, res, parent, rest[-1], new_id, missing_ancestor)
+
+
+def absent_type_request(ctx: Ctx, full_type: str, rg: str | None, rest: list[str]) -> web.Response:
+    """A type Azure has and azemu does not emulate (registry.real_types): no resource of it
+    exists, so azemu answers as Azure does then: lists are empty, a GET, PATCH or action 404
+    ResourceNotFound (where an unknown type is InvalidResourceType, which stops clients that
+    probe for a resource, such as `az vm create --image NAME` looking for a managed image), a
+    DELETE 204. Only a create is refused, saying why (ArmError.not_emulated)."""
+    method = ctx.request.method
+    ctx.request["azemu_type"] = full_type
+    if method == "PUT":
+        raise ArmError.not_emulated(full_type)
+    if len(rest) == 1:
+        if method != "GET":
+            raise ArmError.method_not_allowed(method)
+        return respond(page(ctx.request, [], ctx.settings.page_size))
+    if method == "HEAD":
+        return web.Response(status=404)
+    if method == "DELETE":
+        return web.Response(status=204)
+    raise ArmError.resource_not_found(full_type, rest[1], rg)
 
 
 def _not_found(rtype: ResourceType, name: str, res_id: str) -> ArmError:

@@ -230,7 +230,7 @@ class Context:
 
     def environment(self) -> dict:
         """The cloud's metadata, as `GET /metadata/endpoints?api-version=2022-09-01` answers it."""
-        return metadata.cloud(self.base_url, self.base_url + "/")
+        return metadata.cloud_at(self.base_url).object()
 
     def deployment_value(self) -> dict:
         template = {k: self.template[k] for k in ("$schema", "contentVersion", "metadata") if k in self.template}

@@ -1,6 +1,6 @@
 """The enums Microsoft.Network checks, as the 2024-05-01 specs name and spell them
 (`loadBalancer.json`, `publicIpAddress.json`, `network.json`, `networkSecurityGroup.json`,
-`virtualNetwork.json`): accepted in any case, stored and answered in these spellings."""
+`virtualNetwork.json`, `networkInterface.json`): accepted in any case, stored and answered in these spellings."""
 
 from __future__ import annotations
 
@@ -30,6 +30,10 @@ LB_TIER = enum(NS, "LoadBalancerSkuTier", "Regional", "Global", refuse=refuse)
 PIP_SKU = enum(NS, "PublicIPAddressSkuName", "Basic", "Standard", refuse=refuse)
 PIP_TIER = enum(NS, "PublicIPAddressSkuTier", "Regional", "Global", refuse=refuse)
 DDOS_MODE = enum(NS, "DdosSettingsProtectionMode", "VirtualNetworkInherited", "Enabled", "Disabled", refuse=refuse)
+NIC_TYPE = enum(NS, "NetworkInterfaceNicType", "Standard", "Elastic", refuse=refuse)
+AUXILIARY_MODE = enum(NS, "NetworkInterfaceAuxiliaryMode", "None", "MaxConnections", "Floating",
+                      "AcceleratedConnections", refuse=refuse)
+AUXILIARY_SKU = enum(NS, "NetworkInterfaceAuxiliarySku", "None", "A1", "A2", "A4", "A8", refuse=refuse)
 ALLOCATION = enum(NS, "IPAllocationMethod", "Static", "Dynamic", refuse=refuse)
 IP_VERSION = enum(NS, "IPVersion", "IPv4", "IPv6", refuse=refuse)
 PROBE_PROTOCOL = enum(NS, "ProbeProtocol", "Http", "Tcp", "Https", refuse=refuse)

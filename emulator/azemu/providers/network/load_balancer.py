@@ -249,4 +249,7 @@ class OutboundRules(LoadBalancerPart):
         integer(props, "allocatedOutboundPorts", 0, 64000, 1024)
         integer(props, "idleTimeoutInMinutes", 4, 120, 4)
         flag(props, "enableTcpReset")
+        # What Azure answers on every outbound rule, newer than the 2024-05-01 spec (the recorded
+        # test_cli_mgmt_network_load_balancer); kept as sent when a client sends it back.
+        props.setdefault("allocationPolicy", {"onDemandAllocation": False, "portReuse": "FirstAvailable"})
         return out
