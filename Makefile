@@ -41,7 +41,7 @@ help:
 	@echo "make azemu-start   azemu in the background (state in $(AZEMU_STATE)/); azemu-stop, azemu-status"
 	@echo "make pool-member   run playbooks/pool_member.yml (step 5: myVM2 out of the pool and back)"
 	@echo "make teardown      run playbooks/teardown.yml against the running azemu"
-	@echo "make bench         request counts and timings against azemu (benchmarks/README.md)"
+	@echo "make bench         ours and azure.azcollection on azemu, latency 0 and Azure's: one table in benchmarks/RESULTS.md"
 	@echo "make conformance   az CLI, Azure SDK and azure.azcollection run the tutorial against azemu (conformance/README.md)"
 	@echo "make conformance-venvs  only the clients' venvs, under $(CONFORMANCE_CACHE)/"
 	@echo "make lint          ansible-lint, production profile"
@@ -89,10 +89,6 @@ pool-member: setup azemu-start
 teardown: setup azemu-start
 	exports=$$(azemu env --state-dir $(AZEMU_STATE)); eval "$$exports"; ansible-playbook playbooks/teardown.yml
 
-# Starts an azemu of its own; prints a Markdown report (benchmarks/README.md).
-bench: setup
-	python benchmarks/bench.py
-
 # Clients we did not write run the tutorial against an azemu of their own and a table says
 # what passed (conformance/README.md). Not part of `make test`: the clients are big, so each
 # gets its own venv under .cache/, made once (a stamp file) and never in .venv.
@@ -123,6 +119,12 @@ $(CONFORMANCE_CACHE)/venv-azcollection/.installed: conformance/requirements-azco
 	$(@D)/bin/python -m pip install --quiet -r $(@D)/collections/ansible_collections/azure/azcollection/requirements.txt
 	rm -rf $(@D)/download
 	touch $@
+
+# Starts azemu instances of its own; prints one table and puts it into benchmarks/RESULTS.md
+# (benchmarks/README.md). The peer, azure.azcollection, runs from the venv conformance makes.
+# BENCH_ARGS=--quick: 3 VMs only.
+bench: setup $(CONFORMANCE_CACHE)/venv-azcollection/.installed
+	python benchmarks/bench.py $(BENCH_ARGS)
 
 # pytest last: CI reads its closing line. `make -k test` runs every part even when one fails.
 test: lint sanity molecule pytest

@@ -1,224 +1,207 @@
 #!/usr/bin/env python3
-"""Count the requests and time the runs of cloudlb.azure against azemu.
+"""`make bench`: cloudlb.azure and azure.azcollection side by side on azemu, at latency 0 and on
+azemu's Azure latency profile, as one table (issue 12's rows) in benchmarks/RESULTS.md.
 
-    .venv/bin/python benchmarks/bench.py [--repeat 3] [--json out.json]   (or: make bench)
+    .venv/bin/python benchmarks/bench.py [--quick] [--latency-scale 0.25] [--json out.json]
 
-Starts its own azemu (time-scaled, in a temporary state dir, so its request log holds only
-what is measured here), then measures, each as a real ansible / ansible-playbook process:
-
-1. `ansible localhost -m ansible.builtin.ping`: the baseline, what any task costs;
-2. `ansible-playbook site.yml`, first run (builds the tutorial) and second run (changes
-   nothing): wall time, requests by kind and by method, and the time of each task;
-3. each module on its own, as `ansible localhost -m cloudlb.azure.NAME -a '{...}'` with the
-   options of the tutorial as built, so nothing changes: wall time (median of --repeat runs),
-   requests per run, and that none of them writes.
-
-Prints a Markdown report (paste it into RESULTS.md). Not a test: nothing here fails on a
-number, only on a run that fails or a no-change run that writes.
+Two azemu instances of its own, one after the other (benchmarks/README.md says what runs on
+each). Measurements, not tests: a number never fails the run; a playbook that fails does not
+stop the others, and the table says "not run" where it has no number.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
+import traceback
 from pathlib import Path
+from typing import Any, Callable
 
-ROOT = Path(__file__).resolve().parents[1]
-BIN = Path(sys.executable).parent
-TIME_SCALE = 30
-GROUP = "benchTutorial"
-VM_COUNT = 3
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from clients import BIN, PEER_VENV, ROOT, Ours, Peer, RunFailed  # noqa: E402
+from table import render, update_results  # noqa: E402
+from rollout import roll  # noqa: E402
 
-def module_calls(group):
-    """One no-change call per module, on what site.yml built in `group` (its default names)."""
-    rg = {"resource_group": group}
-    lb = dict(rg, load_balancer="myLoadBalancer")
-    return [
-        ("resource_group", {"name": group, "location": "westus"}),
-        ("resource_group_info", {"name": group}),
-        ("public_ip", dict(rg, name="myPublicIP", location="westus", sku="Standard")),
-        ("public_ip_info", dict(rg, name="myPublicIP")),
-        ("virtual_network", dict(rg, name="myVnet", address_prefixes=["10.0.0.0/16"],
-                                 subnets=[{"name": "mySubnet", "address_prefix": "10.0.0.0/24"}])),
-        ("virtual_network_info", dict(rg, name="myVnet")),
-        ("security_group", dict(rg, name="myNetworkSecurityGroup", rules=[{
-            "name": "myNetworkSecurityGroupRule", "priority": 1001, "direction": "Inbound", "access": "Allow",
-            "protocol": "Tcp", "source_address_prefixes": ["*"], "destination_port_ranges": ["80"]}])),
-        ("security_group_info", dict(rg, name="myNetworkSecurityGroup")),
-        ("load_balancer", dict(rg, name="myLoadBalancer", sku="Standard", frontend_ip_configurations=[
-            {"name": "myFrontEndPool", "public_ip_address": "myPublicIP"}], backend_pools=["myBackEndPool"])),
-        ("load_balancer_info", dict(rg, name="myLoadBalancer")),
-        ("lb_probe", dict(lb, name="myHealthProbe", protocol="Tcp", port=80, interval=15, number_of_probes=2)),
-        ("lb_rule", dict(lb, name="myLoadBalancerRule", protocol="Tcp", frontend_port=80, backend_port=80,
-                         frontend_ip_configuration="myFrontEndPool", backend_pool="myBackEndPool",
-                         probe="myHealthProbe")),
-        ("network_interface", dict(rg, name="myNic1", virtual_network="myVnet", subnet="mySubnet",
-                                   security_group="myNetworkSecurityGroup")),
-        ("network_interface_info", dict(rg, name="myNic1")),
-        ("lb_pool_member", dict(lb, network_interface="myNic1", backend_pool="myBackEndPool")),
-        ("lb_health_info", dict(lb, rule="myLoadBalancerRule")),
-        ("network_tags", dict(rg, load_balancer="myLoadBalancer")),
-        ("availability_set", dict(rg, name="myAvailabilitySet", platform_fault_domain_count=3,
-                                  platform_update_domain_count=2)),
-        ("virtual_machine", dict(rg, name="myVM1")),
-        ("virtual_machine_info", dict(rg, name="myVM1")),
-    ]
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+HEADER = """# Benchmark results
+
+`make bench` (benchmarks/README.md) writes its table here, newest run first; the last three
+runs are kept. The machine is shared: seconds depend on its load (given with each run), so
+compare within one run; request counts do not.
+"""
+# latency 0: azemu's emulated clock as `make demo` runs it (the probe's 2 x 15 s take 1 s).
+ZERO = {"time_scale": 30, "vm_boot_seconds": 60}
+ZERO_SITE = {"vms_wait_delay": 1, "health_wait_interval": 0.5}
+ZERO_ROLL = {"rolling_maintenance_health_interval": 0.5, "rolling_maintenance_drain_timeout": 3,
+             "rolling_maintenance_drain_poll": 0.5}
+# Bigger pools: no fetches of the app (the VMs' health is still waited for).
+NO_FETCHES = {"fetch_count": 0, "vm_names": []}
 
 
-class Bench:
-    def __init__(self, azemu, workdir):
-        self.azemu = azemu
-        home = workdir / "home"
-        home.mkdir()
-        self.env = {k: v for k, v in os.environ.items()
-                    if not k.startswith(("AZURE_", "ANSIBLE_")) and k not in ("REQUESTS_CA_BUNDLE", "PYTHONPATH")}
-        self.env.update(azemu.env())
-        self.env.update({
-            "HOME": str(home),
-            "PATH": f"{BIN}{os.pathsep}{self.env.get('PATH', '')}",
-            "ANSIBLE_CONFIG": str(ROOT / "ansible.cfg"),
-            "ANSIBLE_COLLECTIONS_PATH": str(ROOT / ".venv" / "collections"),
-            "ANSIBLE_HOME": str(home / ".ansible"),
-            "ANSIBLE_NOCOLOR": "1",
-        })
-        self.workdir = workdir
-
-    def run(self, command, results=None):
-        """(seconds, requests since start) of one process; raises on a non-zero exit."""
-        env = dict(self.env)
-        if results:
-            env.update({"ANSIBLE_CALLBACK_PLUGINS": str(ROOT / "tests" / "integration" / "callback_plugins"),
-                        "ANSIBLE_STDOUT_CALLBACK": "json_results", "CLOUDLB_TEST_RESULTS": str(results)})
-        mark = self.azemu.mark()
-        start = time.perf_counter()
-        proc = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800, check=False)
-        seconds = time.perf_counter() - start
-        if proc.returncode != 0:
-            raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-        return seconds, self.azemu.requests(since=mark)
-
-    def adhoc(self, module, args=None):
-        command = [str(BIN / "ansible"), "localhost", "-m", module]
-        if args is not None:
-            command += ["-a", json.dumps(args)]
-        return self.run(command)
-
-    def playbook(self, path, name):
-        results = self.workdir / f"{name}.json"
-        extra = json.dumps({"resource_group": GROUP, "health_wait_interval": 0.5, "vms_wait_delay": 1})
-        seconds, requests = self.run([str(BIN / "ansible-playbook"), path, "-e", extra], results)
-        return seconds, requests, json.loads(results.read_text())
+def load() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def by(requests, key):
-    return dict(sorted(Counter(r[key] for r in requests).items()))
+def versions() -> dict[str, str]:
+    code = ("import importlib.metadata as m; print(', '.join(f'{p} {m.version(p)}' for p in "
+            "('ansible-core', 'azure-core', 'azure-identity', 'azure-mgmt-network', 'azure-mgmt-compute')))")
+    found = {"cloudlb.azure": subprocess.run([str(BIN / "python"), "-c", code], capture_output=True, text=True,
+                                             check=False).stdout.strip()}
+    if Peer.available():
+        found[f"azure.azcollection {Peer.version()}"] = subprocess.run(
+            [str(PEER_VENV / "bin" / "python"), "-c", code], capture_output=True, text=True, check=False).stdout.strip()
+    return found
 
 
-def arm(requests):
-    return [r for r in requests if r["kind"] == "arm"]
+@contextlib.contextmanager
+def azemu(state_dir: Path, notes: list[str], **settings: Any):
+    from instance import RouteAzemu
+    emu = RouteAzemu(state_dir, proxy=False)
+    emu.start()
+    emu.settings(**settings)
+    try:
+        yield emu
+    finally:
+        try:
+            emu.stop()
+        except Exception as err:      # the spec check's findings: worth a note, not the run
+            notes.append(f"azemu ({settings}) at stop: {str(err).splitlines()[0]}")
 
 
-def load():
-    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+def attempt(notes: list[str], what: str, measure: Callable[[], Any]) -> Any:
+    print(f"--- {what}", file=sys.stderr, flush=True)
+    started = time.monotonic()
+    try:
+        return measure()
+    except RunFailed as err:
+        notes.append(f"{what}: failed: {' '.join(str(err).split())[:400]}")
+    except Exception:                 # a harness bug: say so, measure the rest
+        notes.append(f"{what}: harness error: {traceback.format_exc().strip().splitlines()[-1]}")
+        traceback.print_exc()
+    finally:
+        print(f"    {time.monotonic() - started:.0f} s, load {load()}", file=sys.stderr, flush=True)
+    return None
 
 
-def task_times(document):
-    """Per-task seconds of a playbook run, summed by action (module), with the count of tasks."""
-    times, counts = Counter(), Counter()
-    for record in document["tasks"]:
-        times[record["action"]] += record["duration"]
-        counts[record["action"]] += 1
-    return [(action, counts[action], times[action]) for action in sorted(times, key=times.get, reverse=True)]
+def url_port() -> int:
+    from azemu.dataplane.addresses import listen_port
+    return listen_port(80, 8000)
 
 
-def main():
+def latency_zero(r: dict[str, Any], tmp: Path, options) -> None:
+    notes, z = r["notes"], r.setdefault("latency0", {"ours": {}, "peer": {}})
+    with azemu(tmp / "azemu-0", notes, **ZERO) as emu:
+        ours = Ours(emu, tmp / "ours-0")
+        site = {"url_port": url_port(), **ZERO_SITE}
+        group = {"name": "benchZero", "location": "westus"}
+        for run in ("first", "second"):
+            z["ours"][run] = attempt(notes, f"latency 0: ours, site.yml {run} run", lambda: ours.site(
+                f"site-0-{run}", {**site, "resource_group": group["name"]}).summary())
+        z["ours"]["task"] = attempt(notes, "latency 0: ours, one no-change task", lambda: ours.task_over_ping(
+            "cloudlb.azure.resource_group", group, options.repeat))
+        if options.peer:
+            peer = Peer(emu, tmp / "peer-0")
+            peer_group = {"name": "peerZero", "location": "westus"}
+            for run in ("first", "second"):
+                z["peer"][run] = attempt(notes, f"latency 0: peer, tutorial {run} run", lambda: peer.tutorial(
+                    f"peer-0-{run}", peer_group["name"]).summary())
+            z["peer"]["task"] = attempt(notes, "latency 0: peer, one no-change task", lambda: peer.task_over_ping(
+                "azure.azcollection.azure_rm_resourcegroup", peer_group, options.repeat))
+        gets = r.setdefault("rollout", {}).setdefault("nic_gets", {})
+        gets[3] = attempt(notes, "latency 0: rollout of 3 VMs", lambda: roll(
+            ours, "roll-0-3", group["name"], 3, ZERO_ROLL, time_scale=ZERO["time_scale"]))
+        for size in () if options.quick else (5, 10):
+            name = f"benchZero{size}"
+            built = attempt(notes, f"latency 0: site.yml with {size} VMs", lambda: ours.site(
+                f"site-0-{size}", {**site, **NO_FETCHES, "resource_group": name, "vm_count": size}))
+            if built:
+                gets[size] = attempt(notes, f"latency 0: rollout of {size} VMs", lambda: roll(
+                    ours, f"roll-0-{size}", name, size, ZERO_ROLL, time_scale=ZERO["time_scale"]))
+        r["rollout"]["nic_gets"] = {n: v for n, v in gets.items() if v}
+
+
+def azure_profile(r: dict[str, Any], tmp: Path, options) -> None:
+    notes, scale = r["notes"], options.latency_scale
+    p = r.setdefault("profile", {"ours": {}, "peer": {}})
+    with azemu(tmp / "azemu-azure", notes, latency_profile="azure", latency_scale=scale, time_scale=1 / scale) as emu:
+        ours = Ours(emu, tmp / "ours-azure")
+        # The playbooks' own poll intervals, at the same pace as Azure's durations.
+        site = {"url_port": url_port(), "vms_wait_delay": max(1, round(5 * scale)), "health_wait_interval": 2 * scale}
+        p["ours"]["first"] = attempt(notes, "profile: ours, site.yml first run", lambda: ours.site(
+            "site-azure-first", {**site, "resource_group": "benchAzure"}).summary())
+        if options.peer:
+            peer = Peer(emu, tmp / "peer-azure")
+            p["peer"]["first"] = attempt(notes, "profile: peer, tutorial first run", lambda: peer.tutorial(
+                "peer-azure-first", "peerAzure").summary())
+        if p["ours"]["first"]:
+            rolled = attempt(notes, "profile: rollout of 3 VMs under load", lambda: roll(
+                ours, "roll-azure-3", "benchAzure", 3, {"rolling_maintenance_health_interval": 5 * scale,
+                                                         "rolling_maintenance_drain_poll": scale},
+                load=True, scale=scale, time_scale=1 / scale))
+            r.setdefault("rollout", {})["profile"] = rolled
+        if not options.quick:
+            p["ours"]["vms20"] = attempt(notes, "profile: ours, site.yml with 20 VMs", lambda: ours.site(
+                "site-azure-20", {**site, **NO_FETCHES, "resource_group": "benchAzure20", "vm_count": 20}).summary())
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=3, help="runs per module and for ping (median taken)")
+    parser.add_argument("--quick", action="store_true",
+                        help="3 VMs only: no 20-VM site.yml, no rollouts of 5 and 10 VMs")
+    parser.add_argument("--latency-scale", type=float, default=0.25,
+                        help="azemu's latency_scale on the Azure profile (1: Azure's own durations)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of ping and of the no-change task (median)")
+    parser.add_argument("--no-peer", dest="peer", action="store_false", help="without azure.azcollection")
     parser.add_argument("--json", type=Path, help="also write the raw numbers here")
-    options = parser.parse_args()
-    from azemu.testing import Azemu
-
-    raw = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-           "machine": f"{platform.node()}, {os.cpu_count()} CPUs, Python {platform.python_version()}",
-           "load_before": load()}
-    out = []
-    with tempfile.TemporaryDirectory(prefix="cloudlb-bench-") as tmp, \
-            Azemu(Path(tmp) / "azemu", time_scale=TIME_SCALE) as azemu:
-        bench = Bench(azemu, Path(tmp))
-        ansible_version = subprocess.run([str(BIN / "ansible"), "--version"], capture_output=True, text=True,
-                                         check=True).stdout.splitlines()[0]
-        raw["ansible"] = ansible_version
-
-        pings = [bench.adhoc("ansible.builtin.ping")[0] for _ in range(options.repeat)]
-        ping = statistics.median(pings)
-        raw["ping"] = pings
-
-        site = {}
-        for name in ("first", "second"):
-            seconds, requests, document = bench.playbook("site.yml", f"site-{name}")
-            writes = [r for r in requests if r["write"]]
-            site[name] = {"seconds": seconds, "requests": len(requests), "arm": len(arm(requests)),
-                          "by_kind": by(requests, "kind"), "arm_by_method": by(arm(requests), "method"),
-                          "writes": [f"{r['method']} {r['path'].rsplit('/providers/', 1)[-1]}" for r in writes],
-                          "changed": document["stats"]["localhost"]["changed"],
-                          "tasks": task_times(document)}
-        raw["site"] = site
-
-        modules = []
-        for module, args in module_calls(GROUP):
-            runs = [bench.adhoc(f"cloudlb.azure.{module}", args) for _ in range(options.repeat)]
-            requests = runs[-1][1]
-            # azemu's log does not count read-only POSTs (the rule health query) as writes.
-            writes = [r for r in requests if r["write"]]
-            if writes:
-                raise SystemExit(f"{module} wrote on a no-change run: {writes}")
-            modules.append({"module": module, "seconds": statistics.median(s for s, _ in runs),
-                            "all_seconds": [round(s, 2) for s, _ in runs],
-                            "requests": len(requests), "arm": len(arm(requests)),
-                            "arm_by_method": by(arm(requests), "method")})
-        raw["modules"] = modules
-    raw["load_after"] = load()
-
-    out.append(f"## Run of {raw['date']}\n")
-    out.append(f"- machine: {raw['machine']}; {raw['ansible']}")
-    out.append(f"- load average (1, 5, 15 min): {raw['load_before']} before, {raw['load_after']} after")
-    out.append(f"- azemu time scale {TIME_SCALE}, {VM_COUNT} VMs, medians of {options.repeat} runs\n")
-    out.append(f"Baseline `ansible localhost -m ansible.builtin.ping`: **{ping:.2f} s** "
-               f"(runs: {', '.join(f'{s:.2f}' for s in pings)})\n")
-    out.append("### site.yml\n")
-    out.append("| run | seconds | changed | requests | ARM requests by method | other requests | writes |")
-    out.append("| --- | ---: | ---: | ---: | --- | --- | --- |")
-    for name, s in site.items():
-        other = {k: v for k, v in s["by_kind"].items() if k != "arm"}
-        out.append(f"| {name} | {s['seconds']:.1f} | {s['changed']} | {s['requests']} | {s['arm_by_method']} "
-                   f"| {other} | {len(s['writes'])} |")
-    out.append("\nWrites of the second run: " + (", ".join(site["second"]["writes"]) or "none") + "\n")
-    out.append("Second run, time per module (sum over its tasks):\n")
-    out.append("| action | tasks | seconds | per task |")
-    out.append("| --- | ---: | ---: | ---: |")
-    for action, count, seconds in site["second"]["tasks"]:
-        out.append(f"| {action} | {count} | {seconds:.2f} | {seconds / count:.2f} |")
-    out.append("\n### Each module, no change (`ansible localhost -m cloudlb.azure.NAME`)\n")
-    out.append("| module | seconds | over ping | requests | ARM requests by method |")
-    out.append("| --- | ---: | ---: | ---: | --- |")
-    for m in modules:
-        out.append(f"| {m['module']} | {m['seconds']:.2f} | {m['seconds'] - ping:+.2f} | {m['requests']} "
-                   f"| {m['arm_by_method']} |")
-    report = "\n".join(out)
-    print(report)
+    parser.add_argument("--results", type=Path, default=RESULTS, help="the Markdown file to update")
+    parser.add_argument("--keep", type=Path, help="work in this folder and keep it: azemu's state dirs and request "
+                                                   "logs, each run's JSON results (default: a temporary folder)")
+    parser.add_argument("--render", type=Path, metavar="JSON",
+                        help="measure nothing: render the table of a run saved with --json, and update --results")
+    options = parser.parse_args(argv)
+    if options.render:
+        table = render(json.loads(options.render.read_text()))
+        print(table)
+        update_results(options.results, HEADER, table)
+        return 0
+    notes: list[str] = []
+    if options.peer and not Peer.available():
+        options.peer = False
+        notes.append(f"azure.azcollection not run: no {PEER_VENV.relative_to(ROOT)} (make conformance-venvs)")
+    started = time.monotonic()
+    r: dict[str, Any] = {
+        "date": datetime.datetime.now().astimezone().isoformat(timespec="seconds"), "notes": notes,
+        "settings": {"latency_scale": options.latency_scale, "quick": options.quick}, "about": {
+            "machine": f"{platform.node()}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, "
+                       f"Python {platform.python_version()}",
+            **{f"versions ({k})": v for k, v in versions().items()},
+            "load average (1, 5, 15 min) before": load()}}
+    with (contextlib.nullcontext(str(options.keep)) if options.keep
+          else tempfile.TemporaryDirectory(prefix="cloudlb-bench-")) as tmp:
+        Path(tmp).mkdir(parents=True, exist_ok=True)
+        latency_zero(r, Path(tmp), options)
+        azure_profile(r, Path(tmp), options)
+    r["about"]["load average after"] = load()
+    r["about"]["azemu"] = (f"latency 0: time_scale {ZERO['time_scale']}, vm_boot_seconds {ZERO['vm_boot_seconds']}; "
+                           f"profile: latency_profile azure, latency_scale {options.latency_scale}, time_scale "
+                           f"{1 / options.latency_scale:g}; the playbooks' poll intervals scaled alike")
+    r["about"]["bench took"] = f"{(time.monotonic() - started) / 60:.1f} min" + (" (--quick)" if options.quick else "")
+    table = render(r)
+    print(table)
+    update_results(options.results, HEADER, table)
     if options.json:
-        options.json.write_text(json.dumps(raw, indent=1))
+        options.json.write_text(json.dumps(r, indent=1, default=str))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -104,14 +104,19 @@ class AzcollectionRoute(ClientRoute):
                 self.address = record["result"].get("msg")
         return all_ok
 
-    def run_all(self) -> None:
+    def prepare(self) -> dict[str, str]:
+        """The files the playbook reads (an SSH key in the private home, cloud-init.txt in the
+        work dir) and the route's environment; also for benchmarks/bench.py."""
         home = self.work / "home"
         (home / ".ssh").mkdir(parents=True, exist_ok=True)
         # what az vm create --generate-ssh-keys makes when there is no key
         subprocess.run(["ssh-keygen", "-q", "-t", "rsa", "-b", "2048", "-N", "", "-f", str(home / ".ssh" / "id_rsa")],
                        check=True, stdin=subprocess.DEVNULL)
         (self.work / "cloud-init.txt").write_text(cloud_init())
-        env = self.env()
+        return self.env()
+
+    def run_all(self) -> None:
+        env = self.prepare()
         vms_ok = True
         for tag, check in PARTS:
             ok = self.run_part(tag, env)

@@ -18,6 +18,14 @@ class Settings:
         "help": "seconds a long-running operation stays InProgress; 0 = done at the first poll"})
     retry_after: int = field(default=1, metadata={
         "help": "Retry-After seconds sent with long-running operations (integer >= 1)"})
+    latency_profile: str = field(default="none", metadata={
+        "choices": ("none", "azure"),
+        "help": "azure: operations take what Azure takes per resource type and operation, with the Retry-After "
+                "of each resource provider (arm/latency.py lists the figures and their sources), instead of "
+                "latency and retry_after"})
+    latency_scale: float = field(default=1.0, metadata={
+        "help": "multiplies the latency profile's durations and Retry-After (0.2: five times shorter; a "
+                "Retry-After stays an integer >= 1)"})
     time_scale: float = field(default=1.0, metadata={
         "help": "emulated time runs this many times faster (probe intervals, boot times)"})
     page_size: int = field(default=100, metadata={"help": "items per page of list responses (nextLink)"})
@@ -70,8 +78,9 @@ def coerce(key: str, type_name: str, value: Any, choices: tuple[str, ...] | None
     except (TypeError, ValueError):
         raise ValueError(f"setting '{key}' must be a{'n integer' if type_name == 'int' else ' number'}") from None
     minimum = {"retry_after": 1, "page_size": 1, "token_lifetime": 1}.get(key, 0)
-    if result < minimum or (key == "time_scale" and result == 0):
-        raise ValueError(f"setting '{key}' must be {'>' if key == 'time_scale' else '>='} {minimum}")
+    positive = key in ("time_scale", "latency_scale")
+    if result < minimum or (positive and result == 0):
+        raise ValueError(f"setting '{key}' must be {'>' if positive else '>='} {minimum}")
     return result
 
 

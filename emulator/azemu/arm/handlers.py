@@ -320,7 +320,7 @@ def operation(ctx: Ctx, sub: str, op_id: str, *, result: bool) -> web.Response:
         raise ArmError(404, "OperationNotFound", f"The operation '{op_id}' could not be found.")
     style = emu.ops.style(op)
     if not result:
-        headers = None if op.done else {"Retry-After": retry_after(emu)}
+        headers = None if op.done else {"Retry-After": retry_after(emu, op, poll=True)}
         return respond(style.status_body(op), 200, headers)
     return operation_result(ctx, op)
 
@@ -329,7 +329,7 @@ def operation_result(ctx: Ctx, op) -> web.Response:
     emu = ctx.emu
     style = emu.ops.style(op)
     if not op.done:
-        return web.Response(status=202, headers=operation_headers(ctx, op, style.result_headers))
+        return web.Response(status=202, headers=operation_headers(ctx, op, style.result_headers, poll=True))
     headers = operation_headers(ctx, op, style.result_headers, running=False)
     if op.status != SUCCEEDED:
         return respond({"error": op.error}, op.error_status, headers)

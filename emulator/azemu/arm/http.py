@@ -9,6 +9,7 @@ import json5
 from aiohttp import web
 
 from ..errors import ArmError
+from . import latency
 
 if TYPE_CHECKING:
     from ..emulator import Emulator
@@ -44,18 +45,20 @@ def respond(body: Any = None, status: int = 200, headers: dict[str, str] | None 
     return web.json_response(body, status=status, headers=headers)
 
 
-def retry_after(emu: "Emulator") -> str:
+def retry_after(emu: "Emulator", op: "Operation", *, poll: bool) -> str:
     # Always an integer >= 1: azure-core waits its 30 s default when the header is missing,
-    # and sleeps exactly this many seconds between polls otherwise.
-    return str(max(1, int(emu.settings.retry_after)))
+    # and sleeps exactly this many seconds between polls otherwise. The value: `retry_after`,
+    # or the latency profile's for this provider and operation (latency.py).
+    return str(latency.retry_after(emu.settings, op, poll=poll))
 
 
-def operation_headers(ctx: "Ctx", op: "Operation", names: tuple[str, ...], *, running: bool = True
-                      ) -> dict[str, str]:
+def operation_headers(ctx: "Ctx", op: "Operation", names: tuple[str, ...], *, running: bool = True,
+                      poll: bool = False) -> dict[str, str]:
     """The operation's URL headers, built at response time from the name the client addressed
-    (operations are stored without one, so either route polls the same operation)."""
+    (operations are stored without one, so either route polls the same operation). `poll`:
+    the answer to a poll of its Location URL, not to the write that started it."""
     style = ctx.emu.ops.style(op)
     headers = {name: style.header_url(name, ctx.url, op) for name in names}
     if running:
-        headers["Retry-After"] = retry_after(ctx.emu)
+        headers["Retry-After"] = retry_after(ctx.emu, op, poll=poll)
     return headers

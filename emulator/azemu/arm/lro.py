@@ -51,6 +51,8 @@ class Operation:
     end: str | None = None
     parent: str | None = None     # id of the operation waiting for this one (a deployment's)
     fault: str | None = None      # injected outcome (Failed or Canceled) it ends with, see faults.py
+    verb: str = ""                # create, update, delete or the action: its name in latency.py
+    polls: int = 0                # polls answered while it ran (Compute's Retry-After grows)
 
     @property
     def done(self) -> bool:

@@ -1,8 +1,8 @@
 """Running long-running operations: start, complete when due, supersede, survive restarts.
 
-An operation is due `settings.latency` seconds after it starts. It completes at the first
-moment azemu looks after that: a timer, or the start of any ARM request (so with latency 0
-the first poll always sees it done). Completion of each kind is a registered function, so
+An operation is due `settings.latency` seconds after it starts (or what the latency profile,
+latency.py, says it takes). It completes at the first moment azemu looks after that: a timer,
+or the start of any ARM request (so with latency 0 the first poll always sees it done). Completion of each kind is a registered function, so
 providers with their own kinds (resource group delete) plug in the same way.
 
 An operation can wait for others (a template deployment for its resources): its completion
@@ -18,7 +18,7 @@ import time
 from typing import TYPE_CHECKING, Callable
 
 from ..errors import ArmError
-from . import registry
+from . import latency, registry
 from .context import Ctx, Res
 from .lro import CANCELED, CANCELED_ERROR, FAILED, IN_PROGRESS, LRO_FAULT, STYLES, SUCCEEDED, LroStyle, Operation
 
@@ -63,8 +63,8 @@ class OperationManager:
             location=(location or (target.location if target else None) or "global"),
             style=style.name, kind=kind, target=target_id or target.id,
             type_key=rtype.key if rtype else "", api_version=ctx.api_version or "2020-01-01",
-            due=time.time() + (rtype.operation_seconds(ctx, kind, target, action) if rtype else ctx.settings.latency),
-            start=ctx.now_iso(), action=action, state=state)
+            due=time.time() + (rtype.operation_seconds(ctx, kind, target, action) if rtype else group_seconds(ctx)),
+            start=ctx.now_iso(), action=action, state=state, verb=latency.operation_name(kind, target, action))
         fault = ctx.request.get(LRO_FAULT) if ctx.request is not None else None
         if fault is not None and not fault.taken:     # the first operation the request starts
             fault.taken, op.fault = True, fault.outcome
@@ -167,6 +167,12 @@ class OperationManager:
         for op in done[:-KEEP_DONE] if len(done) > KEEP_DONE else []:
             del self.ops[op.id]
         self.emu.store.operations = {k: v.to_json() for k, v in self.ops.items()}
+
+
+def group_seconds(ctx: Ctx) -> float:
+    """A resource group delete: the latency profile's figure, or `settings.latency`."""
+    profiled = latency.seconds(ctx.settings, "Microsoft.Resources/resourceGroups", "delete")
+    return ctx.settings.latency if profiled is None else profiled
 
 
 def _target(ctx: Ctx, op: Operation) -> Res | None:

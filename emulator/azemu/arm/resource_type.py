@@ -12,6 +12,7 @@ import copy
 import re
 from typing import TYPE_CHECKING, Any, Callable
 
+from . import latency
 from .lro import NETWORK, LroStyle
 
 if TYPE_CHECKING:
@@ -180,8 +181,15 @@ class ResourceType:
 
     def operation_seconds(self, ctx: "Ctx", kind: str, res: "Res | None", action: str | None) -> float:
         """Wall-clock seconds an operation of `kind` ("put", "delete", "action") on `res` runs.
-        Default: `settings.latency`; a VM's create, start and restart add its boot time."""
-        return ctx.settings.latency
+        Default: the latency profile's figure, or `settings.latency` without a profile; a VM's
+        create, start and restart add its boot time."""
+        profiled = self.profile_seconds(ctx, kind, res, action)
+        return ctx.settings.latency if profiled is None else profiled
+
+    def profile_seconds(self, ctx: "Ctx", kind: str, res: "Res | None", action: str | None) -> float | None:
+        """What the latency profile (`latency_profile`, arm/latency.py) says the operation
+        takes, scaled; None without a profile."""
+        return latency.seconds(ctx.settings, self.full_type, latency.operation_name(kind, res, action))
 
     def on_provisioned(self, ctx: "Ctx", res: "Res") -> None:
         """A write finished (its operation completed, or at once for synchronous types).

@@ -135,7 +135,11 @@ class VirtualMachines(ResourceType):
                                      "update_domain": index % avset.props["platformUpdateDomainCount"]}
 
     def operation_seconds(self, ctx, kind, res, action_name):
-        """Creating, starting and restarting a VM also take its boot time."""
+        """Creating, starting and restarting a VM also take its boot time (the latency
+        profile's figures are Azure's whole operations, boot included)."""
+        profiled = self.profile_seconds(ctx, kind, res, action_name)
+        if profiled is not None:
+            return profiled
         boots = (kind == "put" and res is not None and power(res) == "starting") or action_name in ("start", "restart")
         return ctx.settings.latency + (ctx.settings.real_seconds(ctx.settings.vm_boot_seconds) if boots else 0.0)
 
