@@ -85,11 +85,6 @@ class Res:
         return f"<Res {self.id}>"
 
 
-def input_view(res: Res) -> dict[str, Any]:
-    """The stored body as a client would PUT it back (a deep copy)."""
-    return copy.deepcopy(res.body)
-
-
 class Ctx:
     def __init__(self, emu: "Emulator", *, api_version: str = "", query: Any = None, request: Any = None):
         self.emu = emu

@@ -16,10 +16,10 @@ from typing import Any
 from ..errors import ArmError
 from ..store import Record
 from . import registry
-from .context import ID_RE, Ctx, Res, input_view
+from .context import ID_RE, Ctx, Res
 from .lro import Operation
 from .regions import REGIONS
-from .resource_type import ResourceType
+from .resource_type import ResourceType, input_view
 
 FRAMEWORK_KEYS = ("id", "etag", "type")
 
