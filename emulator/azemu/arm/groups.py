@@ -23,6 +23,7 @@ from . import conditions, registry
 from .context import Ctx
 from .filters import groups_filter, resources_filter
 from .http import json_body, operation_headers, respond
+from .http import operation_result as result_of
 from .lro import RESOURCES, ResourcesStyle
 from .paging import page
 from .regions import REGIONS
@@ -170,7 +171,6 @@ def complete_group_delete(ctx: Ctx, op) -> None:
 
 
 def operation_result(ctx: Ctx, sub: str, token: str) -> web.Response:
-    from .handlers import operation_result as result_of
     op = ctx.emu.ops.get(token)
     if op is None or op.subscription.lower() != sub.lower() or not isinstance(ctx.emu.ops.style(op), ResourcesStyle):
         raise ArmError(404, "NotFound", f"The operation '{token}' could not be found.")

@@ -26,8 +26,7 @@ from ..hosts import addressed
 from ..identity.armauth import check_subscription, check_token
 from . import conditions, engine, groups, registry
 from .context import Ctx, Res, render
-from .http import BODY_KEY, json_body, operation_headers, respond, retry_after
-from .lro import SUCCEEDED
+from .http import BODY_KEY, json_body, operation_headers, operation_result, respond, retry_after
 from .paging import page
 from .regions import REGIONS
 from .resource_type import ResourceType
@@ -323,16 +322,3 @@ def operation(ctx: Ctx, sub: str, op_id: str, *, result: bool) -> web.Response:
         headers = None if op.done else {"Retry-After": retry_after(emu, op, poll=True)}
         return respond(style.status_body(op), 200, headers)
     return operation_result(ctx, op)
-
-
-def operation_result(ctx: Ctx, op) -> web.Response:
-    emu = ctx.emu
-    style = emu.ops.style(op)
-    if not op.done:
-        return web.Response(status=202, headers=operation_headers(ctx, op, style.result_headers, poll=True))
-    headers = operation_headers(ctx, op, style.result_headers, running=False)
-    if op.status != SUCCEEDED:
-        return respond({"error": op.error}, op.error_status, headers)
-    if op.result is not None:
-        return respond(op.result, 200, headers)
-    return web.Response(status=style.done_status, headers=headers, content_type="application/json")
