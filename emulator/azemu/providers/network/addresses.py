@@ -22,6 +22,7 @@ import ipaddress
 import random
 from typing import Any, Iterable, Union
 
+from ...arm.fields import is_integer
 from ...errors import ArmError
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
@@ -123,7 +124,7 @@ def expand(value: Any) -> list[str]:
 
 def allocate_block(subnet: Network, length: int, taken: set[str]) -> str | None:
     """The lowest aligned block of /length in the subnet clear of reserved and taken addresses."""
-    if not isinstance(length, int) or isinstance(length, bool) or not subnet.prefixlen <= length <= subnet.max_prefixlen:
+    if not is_integer(length) or not subnet.prefixlen <= length <= subnet.max_prefixlen:
         raise ArmError.invalid(f"'privateIPAddressPrefixLength' must be between {subnet.prefixlen} and "
                                f"{subnet.max_prefixlen}.", target="privateIPAddressPrefixLength")
     first, last = usable_range(subnet) or (None, None)
