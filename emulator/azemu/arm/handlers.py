@@ -17,8 +17,8 @@ from ..errors import ArmError
 from ..hosts import addressed
 from ..identity.armauth import check_subscription, check_token
 from . import conditions, engine, groups, paths, registry
-from .context import Ctx, Res, render
-from .http import BODY_KEY, json_body, operation_headers, operation_result, respond, retry_after
+from .context import BODY_KEY, Ctx, Res, render
+from .http import json_body, operation_headers, operation_result, respond, retry_after
 from .paging import page
 from .regions import REGIONS
 from .resource_type import ResourceType

@@ -11,15 +11,12 @@ from aiohttp import web
 
 from ..errors import ArmError
 from . import latency
+from .context import BODY_KEY, Ctx
 from .lro import SUCCEEDED
 
 if TYPE_CHECKING:
     from ..emulator import Emulator
-    from .context import Ctx
     from .lro import Operation
-
-
-BODY_KEY = "azemu_body"      # the raw body, read by handlers.arm_entry before anything else
 
 
 def json_body(request: web.Request, *, required: bool = True) -> Any:
