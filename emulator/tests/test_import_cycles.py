@@ -9,7 +9,8 @@ the packages on the way count as well. Left out: imports under `if TYPE_CHECKING
 run (annotations only); that is the one way to name a type from a higher layer.
 
 A cycle is reported as its strongly connected set of modules and, for each of them, a shortest
-path back to itself, so every loop a reader has to untie is named.
+path back to itself, so every loop a reader has to untie is named. azemu's modules also import
+only downwards through its layers (LAYERS, as emulator/README.md describes them).
 """
 
 from __future__ import annotations
@@ -175,6 +176,39 @@ def test_no_import_cycles(tree):
     folder, name = ROOTS[tree]
     found = cycles(import_graph(folder, name))
     assert not found, f"import cycles in {tree}:\n" + "\n".join(found)
+
+
+# azemu's layers, bottom first (emulator/README.md, "Layers"): a module imports from its own
+# layer or those below. Names are modules or packages under azemu; the longest one matching wins.
+LAYERS = (
+    ("store", "errors", "settings", "hosts", "metadata", "pidfile", "tls", "requestlog",
+     "arm.lro", "arm.latency", "arm.regions", "arm.fields", "arm.filters", "arm.conditions", "arm.paths",
+     "arm.paging"),
+    ("arm", "arm.resource_type", "arm.registry", "arm.context", "arm.operations", "arm.engine"),
+    ("providers", "deployments"),
+    ("arm.http", "arm.groups", "arm.handlers", "identity", "testapi", "documents", "capture"),
+    ("emulator", "app", "dataplane", "proxy", "server", "faults", "cli", "testing", "__main__"),
+)
+# The registry walks the providers package at start-up to import every provider (load_providers).
+UPWARD_ALLOWED = {("azemu.arm.registry", "azemu.providers")}
+
+
+def layer_of(module: str) -> int | None:
+    name = module.partition(".")[2]
+    found = [(len(entry), i) for i, entries in enumerate(LAYERS) for entry in entries
+             if name == entry or name.startswith(entry + ".")]
+    return max(found)[1] if found else None
+
+
+def test_azemu_imports_downwards():
+    graph = import_graph(*ROOTS["azemu"])
+    unplaced = sorted(m for m in graph if m != "azemu" and layer_of(m) is None)
+    upward = sorted(f"{a} (layer {layer_of(a) + 1}) -> {b} (layer {layer_of(b) + 1})"
+                    for a, targets in graph.items() for b in targets
+                    if layer_of(a) is not None and layer_of(b) is not None and layer_of(b) > layer_of(a)
+                    and (a, b) not in UPWARD_ALLOWED)
+    assert not unplaced, f"modules in no layer of LAYERS: {unplaced}"
+    assert not upward, "imports from a higher layer:\n" + "\n".join(upward)
 
 
 def _write(folder: Path, files: dict[str, str]) -> None:
