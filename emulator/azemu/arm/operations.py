@@ -157,9 +157,8 @@ class OperationManager:
         ctx = Ctx(self.emu, api_version=op.api_version)
         ctx.operation = op
         op.status = SUCCEEDED
-        completer = COMPLETERS[op.kind]
         if op.fault:
-            completer.fail(ctx, op)
+            COMPLETERS[op.kind].fail(ctx, op)
             op.status = op.fault
             op.error = dict(CANCELED_ERROR if op.fault == CANCELED else STYLES[op.style].failure)
             op.error_status = 409 if op.fault == CANCELED else 500
@@ -167,7 +166,7 @@ class OperationManager:
             self._wake(op)
             return
         try:
-            completer.complete(ctx, op)
+            COMPLETERS[op.kind].complete(ctx, op)
         except Pending:
             op.status = IN_PROGRESS
             op.due = None
