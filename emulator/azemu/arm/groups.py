@@ -21,10 +21,10 @@ from ..errors import ArmError
 from ..store import Record
 from . import conditions, registry
 from .context import Ctx
+from .engine import remove
 from .filters import groups_filter, resources_filter
 from .http import json_body, operation_headers, respond
 from .http import operation_result as result_of
-from .engine import remove
 from .lro import RESOURCES, SUCCEEDED, Operation, ResourcesStyle
 from .operations import claim, completes
 from .paging import page
