@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from .pidfile import INFO_FILE, read_info, running_pid
 from .settings import Settings, fields_help
 
 ENV_KEYS = (
@@ -44,37 +45,6 @@ def env_vars(info: dict, *, proxy: bool = False) -> dict[str, str]:
     env.update(HTTPS_PROXY=info["proxy_url"], https_proxy=info["proxy_url"], NO_PROXY=NO_PROXY, no_proxy=NO_PROXY,
                SSL_CERT_FILE=info["ca_file"])
     return env
-
-
-def read_info(state_dir: Path) -> dict | None:
-    try:
-        return json.loads((state_dir / "azemu.json").read_text())
-    except (OSError, ValueError):
-        return None
-
-
-def running_pid(info_path: Path, pid: int | None = None) -> int | None:
-    """The pid in azemu.json (or `pid`, once azemu.json is gone) if that process is alive and
-    is not us, else None."""
-    if pid is None:
-        try:
-            pid = int(json.loads(info_path.read_text())["pid"])
-        except (OSError, ValueError, KeyError, TypeError):
-            return None
-    if pid == os.getpid():
-        return None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return None
-    except PermissionError:
-        pass
-    try:   # an exited child its parent has not reaped yet is not running
-        if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-            return None
-    except (OSError, IndexError):
-        pass
-    return pid
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -191,12 +161,12 @@ def cmd_stop(args: argparse.Namespace) -> int:
     try:
         os.kill(info["pid"], signal.SIGTERM)
     except ProcessLookupError:
-        (args.state_dir / "azemu.json").unlink(missing_ok=True)
+        (args.state_dir / INFO_FILE).unlink(missing_ok=True)
         return 0
     deadline = time.monotonic() + args.timeout
-    while time.monotonic() < deadline and running_pid(args.state_dir / "azemu.json", info["pid"]) is not None:
+    while time.monotonic() < deadline and running_pid(args.state_dir / INFO_FILE, info["pid"]) is not None:
         time.sleep(0.05)
-    if running_pid(args.state_dir / "azemu.json", info["pid"]) is not None:
+    if running_pid(args.state_dir / INFO_FILE, info["pid"]) is not None:
         print(f"azemu: pid {info['pid']} did not stop within {args.timeout}s", file=sys.stderr)
         return 1
     return 0

@@ -7,6 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
+from .arm import engine, groups  # noqa: F401 (imported for their operation completers: put, delete, rg-delete)
 from .arm.context import Ctx, Res
 from .arm.operations import OperationManager
 from .faults import Faults

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import signal
@@ -15,14 +14,13 @@ from . import tls
 from .app import make_app
 from .capture import ResponseCapture
 from .arm import registry
-from .cli import running_pid
 from .emulator import Emulator
 from .faults import Faults
 from .hosts import PUBLIC_HOSTS
+from .pidfile import INFO_FILE, remove_own_info, running_pid, write_info
 from .proxy import Proxy
 from .settings import Settings
 
-INFO_FILE = "azemu.json"
 log = logging.getLogger("azemu")
 
 
@@ -35,13 +33,6 @@ def info_document(emu: Emulator, port: int, proxy: Proxy | None = None) -> dict:
     if proxy is not None:
         doc.update(proxy_url=url_for(proxy.host, proxy.port, "http"), proxy_port=proxy.port)
     return doc
-
-
-def _write_json(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.touch(mode=0o600)      # it holds the client secret
-    tmp.write_text(json.dumps(data, indent=2) + "\n")
-    tmp.replace(path)
 
 
 def url_for(host: str, port: int, scheme: str = "https") -> str:
@@ -74,9 +65,8 @@ async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugi
     proxy = None if proxy_port is None else await Proxy.start(
         runner.server, tls.load_or_create_ca(state_dir), host, proxy_port)
     emu.ops.settle()          # operations that came due while azemu was stopped complete now
-    info_path = state_dir / INFO_FILE
     info = info_document(emu, actual_port, proxy)
-    _write_json(info_path, info)
+    write_info(state_dir, info)
     log.info("azemu listening on %s (state dir %s)", emu.url, state_dir)
     if proxy is not None:
         log.info("azemu proxy for %s on %s", ", ".join(sorted(PUBLIC_HOSTS)), info["proxy_url"])
@@ -91,11 +81,7 @@ async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugi
         log.info("azemu stopping")
         if proxy is not None:
             proxy.close()
-        try:
-            if json.loads(info_path.read_text()).get("pid") == os.getpid():
-                info_path.unlink()
-        except (OSError, ValueError):
-            pass
+        remove_own_info(state_dir)
         emu.save()
         await runner.cleanup()
         emu.log.close()

@@ -25,6 +25,7 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
+from .arm import registry
 from .identity.identities import TEST_API_TOKEN_FILE
 from .requestlog import MarkError
 
@@ -125,7 +126,6 @@ async def state(request: web.Request) -> web.Response:
 
 
 async def health(request: web.Request) -> web.Response:
-    from .arm import registry
     if registry.load_errors:
         return web.json_response({"status": "degraded", "provider_errors": registry.load_errors})
     return web.json_response({"status": "ok"})

@@ -34,7 +34,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from .cli import env_vars, running_pid
+from .cli import env_vars
+from .pidfile import INFO_FILE, read_info, running_pid
 from .identity.identities import IDENTITIES_FILE, TEST_API_TOKEN_FILE
 from .settings import Settings
 
@@ -90,7 +91,7 @@ class Azemu:
 
     @property
     def info_path(self) -> Path:
-        return self.state_dir / "azemu.json"
+        return self.state_dir / INFO_FILE
 
     @property
     def capture_path(self) -> Path:
@@ -130,7 +131,7 @@ class Azemu:
         _running.add(self)
         deadline = time.monotonic() + self.startup_timeout
         while True:
-            info = self._read_info()
+            info = read_info(self.state_dir)
             if info and info.get("pid") == self.proc.pid:
                 break
             if self.proc.poll() is not None:
@@ -143,12 +144,6 @@ class Azemu:
         self.proxy_port = info.get("proxy_port", self.proxy_port)
         self._ssl = ssl.create_default_context(cafile=info["ca_file"])
         return self
-
-    def _read_info(self) -> dict | None:
-        try:
-            return json.loads(self.info_path.read_text())
-        except (OSError, ValueError):
-            return None
 
     def _fail(self, reason: str) -> None:
         self._terminate(timeout=5)

@@ -17,6 +17,7 @@ from .resource_type import ResourceType
 if TYPE_CHECKING:
     from ..emulator import Emulator
 
+BODY_KEY = "azemu_body"      # the request's raw body, read by handlers.arm_entry before anything else
 ID_RE = re.compile(r"^/subscriptions/([^/]+)/resourcegroups/([^/]+)(?:/providers/([^/]+)/(.+))?$", re.I)
 
 
@@ -85,11 +86,6 @@ class Res:
         return f"<Res {self.id}>"
 
 
-def input_view(res: Res) -> dict[str, Any]:
-    """The stored body as a client would PUT it back (a deep copy)."""
-    return copy.deepcopy(res.body)
-
-
 class Ctx:
     def __init__(self, emu: "Emulator", *, api_version: str = "", query: Any = None, request: Any = None):
         self.emu = emu
@@ -108,6 +104,11 @@ class Ctx:
         return addressed(self.request) if self.request is not None else Names(self.emu.url, False)
 
     url = property(lambda self: self.names.base)     # the base URL of URLs in responses
+
+    @property
+    def raw_body(self) -> bytes | None:
+        """The request's body as sent (None outside a request)."""
+        return self.request.get(BODY_KEY) if self.request is not None else None
 
     @staticmethod
     def now() -> datetime:

@@ -16,10 +16,11 @@ from typing import Any
 from ..errors import ArmError
 from ..store import Record
 from . import registry
-from .context import ID_RE, Ctx, Res, input_view
-from .lro import Operation
+from .context import ID_RE, Ctx, Res
+from .lro import FAILED, Operation
+from .operations import claim, completes
 from .regions import REGIONS
-from .resource_type import ResourceType
+from .resource_type import ResourceType, input_view
 
 FRAMEWORK_KEYS = ("id", "etag", "type")
 
@@ -324,3 +325,42 @@ def check(ctx: Ctx, resource_id: str, body: Any) -> dict[str, Any]:
     if not rtype.embedded:
         _top_fields(ctx, rtype, body, stored, current)
     return stored
+
+
+# --- how the engine's operations end (registered with operations.py) -----------------------
+
+def _target(ctx: Ctx, op: Operation) -> Res | None:
+    rtype = registry.get(op.type_key)
+    record = ctx.store.get(op.target)
+    if rtype is None or record is None:
+        return ctx.resolve(op.target)
+    return Res(rtype, record.body, record)
+
+
+def _fail_write(ctx: Ctx, op: Operation) -> None:
+    """An injected failure of a write or delete leaves the resource in place, Failed."""
+    if claim(ctx, op) is not None:
+        set_state(_target(ctx, op), FAILED, new_etag())
+
+
+@completes("put", fail=_fail_write)
+def complete_put(ctx: Ctx, op: Operation) -> None:
+    res = _target(ctx, op)
+    if res is None or res.record is None or res.record.op != op.id:
+        return
+    try:
+        for r in descendants(res):
+            r.rtype.on_provisioned(ctx, r)
+    except ArmError:
+        res.record.op = None
+        set_state(res, "Failed", new_etag())
+        raise
+    res.record.op = None
+    set_state(res, "Succeeded", new_etag())
+    ctx.emu.publish("provisioned", ctx, res)
+
+
+@completes("delete", fail=_fail_write)
+def complete_delete(ctx: Ctx, op: Operation) -> None:
+    if claim(ctx, op) is not None:
+        remove(ctx, op.target)

@@ -60,12 +60,17 @@ def enum(namespace: str, name: str, *values: str, refuse: Refusal) -> Enum:
     return made
 
 
+def is_integer(value: Any) -> bool:
+    """A JSON integer: Python's bool is an int, JSON's true is not a number."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def integer(props: dict[str, Any], key: str, low: int, high: int, default: int | None = None) -> int | None:
     """props[key] checked to be an integer in [low, high], set to `default` when absent."""
     value = props.get(key, default)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+    if not is_integer(value) or not low <= value <= high:
         raise ArmError.invalid(f"'{key}' must be an integer between {low} and {high}, not {value!r}.", target=key)
     props[key] = value
     return value

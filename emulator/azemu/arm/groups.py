@@ -21,9 +21,12 @@ from ..errors import ArmError
 from ..store import Record
 from . import conditions, registry
 from .context import Ctx
+from .engine import remove
 from .filters import groups_filter, resources_filter
 from .http import json_body, operation_headers, respond
-from .lro import RESOURCES, ResourcesStyle
+from .http import operation_result as result_of
+from .lro import RESOURCES, SUCCEEDED, Operation, ResourcesStyle
+from .operations import claim, completes
 from .paging import page
 from .regions import REGIONS
 
@@ -160,17 +163,21 @@ def delete_group(ctx: Ctx, record: Record | None, rg: str) -> web.Response:
     return web.Response(status=202, headers=operation_headers(ctx, op, RESOURCES.delete_headers))
 
 
-def complete_group_delete(ctx: Ctx, op) -> None:
-    from .engine import remove
-    record = ctx.store.get(op.target)
-    if record is None or record.op != op.id:
-        return
-    record.op = None
-    remove(ctx, record.id)
+def _keep_group(ctx: Ctx, op: Operation) -> None:
+    """An injected failure of a group delete keeps the group whole."""
+    record = claim(ctx, op)
+    if record is not None:
+        record.body["properties"]["provisioningState"] = SUCCEEDED
+
+
+@completes("rg-delete", fail=_keep_group)
+def complete_group_delete(ctx: Ctx, op: Operation) -> None:
+    record = claim(ctx, op)
+    if record is not None:
+        remove(ctx, record.id)
 
 
 def operation_result(ctx: Ctx, sub: str, token: str) -> web.Response:
-    from .handlers import operation_result as result_of
     op = ctx.emu.ops.get(token)
     if op is None or op.subscription.lower() != sub.lower() or not isinstance(ctx.emu.ops.style(op), ResourcesStyle):
         raise ArmError(404, "NotFound", f"The operation '{token}' could not be found.")

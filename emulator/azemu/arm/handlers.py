@@ -1,38 +1,63 @@
 """The ARM front door: one catch-all handler that authenticates, checks api-version and the
 subscription, routes the (case-insensitive) path and serves resources of any registered type.
 
-Routes:
-  /tenants, /subscriptions, /subscriptions/{sub}                         (groups.py)
-  /subscriptions/{sub}/resourcegroups[/{rg}[/resources]]                 (groups.py)
-  /subscriptions/{sub}/resources, /subscriptions/{sub}/operationresults/{id}  (groups.py)
-  /subscriptions/{sub}/providers[/{ns}[/register]]                       (groups.py)
-  /subscriptions/{sub}/providers/{ns}/locations/{loc}/operations|operationResults/{id}
-  /subscriptions/{sub}/providers/{ns}/locations/{loc}/{pattern...}       registry.location_endpoint
-  /subscriptions/{sub}/providers/{ns}/{type}                             list in subscription
-  /subscriptions/{sub}/resourcegroups/{rg}/providers/{ns}/{type}         list in group
-  .../providers/{ns}/{type}/{name}[/{child}/{name}...]                   one resource
-  .../providers/{ns}/{type}/{name}[/{child}/{name}...]/{child}           list children
-  .../providers/{ns}/{type}/{name}[/{child}/{name}...]/{action}          action
+The routes are ROUTES below, first match wins (patterns: paths.py); every route under
+/subscriptions/{sub} first checks that the token may use that subscription.
 """
 
 from __future__ import annotations
 
 import re
+from types import SimpleNamespace
+from typing import Callable
 
 from aiohttp import web
 
 from ..errors import ArmError
 from ..hosts import addressed
 from ..identity.armauth import check_subscription, check_token
-from . import conditions, engine, groups, registry
-from .context import Ctx, Res, render
-from .http import BODY_KEY, json_body, operation_headers, respond, retry_after
-from .lro import SUCCEEDED
+from . import conditions, engine, groups, paths, registry
+from .context import BODY_KEY, Ctx, Res, render
+from .http import json_body, operation_headers, operation_result, respond, retry_after
 from .paging import page
 from .regions import REGIONS
 from .resource_type import ResourceType
 
 API_VERSION_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(-[A-Za-z0-9.]+)?$")
+SUB = "subscriptions/{sub}"
+GROUP = SUB + "/resourcegroups/{rg}"
+PROVIDER = SUB + "/providers/{ns}"
+
+# serve(ctx, p): p holds the pattern's captures and the token's claims.
+Serve = Callable[[Ctx, SimpleNamespace], web.StreamResponse]
+
+
+def _table(*routes: tuple[str, Serve]) -> list[tuple[paths.Pattern, Serve]]:
+    return [(paths.pattern(path), serve) for path, serve in routes]
+
+
+ROUTES = _table(
+    ("tenants",                                 lambda ctx, p: groups.tenants(ctx, p.claims)),
+    ("subscriptions",                           lambda ctx, p: groups.subscriptions(ctx, p.claims)),
+    (SUB,                                       lambda ctx, p: groups.subscription(ctx, p.sub)),
+    (SUB + "/resourcegroups",                   lambda ctx, p: groups.list_groups(ctx, p.sub)),
+    (GROUP,                                     lambda ctx, p: groups.group(ctx, p.sub, p.rg)),
+    (GROUP + "/resources",                      lambda ctx, p: groups.list_resources(ctx, p.sub, p.rg)),
+    (GROUP + "/providers/{ns}/{rest...}",       lambda ctx, p: resource_request(ctx, p.sub, p.rg, p.ns, p.rest)),
+    # DeploymentOperations_List/Get in the spec have no /providers/Microsoft.Resources.
+    (GROUP + "/{kind:deployments}/{rest...}",   lambda ctx, p: resource_request(ctx, p.sub, p.rg, "Microsoft.Resources",
+                                                                                [p.kind, *p.rest])),
+    (SUB + "/resources",                        lambda ctx, p: groups.list_resources(ctx, p.sub, None)),
+    (SUB + "/operationresults/{id}",            lambda ctx, p: groups.operation_result(ctx, p.sub, p.id)),
+    (SUB + "/providers",                        lambda ctx, p: groups.providers(ctx, p.sub, None, register=False)),
+    (PROVIDER,                                  lambda ctx, p: groups.providers(ctx, p.sub, p.ns, register=False)),
+    (PROVIDER + "/register",                    lambda ctx, p: groups.providers(ctx, p.sub, p.ns, register=True)),
+    (PROVIDER + "/locations/{loc}/{kind:operations|operationresults}/{id}",
+                                                lambda ctx, p: operation_poll(ctx, p.sub, p.kind, p.id)),
+    (PROVIDER + "/locations/{loc}/{rest...}",   lambda ctx, p: location_request(ctx, p.sub, p.ns, p.loc, p.rest)),
+    (PROVIDER + "/{type}",                      lambda ctx, p: subscription_list(ctx, p.sub, p.ns, p.type)),
+    (SUB + "/{rest...}",                        lambda ctx, p: no_route(ctx)),   # after the subscription check
+)
 
 
 async def arm_entry(request: web.Request) -> web.StreamResponse:
@@ -54,53 +79,36 @@ def route(request: web.Request) -> web.StreamResponse:
     if not API_VERSION_RE.match(api_version):
         raise ArmError.invalid_api_version(api_version)
     ctx = Ctx(emu, api_version=api_version, query=request.query, request=request)
-    segs = [s for s in request.path.split("/") if s]
-    low = [s.lower() for s in segs]
-    n = len(segs)
-    if low == ["tenants"]:
-        return groups.tenants(ctx, claims)
-    if low[0] != "subscriptions":
-        raise ArmError.no_route(request.path)
-    if n == 1:
-        return groups.subscriptions(ctx, claims)
-    sub = segs[1]
-    check_subscription(emu, claims, sub, names)
-    if n == 2:
-        return groups.subscription(ctx, sub)
-    if low[2] == "resourcegroups":
-        if n == 3:
-            return groups.list_groups(ctx, sub)
-        rg = segs[3]
-        if n == 4:
-            return groups.group(ctx, sub, rg)
-        if n == 5 and low[4] == "resources":
-            return groups.list_resources(ctx, sub, rg)
-        if n >= 7 and low[4] == "providers":
-            return resource_request(ctx, sub, rg, segs[5], segs[6:])
-        if n >= 6 and low[4] == "deployments":
-            # DeploymentOperations_List/Get in the spec have no /providers/Microsoft.Resources.
-            return resource_request(ctx, sub, rg, "Microsoft.Resources", segs[4:])
-    elif low[2] == "resources" and n == 3:
-        return groups.list_resources(ctx, sub, None)
-    elif low[2] == "operationresults" and n == 4:
-        return groups.operation_result(ctx, sub, segs[3])
-    elif low[2] == "providers":
-        if n <= 5 and (n < 5 or low[4] == "register"):
-            return groups.providers(ctx, sub, segs[3] if n > 3 else None, register=n == 5)
-        if n == 8 and low[4] == "locations" and low[6] in ("operations", "operationresults"):
-            return operation(ctx, sub, segs[7], result=low[6] == "operationresults"
-                             or request.query.get("monitor", "").lower() == "true")
-        if n >= 7 and low[4] == "locations":
-            return location_request(ctx, sub, segs[3], segs[5], segs[6:])
-        if n == 5:
-            real = registry.real_type(_namespace(ctx, segs[3]), segs[4])
-            if real:
-                return absent_type_request(ctx, real, None, segs[4:])
-            rtype = _top_type(ctx, segs[3], segs[4])
-            scoped = "subscription" in rtype.list_scopes      # deployments: only those at subscription scope
-            return _list(ctx, rtype, [r for r in ctx.store.under(f"/subscriptions/{sub}")
-                                      if scoped and r.type_key == rtype.key])
+    segments = [s for s in request.path.split("/") if s]
+    for path, serve in ROUTES:
+        params = paths.match(path, segments)
+        if params is not None:
+            if "sub" in params:
+                check_subscription(emu, claims, params["sub"], names)
+            return serve(ctx, SimpleNamespace(claims=claims, **params))
     raise ArmError.no_route(request.path)
+
+
+def no_route(ctx: Ctx) -> web.Response:
+    raise ArmError.no_route(ctx.request.path)
+
+
+def operation_poll(ctx: Ctx, sub: str, kind: str, op_id: str) -> web.Response:
+    """.../locations/{loc}/operations/{id} (status) or operationResults/{id} (result, as is a
+    status URL with monitor=true)."""
+    result = kind.lower() == "operationresults" or ctx.query.get("monitor", "").lower() == "true"
+    return operation(ctx, sub, op_id, result=result)
+
+
+def subscription_list(ctx: Ctx, sub: str, ns: str, type_seg: str) -> web.Response:
+    """GET /subscriptions/{sub}/providers/{ns}/{type}: the type's resources in the subscription."""
+    real = registry.real_type(_namespace(ctx, ns), type_seg)
+    if real:
+        return absent_type_request(ctx, real, None, [type_seg])
+    rtype = _top_type(ctx, ns, type_seg)
+    scoped = "subscription" in rtype.list_scopes      # deployments: only those at subscription scope
+    return _list(ctx, rtype, [r for r in ctx.store.under(f"/subscriptions/{sub}")
+                              if scoped and r.type_key == rtype.key])
 
 
 def location_request(ctx: Ctx, sub: str, ns: str, location: str, rest: list[str]) -> web.Response:
@@ -323,16 +331,3 @@ def operation(ctx: Ctx, sub: str, op_id: str, *, result: bool) -> web.Response:
         headers = None if op.done else {"Retry-After": retry_after(emu, op, poll=True)}
         return respond(style.status_body(op), 200, headers)
     return operation_result(ctx, op)
-
-
-def operation_result(ctx: Ctx, op) -> web.Response:
-    emu = ctx.emu
-    style = emu.ops.style(op)
-    if not op.done:
-        return web.Response(status=202, headers=operation_headers(ctx, op, style.result_headers, poll=True))
-    headers = operation_headers(ctx, op, style.result_headers, running=False)
-    if op.status != SUCCEEDED:
-        return respond({"error": op.error}, op.error_status, headers)
-    if op.result is not None:
-        return respond(op.result, 200, headers)
-    return web.Response(status=style.done_status, headers=headers, content_type="application/json")

@@ -1,4 +1,5 @@
-"""Small HTTP helpers shared by the ARM handlers: JSON bodies, responses, operation headers."""
+"""Small HTTP helpers shared by the ARM handlers: JSON bodies, responses, operation headers and
+the answer of an operation's result URL."""
 
 from __future__ import annotations
 
@@ -10,14 +11,12 @@ from aiohttp import web
 
 from ..errors import ArmError
 from . import latency
+from .context import BODY_KEY, Ctx
+from .lro import SUCCEEDED
 
 if TYPE_CHECKING:
     from ..emulator import Emulator
-    from .context import Ctx
     from .lro import Operation
-
-
-BODY_KEY = "azemu_body"      # the raw body, read by handlers.arm_entry before anything else
 
 
 def json_body(request: web.Request, *, required: bool = True) -> Any:
@@ -62,3 +61,18 @@ def operation_headers(ctx: "Ctx", op: "Operation", names: tuple[str, ...], *, ru
     if running:
         headers["Retry-After"] = retry_after(ctx.emu, op, poll=poll)
     return headers
+
+
+def operation_result(ctx: "Ctx", op: "Operation") -> web.Response:
+    """The answer to a poll of an operation's result (Location) URL: 202 while it runs, then
+    its result, its error or its style's empty done status."""
+    emu = ctx.emu
+    style = emu.ops.style(op)
+    if not op.done:
+        return web.Response(status=202, headers=operation_headers(ctx, op, style.result_headers, poll=True))
+    headers = operation_headers(ctx, op, style.result_headers, running=False)
+    if op.status != SUCCEEDED:
+        return respond({"error": op.error}, op.error_status, headers)
+    if op.result is not None:
+        return respond(op.result, 200, headers)
+    return web.Response(status=style.done_status, headers=headers, content_type="application/json")

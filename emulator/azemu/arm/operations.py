@@ -2,8 +2,11 @@
 
 An operation is due `settings.latency` seconds after it starts (or what the latency profile,
 latency.py, says it takes). It completes at the first moment azemu looks after that: a timer,
-or the start of any ARM request (so with latency 0 the first poll always sees it done). Completion of each kind is a registered function, so
-providers with their own kinds (resource group delete) plug in the same way.
+or the start of any ARM request (so with latency 0 the first poll always sees it done).
+
+How an operation of each kind ends is registered here with `@completes(kind, fail=...)` by the
+layer that owns the kind: engine.py (put, delete), groups.py (rg-delete), this module (action,
+which only calls the type's own hook). The manager imports none of them.
 
 An operation can wait for others (a template deployment for its resources): its completion
 raises `Pending` and it sleeps (`due` None) until an operation it `follow`s ends, which makes
@@ -15,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
 from ..errors import ArmError
@@ -24,6 +28,7 @@ from .lro import CANCELED, CANCELED_ERROR, FAILED, IN_PROGRESS, LRO_FAULT, STYLE
 
 if TYPE_CHECKING:
     from ..emulator import Emulator
+    from ..store import Record
 
 log = logging.getLogger("azemu.operations")
 KEEP_DONE = 2000      # finished operations kept so late polls still get an answer
@@ -34,14 +39,40 @@ class Pending(Exception):
     stays InProgress until an operation it follows ends."""
 
 
+@dataclass(frozen=True)
+class Completer:
+    """`complete(ctx, op)` when the operation is due (raise ArmError to fail it, Pending to wait);
+    `fail(ctx, op)` when a fault injected its outcome: leave the target as a provider that failed
+    half-way would."""
+    complete: Callable[[Ctx, Operation], None]
+    fail: Callable[[Ctx, Operation], None]
+
+
+COMPLETERS: dict[str, Completer] = {}
+
+
+def completes(kind: str, *, fail: Callable[[Ctx, Operation], None]):
+    """Register the decorated function as how operations of `kind` complete."""
+    def deco(fn: Callable[[Ctx, Operation], None]) -> Callable[[Ctx, Operation], None]:
+        COMPLETERS[kind] = Completer(fn, fail)
+        return fn
+    return deco
+
+
+def claim(ctx: Ctx, op: Operation) -> "Record | None":
+    """The target's record, released, if this operation still holds it (no newer write
+    superseded it); else None."""
+    record = ctx.store.get(op.target)
+    if record is None or record.op != op.id:
+        return None
+    record.op = None
+    return record
+
+
 class OperationManager:
     def __init__(self, emu: "Emulator"):
         self.emu = emu
         self.ops: dict[str, Operation] = {k: Operation.from_json(v) for k, v in emu.store.operations.items()}
-        from .groups import complete_group_delete
-        self.completers: dict[str, Callable[[Ctx, Operation], None]] = {
-            "put": complete_put, "delete": complete_delete, "action": complete_action,
-            "rg-delete": complete_group_delete}
         self._timer: asyncio.TimerHandle | None = None
 
     def get(self, op_id: str) -> Operation | None:
@@ -127,12 +158,15 @@ class OperationManager:
         ctx.operation = op
         op.status = SUCCEEDED
         if op.fault:
-            fail_injected(ctx, op, self.completers[op.kind])
+            COMPLETERS[op.kind].fail(ctx, op)
+            op.status = op.fault
+            op.error = dict(CANCELED_ERROR if op.fault == CANCELED else STYLES[op.style].failure)
+            op.error_status = 409 if op.fault == CANCELED else 500
             op.end = ctx.now_iso()
             self._wake(op)
             return
         try:
-            self.completers[op.kind](ctx, op)
+            COMPLETERS[op.kind].complete(ctx, op)
         except Pending:
             op.status = IN_PROGRESS
             op.due = None
@@ -175,40 +209,16 @@ def group_seconds(ctx: Ctx) -> float:
     return ctx.settings.latency if profiled is None else profiled
 
 
-def _target(ctx: Ctx, op: Operation) -> Res | None:
-    rtype = registry.get(op.type_key)
-    record = ctx.store.get(op.target)
-    if rtype is None or record is None:
-        return ctx.resolve(op.target)
-    return Res(rtype, record.body, record)
-
-
-def complete_put(ctx: Ctx, op: Operation) -> None:
-    from .engine import descendants, new_etag, set_state
-    res = _target(ctx, op)
-    if res is None or res.record is None or res.record.op != op.id:
-        return
+def _finish_action_anyway(ctx: Ctx, op: Operation) -> None:
+    """An action whose outcome a fault decides has taken effect first, so that nothing stays
+    half-done (a VM stuck `stopping`)."""
     try:
-        for r in descendants(res):
-            r.rtype.on_provisioned(ctx, r)
+        complete_action(ctx, op)
     except ArmError:
-        res.record.op = None
-        set_state(res, "Failed", new_etag())
-        raise
-    res.record.op = None
-    set_state(res, "Succeeded", new_etag())
-    ctx.emu.publish("provisioned", ctx, res)
+        pass
 
 
-def complete_delete(ctx: Ctx, op: Operation) -> None:
-    from .engine import remove
-    record = ctx.store.get(op.target)
-    if record is None or record.op != op.id:
-        return
-    record.op = None
-    remove(ctx, op.target)
-
-
+@completes("action", fail=_finish_action_anyway)
 def complete_action(ctx: Ctx, op: Operation) -> None:
     res = ctx.resolve(op.target)
     rtype = res.rtype if res else registry.get(op.type_key)
@@ -220,26 +230,3 @@ def complete_action(ctx: Ctx, op: Operation) -> None:
         op.result = spec.finish(rtype, ctx, res, op.state)
     if res is not None:
         ctx.emu.publish("action", ctx, res)
-
-
-def fail_injected(ctx: Ctx, op: Operation, complete: Callable[[Ctx, Operation], None]) -> None:
-    """End an operation with its injected outcome. A write or delete leaves the resource in
-    place, `Failed`, as a provider that failed half-way does (a resource group being deleted
-    is kept whole); an action has taken effect first, so that nothing stays half-done (a VM
-    stuck `stopping`)."""
-    from .engine import new_etag, set_state
-    if op.kind == "action":
-        try:
-            complete(ctx, op)
-        except ArmError:
-            pass
-    record = ctx.store.get(op.target)
-    if op.kind != "action" and record is not None and record.op == op.id:
-        record.op = None
-        if op.kind == "rg-delete":
-            record.body["properties"]["provisioningState"] = SUCCEEDED
-        else:
-            set_state(_target(ctx, op), FAILED, new_etag())
-    op.status = op.fault
-    op.error = dict(CANCELED_ERROR if op.fault == CANCELED else STYLES[op.style].failure)
-    op.error_status = 409 if op.fault == CANCELED else 500

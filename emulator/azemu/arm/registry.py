@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..errors import ArmError
+from . import paths
 from .resource_type import ActionSpec, ResourceType
 
 _types: dict[str, ResourceType] = {}
@@ -70,15 +71,7 @@ class LocationEndpoint:
         return "/".join(("locations",) + self.pattern[0::2])
 
     def match(self, segments: list[str]) -> dict[str, str] | None:
-        if len(segments) != len(self.pattern):
-            return None
-        params = {}
-        for want, seg in zip(self.pattern, segments):
-            if want.startswith("{"):
-                params[want[1:-1]] = seg
-            elif want.lower() != seg.lower():
-                return None
-        return params
+        return paths.match(self.pattern, segments)
 
 
 def location_endpoint(namespace: str, pattern: str) -> Callable[[Callable], Callable]:
@@ -87,7 +80,7 @@ def location_endpoint(namespace: str, pattern: str) -> Callable[[Callable], Call
     `publishers/{publisher}/artifacttypes/vmimage/offers`. `fn(ctx, subscription, location, **params)`
     returns the body."""
     def deco(fn: Callable) -> Callable:
-        _location_endpoints.append(LocationEndpoint(namespace.lower(), tuple(pattern.split("/")), fn))
+        _location_endpoints.append(LocationEndpoint(namespace.lower(), paths.pattern(pattern), fn))
         return fn
     return deco
 

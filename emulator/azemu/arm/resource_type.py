@@ -12,6 +12,7 @@ import copy
 import re
 from typing import TYPE_CHECKING, Any, Callable
 
+from ..errors import ArmError
 from . import latency
 from .lro import NETWORK, LroStyle
 
@@ -64,6 +65,11 @@ def action(name: str, *, method: str = "POST", long_running: bool = True, read_o
         return ActionSpec(name, method, long_running, fn, read_only=read_only,
                           requires_resource=requires_resource, status=status)
     return deco
+
+
+def input_view(res: "Res") -> dict[str, Any]:
+    """The stored body as a client would PUT it back (a deep copy)."""
+    return copy.deepcopy(res.body)
 
 
 class ResourceType:
@@ -137,7 +143,6 @@ class ResourceType:
         Must accept what GET returns (clients read, modify and PUT back)."""
         out = {k: copy.deepcopy(body[k]) for k in DEFAULT_BODY_KEYS if k in body}
         if not isinstance(out.get("properties", {}), dict):
-            from ..errors import ArmError
             raise ArmError.invalid("The 'properties' member must be an object.")
         out.setdefault("properties", {})
         return out
@@ -147,7 +152,6 @@ class ResourceType:
         Default: Network's rule (up to 80 word characters, '.', '-', '_'; starts with a word
         character, ends with one or '_')."""
         if not NAME_RE.match(name):
-            from ..errors import ArmError
             raise ArmError.bad_request(
                 "InvalidResourceName",
                 f"Resource name {name} is invalid. The name can be up to 80 characters long. It must begin with a "
@@ -168,7 +172,6 @@ class ResourceType:
     def patch(self, ctx: "Ctx", current: "Res", body: dict[str, Any]) -> dict[str, Any]:
         """Turn a PATCH body into a full PUT body. Default: tags replace the stored tags,
         other members merge into the stored resource (JSON merge-patch)."""
-        from .context import input_view
         merged = input_view(current)
         for key, value in body.items():
             if key == "tags":

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import functions
+from .functions import FUNCTIONS
 from .errors import ExpressionError
 from .language import Call, Index, Literal, Member, Node, is_expression, literal_text, parse
 
@@ -38,12 +38,16 @@ class Scope:
     def with_lambda(self, values: dict[str, Any]) -> "Scope":
         return Scope(self.context, self.section, self.copy, dict(self.lambdas, **values), self.loop)
 
+    def evaluate(self, node: Node) -> Any:
+        """What lazy template functions (`if`, `lambda`) evaluate their arguments with."""
+        return evaluate(node, self)
+
 
 def evaluate(node: Node, scope: Scope) -> Any:
     if isinstance(node, Literal):
         return node.value
     if isinstance(node, Call):
-        return functions.call(node, scope)
+        return call(node, scope)
     if isinstance(node, Member):
         return member(evaluate(node.target, scope), node.name)
     if isinstance(node, Index):
@@ -59,6 +63,28 @@ def evaluate(node: Node, scope: Scope) -> Any:
             return member(target, index)
         raise ExpressionError(f"The language expression property '{index}' can't be evaluated.")
     raise TypeError(node)
+
+
+def call(node: Call, scope: Scope) -> Any:
+    name = node.name
+    spec = FUNCTIONS.get(name.lower())
+    if spec is None:
+        raise ExpressionError(f"The template function '{name}' is not valid. Please see https://aka.ms/arm-functions "
+                              "for usage details.")
+    n = len(node.args)
+    if n < spec.min_args or (spec.max_args is not None and n > spec.max_args):
+        if spec.min_args == spec.max_args:
+            wanted = f"{spec.min_args}"
+        elif spec.max_args is None:
+            wanted = f"at least {spec.min_args}"
+        else:
+            wanted = f"between {spec.min_args} and {spec.max_args}"
+        raise ExpressionError(f"Unable to evaluate template language function '{name}': function requires {wanted} "
+                              f"argument(s) while {n} were provided. Please see https://aka.ms/arm-functions for "
+                              "usage details.")
+    if spec.lazy:
+        return spec.fn(scope, *node.args)
+    return spec.fn(scope, *[evaluate(a, scope) for a in node.args])
 
 
 def member(value: Any, name: str) -> Any:

@@ -39,34 +39,13 @@ FUNCTIONS: dict[str, Function] = {}
 
 
 def function(name: str, min_args: int = 0, max_args: int | None = -1, *, lazy: bool = False):
-    """Register `fn(scope, *args)`. `max_args` -1: as many as `min_args`; None: no limit."""
+    """Register `fn(scope, *args)`; a `lazy` one gets the parse trees and evaluates them with
+    `scope.evaluate`. `max_args` -1: as many as `min_args`; None: no limit."""
     def deco(fn: Callable) -> Callable:
         FUNCTIONS[name.lower()] = Function(fn, min_args, min_args if max_args == -1 else max_args, lazy)
         return fn
     return deco
 
-
-def call(node, scope) -> Any:
-    from .evaluator import evaluate
-    name = node.name
-    spec = FUNCTIONS.get(name.lower())
-    if spec is None:
-        raise ExpressionError(f"The template function '{name}' is not valid. Please see https://aka.ms/arm-functions "
-                              "for usage details.")
-    n = len(node.args)
-    if n < spec.min_args or (spec.max_args is not None and n > spec.max_args):
-        if spec.min_args == spec.max_args:
-            wanted = f"{spec.min_args}"
-        elif spec.max_args is None:
-            wanted = f"at least {spec.min_args}"
-        else:
-            wanted = f"between {spec.min_args} and {spec.max_args}"
-        raise ExpressionError(f"Unable to evaluate template language function '{name}': function requires {wanted} "
-                              f"argument(s) while {n} were provided. Please see https://aka.ms/arm-functions for "
-                              "usage details.")
-    if spec.lazy:
-        return spec.fn(scope, *node.args)
-    return spec.fn(scope, *[evaluate(a, scope) for a in node.args])
 
 
 # --- types ----------------------------------------------------------------------------------
@@ -244,8 +223,7 @@ def _extension_resource_id(scope, base, *args):
 
 @function("if", 3, lazy=True)
 def _if(scope, condition, when_true, when_false):
-    from .evaluator import evaluate
-    return evaluate(when_true if _truthy("if", evaluate(condition, scope), 0) else when_false, scope)
+    return scope.evaluate(when_true if _truthy("if", scope.evaluate(condition), 0) else when_false)
 
 
 @function("and", 2, None)
@@ -747,14 +725,12 @@ class Lambda:
     scope: Any
 
     def __call__(self, *values: Any) -> Any:
-        from .evaluator import evaluate
-        return evaluate(self.body, self.scope.with_lambda(dict(zip(self.names, values))))
+        return self.scope.with_lambda(dict(zip(self.names, values))).evaluate(self.body)
 
 
 @function("lambda", 2, None, lazy=True)
 def _lambda(scope, *args):
-    from .evaluator import evaluate
-    names = [expect("lambda", evaluate(a, scope), "String") for a in args[:-1]]
+    names = [expect("lambda", scope.evaluate(a), "String") for a in args[:-1]]
     return Lambda(names, args[-1], scope)
 
 

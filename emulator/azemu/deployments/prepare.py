@@ -14,7 +14,6 @@ from typing import Any
 
 from ..arm import engine
 from ..arm.context import Ctx
-from ..arm.http import BODY_KEY
 from ..errors import ArmError
 from . import hashing, plan as planning
 from .errors import Deferred, invalid_deployment
@@ -33,7 +32,7 @@ class Prepared:
 
 
 def request_text(ctx: Ctx) -> str | None:
-    raw = ctx.request.get(BODY_KEY) if ctx.request is not None else None
+    raw = ctx.raw_body
     return raw.decode("utf-8", "replace") if isinstance(raw, bytes) else None
 
 

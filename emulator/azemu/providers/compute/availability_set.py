@@ -16,6 +16,7 @@ AvailabilitySet_Create example):
 from __future__ import annotations
 
 from ...arm.context import Ctx, Res
+from ...arm.fields import is_integer
 from ...arm.lro import COMPUTE
 from ...arm.registry import register
 from ...arm.resource_type import ResourceType, action
@@ -44,7 +45,7 @@ def members(ctx: Ctx, avset_id: str) -> list[Res]:
 
 def _count(props: dict, key: str, bounds: tuple[int, int], what: str) -> int:
     value = props.get(key, DEFAULTS[key])
-    if isinstance(value, bool) or not isinstance(value, int):
+    if not is_integer(value):
         raise ArmError.bad_request("InvalidParameter", f"The value of parameter {key} is invalid.", target=key)
     if not bounds[0] <= value <= bounds[1]:
         raise ArmError.bad_request(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...arm.context import Ctx, Res
+from ...arm.fields import is_integer
 from ...arm.lro import COMPUTE
 from ...arm.registry import register
 from ...arm.resource_type import ResourceType
@@ -81,7 +82,7 @@ class Disks(ResourceType):
                               "sku.name")
         out["sku"] = {"name": name, "tier": "Premium" if name.startswith("Premium") else "Standard"}
         size = props.get("diskSizeGB", current.props.get("diskSizeGB") if current else None)
-        if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_DISK_GB:
+        if not is_integer(size) or not 1 <= size <= MAX_DISK_GB:
             raise ArmError.bad_request("InvalidParameter", "The value of parameter diskSizeGB is invalid.",
                                        target="diskSizeGB")
         props["diskSizeGB"] = size

@@ -10,7 +10,7 @@ import re
 from typing import Any
 
 from ...arm.context import Ctx, Res
-from ...arm.fields import flag
+from ...arm.fields import flag, is_integer
 from ...errors import ArmError
 from . import images, vm_sizes
 from .availability_set import upper_id
@@ -102,7 +102,7 @@ class Check:
         if name is not None and not isinstance(name, str):
             raise invalid("The value of parameter osDisk.name is invalid.", target="osDisk.name")
         size_gb = disk.get("diskSizeGB", (cur or {}).get("diskSizeGB", image_gb))
-        if isinstance(size_gb, bool) or not isinstance(size_gb, int) or size_gb > MAX_DISK_GB:
+        if not is_integer(size_gb) or size_gb > MAX_DISK_GB:
             raise invalid("The value of parameter osDisk.diskSizeGB is invalid.", target="osDisk.diskSizeGB")
         if size_gb < image_gb:
             raise not_allowed(f"Disk with size {size_gb}GB, which is smaller than the size {image_gb}GB of "

@@ -2,7 +2,8 @@
 overlap, private IP allocation inside a subnet, and azemu's public IP pool.
 
 Pure functions over `ipaddress`; the resource types gather the addresses in use from the store
-and pass them in.
+and pass them in. The private address an ip configuration (a NIC's or a load balancer
+frontend's) gets or keeps is chosen and checked here, for both.
 
 Azure rules followed here:
 - a subnet reserves its first four addresses (network, gateway, two for DNS) and its last
@@ -19,7 +20,10 @@ from __future__ import annotations
 
 import ipaddress
 import random
-from typing import Iterable, Union
+from typing import Any, Iterable, Union
+
+from ...arm.fields import is_integer
+from ...errors import ArmError
 
 Network = Union[ipaddress.IPv4Network, ipaddress.IPv6Network]
 Address = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
@@ -104,6 +108,76 @@ def allocate_private(subnet: Network, used: Iterable[str]) -> str | None:
     if bounds is None:
         return None
     return _lowest_free(bounds[0], bounds[1], used)
+
+
+def expand(value: Any) -> list[str]:
+    """The addresses a stored privateIPAddress stands for: one, or every one of a prefix."""
+    if not isinstance(value, str) or not value:
+        return []
+    try:
+        if "/" in value:
+            return [str(a) for a in ipaddress.ip_network(value, strict=False)]
+        return [str(ipaddress.ip_address(value))]
+    except ValueError:
+        return []
+
+
+def allocate_block(subnet: Network, length: int, taken: set[str]) -> str | None:
+    """The lowest aligned block of /length in the subnet clear of reserved and taken addresses."""
+    if not is_integer(length) or not subnet.prefixlen <= length <= subnet.max_prefixlen:
+        raise ArmError.invalid(f"'privateIPAddressPrefixLength' must be between {subnet.prefixlen} and "
+                               f"{subnet.max_prefixlen}.", target="privateIPAddressPrefixLength")
+    first, last = usable_range(subnet) or (None, None)
+    if first is None:
+        return None
+    for block in subnet.subnets(new_prefix=length):
+        if block[0] < first or block[-1] > last:
+            continue
+        if not any(str(a) in taken for a in block):
+            return str(block)
+    return None
+
+
+def static_address(config, nets, taken) -> str:
+    """The Static address of an ip configuration (NIC or load balancer frontend), checked as
+    Azure checks it against the subnet's prefixes `nets` and the `taken` addresses."""
+    text = config.props.get("privateIPAddress")
+    if not text:
+        raise ArmError.invalid(f"IP configuration {config.id} has a Static allocation method but no private "
+                               "IP address.", target="privateIPAddress")
+    try:
+        address = parse_address(text)
+    except AddressError:
+        raise ArmError.bad_request(
+            "InvalidPrivateIPAddress",
+            f"IP configuration {config.id} has an invalid private IP address {text}.") from None
+    net = next((n for n in nets if address.version == n.version and address in n), None)
+    if net is None:
+        raise ArmError.bad_request(
+            "PrivateIPAddressNotInSubnet",
+            f"Private static IP address {address} does not belong to the range of subnet prefix "
+            f"{', '.join(map(str, nets))}.")
+    first, last = usable_range(net)
+    if not first <= address <= last:
+        raise ArmError.bad_request(
+            "PrivateIPAddressInReservedRange",
+            f"Private static IP address {address} falls within reserved IP range of subnet prefix {net}.")
+    if str(address) in taken:
+        raise ArmError.bad_request(
+            "PrivateIPAddressIsAllocated",
+            f"IP configuration {config.id} is using the private IP address {address} which is already "
+            f"allocated to resource {taken[str(address)]}.")
+    return str(address)
+
+
+def dynamic_address(old, subnet_id, nets, taken) -> str | None:
+    """The address a Dynamic ip configuration keeps (`old` is its stored version) or gets: the
+    lowest free one; None when the subnet is full."""
+    kept = old.props.get("privateIPAddress") if old is not None else None
+    same_subnet = old is not None and str((old.props.get("subnet") or {}).get("id", "")).lower() == subnet_id.lower()
+    if kept and same_subnet and "/" not in kept and kept not in taken:
+        return kept
+    return next((a for a in (allocate_private(n, taken) for n in nets) if a), None)
 
 
 # Every azemu process on a machine (parallel test runs, a demo) shares the pool and its data

@@ -17,10 +17,10 @@ from typing import Any
 
 from ...errors import ArmError, in_use
 from . import backend_addresses
-from . import network_interface as nic
+from .addresses import dynamic_address, static_address
 from .public_ip import users as public_ip_users
 from .references import holders, invalid_reference, require, sub_resource
-from .virtual_network import subnet_prefixes
+from .virtual_network import subnet_prefixes, taken_addresses
 
 IDLE_TIMEOUT = (4, 30)
 MIN_PROBE_INTERVAL = 5
@@ -150,12 +150,12 @@ def _private_address(ctx, lb, fe, subnet, before, mine: dict[str, str]) -> str:
     if not nets:
         raise ArmError.invalid(f"Subnet {subnet.id} has no {props['privateIPAddressVersion']} address prefix for "
                                f"frontend IP configuration {fe.id}.", target="privateIPAddressVersion")
-    taken = nic.taken_addresses(ctx, subnet.id, lb.id)
+    taken = taken_addresses(ctx, subnet.id, lb.id)
     taken.update({a: h for a, h in mine.items() if a not in taken})
     if props["privateIPAllocationMethod"] == "Static":
-        address = nic.static_address(fe, nets, taken)
+        address = static_address(fe, nets, taken)
     else:
-        address = nic.dynamic_address(before, subnet.id, nets, taken)
+        address = dynamic_address(before, subnet.id, nets, taken)
     if address is None:
         raise ArmError.bad_request(
             "SubnetIsFull", f"Subnet {subnet.name} with address prefix {', '.join(map(str, nets))} does not have "

@@ -39,17 +39,17 @@ when none is). Not found in public material, so named in Azure's style: InvalidP
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 from typing import Any
 
 from ...arm.fields import flag
 from ...arm.registry import register
 from ...arm.resource_type import READ_ONLY_METHODS, ResourceType
 from ...errors import ArmError, in_use
-from . import addresses, load_balancer_checks
+from . import load_balancer_checks
+from .addresses import allocate_block, dynamic_address, expand, static_address
 from .enums import ALLOCATION, AUXILIARY_MODE, AUXILIARY_SKU, IP_VERSION, NIC_TYPE
 from .references import holders, require, sub_resource
-from .virtual_network import subnet_prefixes, subnet_users
+from .virtual_network import subnet_prefixes, taken_addresses
 
 SUBNET_TYPE = "Microsoft.Network/virtualNetworks/subnets"
 NSG_TYPE = "Microsoft.Network/networkSecurityGroups"
@@ -98,87 +98,6 @@ def mac_address(nic: dict[str, Any]) -> str:
     seed = f"{nic['id'].lower()}/{nic.get('properties', {}).get('resourceGuid', '')}"
     tail = hashlib.sha256(seed.encode()).hexdigest()[:6].upper()
     return "-".join([MAC_PREFIX, tail[0:2], tail[2:4], tail[4:6]])
-
-
-def taken_addresses(ctx, subnet_id: str, owner_id: str) -> dict[str, str]:
-    """Addresses resources other than `owner_id` (the NIC or load balancer being written) hold
-    in the subnet: {address: holder id}. A prefix ("10.0.0.16/28") counts as every address in it."""
-    taken: dict[str, str] = {}
-    for holder in subnet_users(ctx, subnet_id):
-        if holder["id"].lower().startswith(owner_id.lower() + "/"):
-            continue
-        for address in _expand(holder.get("properties", {}).get("privateIPAddress")):
-            taken[address] = holder["id"]
-    return taken
-
-
-def _expand(value: Any) -> list[str]:
-    if not isinstance(value, str) or not value:
-        return []
-    try:
-        if "/" in value:
-            return [str(a) for a in ipaddress.ip_network(value, strict=False)]
-        return [str(ipaddress.ip_address(value))]
-    except ValueError:
-        return []
-
-
-def _allocate_block(subnet: addresses.Network, length: int, taken: set[str]) -> str | None:
-    """The lowest aligned block of /length in the subnet clear of reserved and taken addresses."""
-    if not isinstance(length, int) or isinstance(length, bool) or not subnet.prefixlen <= length <= subnet.max_prefixlen:
-        raise ArmError.invalid(f"'privateIPAddressPrefixLength' must be between {subnet.prefixlen} and "
-                               f"{subnet.max_prefixlen}.", target="privateIPAddressPrefixLength")
-    first, last = addresses.usable_range(subnet) or (None, None)
-    if first is None:
-        return None
-    for block in subnet.subnets(new_prefix=length):
-        if block[0] < first or block[-1] > last:
-            continue
-        if not any(str(a) in taken for a in block):
-            return str(block)
-    return None
-
-
-def static_address(config, nets, taken) -> str:
-    """The Static address of an ip configuration (NIC or load balancer frontend), checked as
-    Azure checks it against the subnet's prefixes `nets` and the `taken` addresses."""
-    text = config.props.get("privateIPAddress")
-    if not text:
-        raise ArmError.invalid(f"IP configuration {config.id} has a Static allocation method but no private "
-                               "IP address.", target="privateIPAddress")
-    try:
-        address = addresses.parse_address(text)
-    except addresses.AddressError:
-        raise ArmError.bad_request(
-            "InvalidPrivateIPAddress",
-            f"IP configuration {config.id} has an invalid private IP address {text}.") from None
-    net = next((n for n in nets if address.version == n.version and address in n), None)
-    if net is None:
-        raise ArmError.bad_request(
-            "PrivateIPAddressNotInSubnet",
-            f"Private static IP address {address} does not belong to the range of subnet prefix "
-            f"{', '.join(map(str, nets))}.")
-    first, last = addresses.usable_range(net)
-    if not first <= address <= last:
-        raise ArmError.bad_request(
-            "PrivateIPAddressInReservedRange",
-            f"Private static IP address {address} falls within reserved IP range of subnet prefix {net}.")
-    if str(address) in taken:
-        raise ArmError.bad_request(
-            "PrivateIPAddressIsAllocated",
-            f"IP configuration {config.id} is using the private IP address {address} which is already "
-            f"allocated to resource {taken[str(address)]}.")
-    return str(address)
-
-
-def dynamic_address(old, subnet_id, nets, taken) -> str | None:
-    """The address a Dynamic ip configuration keeps (`old` is its stored version) or gets: the
-    lowest free one; None when the subnet is full."""
-    kept = old.props.get("privateIPAddress") if old is not None else None
-    same_subnet = old is not None and str((old.props.get("subnet") or {}).get("id", "")).lower() == subnet_id.lower()
-    if kept and same_subnet and "/" not in kept and kept not in taken:
-        return kept
-    return next((a for a in (addresses.allocate_private(n, taken) for n in nets) if a), None)
 
 
 @register
@@ -312,7 +231,7 @@ class NetworkInterfaces(ResourceType):
         taken.update({a: h for a, h in mine.items() if a not in taken})
         length = cprops.get("privateIPAddressPrefixLength")
         if length is not None:
-            address = next((b for b in (_allocate_block(n, length, set(taken)) for n in nets) if b), None)
+            address = next((b for b in (allocate_block(n, length, set(taken)) for n in nets) if b), None)
         elif cprops["privateIPAllocationMethod"] == "Static":
             address = static_address(config, nets, taken)
         else:
@@ -323,7 +242,7 @@ class NetworkInterfaces(ResourceType):
                 f"Subnet {subnet.name} with address prefix {', '.join(map(str, nets))} does not have enough "
                 "capacity for 1 IP addresses.")
         cprops["privateIPAddress"] = address
-        mine.update({a: config.id for a in _expand(address)})
+        mine.update({a: config.id for a in expand(address)})
 
     def render(self, ctx, res, out):
         vm = attached_vm(ctx, res.id)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ...arm.fields import is_integer
 from ...arm.registry import register
 from ...arm.resource_type import CHILD_METHODS, READ_ONLY_METHODS, ResourceType
 from ...errors import ArmError, in_use
@@ -155,7 +156,7 @@ class SecurityRules(ResourceType):
         priority = props.get("priority")
         if priority is None:
             raise _missing("Priority", res.id)
-        if isinstance(priority, bool) or not isinstance(priority, int) or not (
+        if not is_integer(priority) or not (
                 PRIORITY_RANGE[0] <= priority <= PRIORITY_RANGE[1]):
             raise ArmError.bad_request(
                 "SecurityRuleInvalidPriority",

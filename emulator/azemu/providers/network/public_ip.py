@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 
 from ...arm.engine import normalize_location
+from ...arm.fields import is_integer
 from ...arm.registry import register
 from ...arm.resource_type import ResourceType
 from ...errors import ArmError, in_use
@@ -57,7 +58,7 @@ class PublicIPAddresses(ResourceType):
         IP_VERSION.normalize(props, "publicIPAddressVersion", "IPv4")
         ALLOCATION.normalize(props, "publicIPAllocationMethod", "Dynamic")
         timeout = props.get("idleTimeoutInMinutes", IDLE_TIMEOUT[0])
-        if isinstance(timeout, bool) or not isinstance(timeout, int) or not IDLE_TIMEOUT[0] <= timeout <= IDLE_TIMEOUT[1]:
+        if not is_integer(timeout) or not IDLE_TIMEOUT[0] <= timeout <= IDLE_TIMEOUT[1]:
             raise ArmError.bad_request(
                 "PublicIPIdleTimeoutIsOutOfRange",
                 f"Public IP address has invalid Idle Timeout {timeout}. The value must be between "

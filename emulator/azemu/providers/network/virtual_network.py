@@ -55,6 +55,18 @@ def subnet_users(ctx, subnet_id: str) -> list[dict[str, Any]]:
     return [holder for _top, holder in holders(ctx, subnet_id, via=("subnet",))]
 
 
+def taken_addresses(ctx, subnet_id: str, owner_id: str) -> dict[str, str]:
+    """Addresses resources other than `owner_id` (the NIC or load balancer being written) hold
+    in the subnet: {address: holder id}. A prefix ("10.0.0.16/28") counts as every address in it."""
+    taken: dict[str, str] = {}
+    for holder in subnet_users(ctx, subnet_id):
+        if holder["id"].lower().startswith(owner_id.lower() + "/"):
+            continue
+        for address in addresses.expand(holder.get("properties", {}).get("privateIPAddress")):
+            taken[address] = holder["id"]
+    return taken
+
+
 def in_use_error(subnet_name: str, user_id: str) -> ArmError:
     return in_use(
         "InUseSubnetCannotBeDeleted",
