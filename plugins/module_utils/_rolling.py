@@ -487,12 +487,61 @@ def check_run_id(run_id):
     return str(run_id)
 
 
-def mark_value(run_id, rollout, pool_key, ipconfig, phase, since):
-    """The drain mark: which run took the NIC's ip configuration out of which pool, how far it got."""
+def mark_value(run_id, rollout, pool_key, ipconfig, phase, since, method=None, entry=None):
+    """The drain mark: which run took the NIC's ip configuration out of which pool, how far it
+    got, by which drain method, and (IP-based pools) the name of its entry in the pool, so that
+    whoever puts it back undoes that method and rejoins under that name."""
     if phase not in PHASES:
         raise RollingError(f"unknown drain phase {phase!r}")
     return encode({"run": run_id, "rollout": rollout, "pool": pool_key, "ipconfig": ipconfig, "phase": phase,
-                   "since": int(since)})
+                   "since": int(since), "method": method, "entry": entry})
+
+
+def marked(tags, pool_key, run_id, rollout, ipconfig, phase, method, entry, now):
+    """A NIC's tags with the drain mark of run ``run_id`` at ``phase``, or None when they have it
+    already. A mark of this run keeps its start (``since``), method and entry; a mark of another run or
+    pool is refused: an earlier run's is put back first (the role's reconcile)."""
+    current = decode(tags.get(MARK_TAG))
+    if current and (current.get("run") != run_id or current.get("pool") != pool_key):
+        raise RollingError(f"the network interface carries the drain mark of run {current.get('run')} on pool "
+                           f"{current.get('pool')} ({tags[MARK_TAG]}): put it back in service first")
+    if current and (current.get("phase") == phase or current.get("phase") == "maintained"):
+        return None      # a phase never goes back
+    if current:
+        since, method, entry = current.get("since") or now, current.get("method"), current.get("entry")
+    else:
+        since = now
+    value = mark_value(run_id, rollout, pool_key, ipconfig, phase, since, method, entry)
+    return dict(tags, **{MARK_TAG: value})
+
+
+def done_rollout(mark, run_id, rollout, phase):
+    """The rollout to record done on a NIC whose drain ``mark`` (decoded) is cleared: this run's
+    when it says the member got past its maintenance (``phase`` maintained), or the mark's own
+    phase says so; only for the rollout under way. None: nothing to record."""
+    maintained = mark.get("phase") == "maintained" or (phase == "maintained" and mark.get("run") == run_id)
+    return rollout if maintained and mark.get("rollout") == rollout else None
+
+
+def cleared(tags, pool_key, run_id, rollout, phase, keep=False):
+    """A NIC's tags once its member is back in service, or None when nothing changes: this
+    pool's drain mark removed (with the rollout recorded done, done_rollout), or with ``keep``
+    the mark kept, moved on to ``phase`` maintained when it is this run's (the next run's
+    reconcile clears it)."""
+    current = decode(tags.get(MARK_TAG))
+    if not current or current.get("pool") != pool_key:
+        return None
+    if keep:
+        if current.get("run") != run_id or phase != "maintained" or current.get("phase") == phase:
+            return None      # a phase never goes back
+        return dict(tags, **{MARK_TAG: mark_value(run_id, current.get("rollout"), pool_key, current.get("ipconfig"),
+                                                  phase, current.get("since") or 0, current.get("method"),
+                                                  current.get("entry"))})
+    out = {key: value for key, value in tags.items() if key != MARK_TAG}
+    done = done_rollout(current, run_id, rollout, phase)
+    if done:
+        out[DONE_TAG] = done
+    return out
 
 
 def rollout_value(rollout, pool_key, started):
