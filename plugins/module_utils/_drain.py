@@ -51,7 +51,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
     with_references_added,
     with_references_removed,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._security_group import rule_body, rule_to_dict
+from ansible_collections.cloudlb.azure.plugins.module_utils._security_group import rule_body, rule_differs, rule_to_dict
 
 METHODS = ("admin_state", "probe", "pool")
 STATES = ("drained", "in_service")
@@ -95,6 +95,7 @@ class Member:
         self.module = module
         self.group, self.load_balancer, self.pool_name = group, load_balancer, pool
         self.nic_id, self.ip_configuration_name, self.pool_key = nic_id, ip_configuration, pool_key
+        self.rule_present = False      # the deny rule of the probe method is there (read_rule)
         self.network = module.client("network")
         self.nic_ref = parse_id(nic_id)
         self.lb = read_load_balancer(module, group, load_balancer)
@@ -263,10 +264,13 @@ class Member:
         return self.network.security_rules
 
     def read_rule(self, rule):
+        """The rule as Azure's JSON, or None; also noted in ``rule_present``."""
         rules = self.rule_operations()
-        return fetch(self.module, lambda: as_json(rules.get(rule["resource_group"], rule["security_group"],
-                                                            rule["name"])),
-                     f"security rule {rule['name']} of security group {rule['security_group']}")
+        found = fetch(self.module, lambda: as_json(rules.get(rule["resource_group"], rule["security_group"],
+                                                             rule["name"])),
+                      f"security rule {rule['name']} of security group {rule['security_group']}")
+        self.rule_present = found is not None
+        return found
 
     def deny_rule(self, rule):
         """The rule (rule_to_dict shape) keeping the health probe off the member."""
@@ -285,11 +289,8 @@ class Member:
     def deny_probe(self, rule):
         wanted = self.deny_rule(rule)
         current = self.read_rule(rule)
-        have = rule_to_dict(current) if current else None
-        keys = ("priority", "access", "source_address_prefixes", "destination_address_prefixes",
-                "destination_port_ranges")
-        if have and all(sorted(map(str, have[k])) == sorted(map(str, wanted[k])) if isinstance(wanted[k], list)
-                        else have[k] == wanted[k] for k in keys):
+        self.rule_present = True
+        if current and not rule_differs(rule_to_dict(current), wanted):
             return False
         if self.module.check_mode:
             return True
@@ -303,7 +304,8 @@ class Member:
         return True
 
     def allow_probe(self, rule):
-        if self.read_rule(rule) is None:
+        present, self.rule_present = self.read_rule(rule) is not None, False
+        if not present:
             return False
         if self.module.check_mode:
             return True
@@ -328,11 +330,11 @@ class Member:
             self.module.fail_json(msg=f"Timed out after {self.module.params['wait_timeout']} seconds waiting for the"
                                       f" load balancer to see {self.nic_what} {condition}; still: {waiting}")
 
-    def view(self, rule=None, rule_present=None):
+    def view(self, rule=None):
         return {"network_interface": self.nic_ref["name"], "ip_configuration": self.config_id,
                 "ip_address": self.private_ip, "pool_kind": kind(self.pool) or "nic", "in_pool": self.in_pool,
                 "admin_state": self.admin_state,
-                "drain_rule": rule["name"] if rule and rule_present else None, "mark": self.mark}
+                "drain_rule": rule["name"] if rule and self.rule_present else None, "mark": self.mark}
 
 
 def connections(url, ipconfig_id, opener):

@@ -383,8 +383,9 @@ def main():
             sku_of(member.lb))
         if refusal:
             raise OptionError(refusal)
-        rule_before = bool(rule) and member.read_rule(rule) is not None
-        before = member.view(rule, rule_before)
+        if rule:
+            member.read_rule(rule)
+        before = member.view(rule)
         if params["state"] == "drained":
             changed, at, left = drain(member, params["method"], rule, params["mark"], params, url_opener(module))
         else:
@@ -392,11 +393,7 @@ def main():
                                              params["address_name"]), None
     except (OptionError, RollingError) as exc:
         module.fail_json(msg=str(exc))
-    rule_after = rule_before
-    if rule:
-        rule_after = (params["state"] == "drained" and params["method"] == "probe") or (
-            rule_before and params["state"] == "drained")
-    after = member.view(rule, rule_after)
+    after = member.view(rule)
     module.exit_with_diff(changed, before, after, member=after, at=at, connections_left=left)
 
 

@@ -45,11 +45,3 @@ def make_basic(sdk, lab):
 def reasons(health):
     """{VM: the load balancer's reason} from an lb_health_info result."""
     return {b["virtual_machine"]: b["reason"] for rule in health["rules"] for b in rule["backends"]}
-
-
-def reasons_now(sdk, lab):
-    """{VM: the load balancer's reason} for the lab's rule now, through Azure's health status API."""
-    answer = sdk.network.load_balancer_load_balancing_rules.begin_health(lab.group, rolling_lab.LB,
-                                                                         rolling_lab.RULE).result().as_dict()
-    by_ip = {ip: vm for vm, ip in private_ips(sdk, lab).items()}
-    return {by_ip.get(b.get("ip_address")): b.get("reason") for b in answer.get("load_balancer_backend_addresses") or []}
