@@ -26,7 +26,9 @@ PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder --durations 15
 AZEMU_FLAGS ?= --time-scale 30 --vm-boot-seconds 60
 # Where the test steps connect: the rules' ports, plus 8000 for those below 1024 where azemu may
 # not bind them (not root); azemu's own rule decides. The JSON -e keeps the number a number.
-DEMO_VARS = -e url_port_offset=$$(python -c 'from azemu.dataplane.addresses import listen_port; print(listen_port(80, 8000) - 80)') -e '{"vms_wait_delay": 1}'
+# make demo POOL_KIND=ip: the backend pool holds the VMs' IP addresses rather than their NICs.
+POOL_KIND ?= nic
+DEMO_VARS = -e backend_pool_kind=$(POOL_KIND) -e url_port_offset=$$(python -c 'from azemu.dataplane.addresses import listen_port; print(listen_port(80, 8000) - 80)') -e '{"vms_wait_delay": 1}'
 # Where `make build` writes the collection tarball.
 BUILD_DIR ?= build
 
@@ -35,7 +37,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 .PHONY: help setup demo azemu-start azemu-stop azemu-status pool-member teardown bench conformance conformance-venvs test lint sanity molecule pytest build clean
 
 help:
-	@echo "make demo          set up, start azemu, run site.yml against it"
+	@echo "make demo          set up, start azemu, run site.yml against it (POOL_KIND=ip: an IP-based pool)"
 	@echo "make test          lint, sanity, molecule, unit, integration and emulator tests"
 	@echo "make setup         .venv from requirements-dev.txt, collection linked for ansible"
 	@echo "make azemu-start   azemu in the background (state in $(AZEMU_STATE)/); azemu-stop, azemu-status"

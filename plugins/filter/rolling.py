@@ -37,8 +37,8 @@ def rolling_prepare(nics, rules, pool_id, pool_key, run_id, rollout, serial=1, m
                             unhealthy_first, drain_method, lb, security_groups, vnets)
 
 
-def rolling_drain_reads(nics, pool_id, pool_key, vnets=None):
-    return _rolling.drain_reads(nics, pool_id, pool_key, vnets)
+def rolling_drain_reads(nics, pool_id, pool_key, vnets=None, rules=None):
+    return _rolling.drain_reads(nics, pool_id, pool_key, vnets, rules)
 
 
 def rolling_gate(rules, batch, members, min_healthy=1):
@@ -47,6 +47,14 @@ def rolling_gate(rules, batch, members, min_healthy=1):
 
 def rolling_lock(current, run_id, now, ttl, break_lock=None):
     return _rolling.lock_decision(current, run_id, now, ttl, break_lock or None)
+
+
+def rolling_lock_ttl(fixed=0, drain_timeout=0, maintenance_timeout=0, health_timeout=0, gate_timeout=0, pause=0):
+    return _rolling.lock_ttl(drain_timeout, maintenance_timeout, health_timeout, pause, gate_timeout, fixed)
+
+
+def rolling_tag(value):
+    return _rolling.decode(value)
 
 
 def rolling_mark(run_id, rollout, pool, ipconfig, phase, since):
@@ -66,5 +74,5 @@ def rolling_summary(results, queue, done_before, nics, rules, pool_id, pool_key,
 class FilterModule:
     def filters(self):
         return {function.__name__: _guard(function) for function in (
-            rolling_serial, rolling_rollout, rolling_prepare, rolling_drain_reads, rolling_gate, rolling_lock, rolling_mark,
-            rolling_connections, rolling_summary)}
+            rolling_serial, rolling_rollout, rolling_prepare, rolling_drain_reads, rolling_gate, rolling_lock, rolling_lock_ttl,
+            rolling_tag, rolling_mark, rolling_connections, rolling_summary)}

@@ -25,10 +25,11 @@ MARK_TAG = "cloudlb-rolling-drained"
 DONE_TAG = "cloudlb-rolling-done"
 
 PHASES = ("drained", "maintained")
-# How a VM stops getting new connections: its health probe is denied by an NSG rule named after
-# its NIC (then its flows end, then it leaves the pool: nothing is left for the load balancer to
-# reset), or it leaves the pool at once.
-DRAIN_METHODS = ("probe", "pool")
+# How a VM stops getting new connections (lb_drain's methods): its admin state in the pool goes
+# Down (Azure's own mechanism, Standard load balancers only); or its health probe is denied by an
+# NSG rule named after its NIC (then its flows end, then it leaves the pool: nothing is left for the
+# load balancer to reset); or it leaves the pool at once. auto: admin_state wherever Azure has it.
+DRAIN_METHODS = ("admin_state", "probe", "pool")
 DRAIN_RULE_PREFIX = "cloudlb-drain-"
 PRIORITY_MIN, PRIORITY_MAX = 100, 4096
 NAME_MAX = 80
@@ -213,12 +214,16 @@ def health_of(rules):
 def pool_members(pool_id, pool_key, nics, rules=None):
     """The VMs of a pool, from network_interface_info's NICs: one entry per NIC ip configuration
     in the pool, or whose NIC carries this pool's drain mark (a run took it out and did not put it
-    back). Each entry: ``name`` (the VM), ``resource_group`` (the VM's), ``nic``,
+    back); ``rules`` (lb_health_info's, of the pool) also tell the members of an IP-based pool.
+    Each entry: ``name`` (the VM), ``resource_group`` (the VM's), ``nic``, ``nic_id``,
     ``nic_resource_group``, ``ip_configuration``, ``ip_configuration_id``, ``in_pool``,
     ``tags`` (the NIC's), ``mark`` (the decoded drain mark, {} when none), ``healthy``,
     ``private_ip_address``, ``subnet`` and ``security_group`` (the NIC's own NSG, or None).
     """
     healthy = set(healthy_members(rules))
+    # An IP-based pool's members are not on their NICs: the rules' backends name the ip
+    # configuration holding each address (lb_health_info), whatever the kind of pool.
+    backends = {(b.get("ip_configuration") or "").lower() for rule in rules or [] for b in rule.get("backends") or []}
     found = []
     for nic in nics or []:
         vm_id = nic.get("virtual_machine")
@@ -228,12 +233,12 @@ def pool_members(pool_id, pool_key, nics, rules=None):
         mark = decode(tags.get(MARK_TAG))
         marked_here = mark.get("pool") == pool_key
         for config in nic.get("ip_configurations") or []:
-            in_pool = any((pool or "").lower() == pool_id.lower()
-                          for pool in config.get("load_balancer_backend_address_pools") or [])
+            in_pool = (config.get("id") or "").lower() in backends or any(
+                (pool or "").lower() == pool_id.lower() for pool in config.get("load_balancer_backend_address_pools") or [])
             if not in_pool and not (marked_here and mark.get("ipconfig", config.get("name")) == config.get("name")):
                 continue
             found.append({
-                "name": name_of(vm_id), "resource_group": group_of(vm_id), "nic": nic.get("name"),
+                "name": name_of(vm_id), "resource_group": group_of(vm_id), "nic": nic.get("name"), "nic_id": nic.get("id"),
                 "nic_resource_group": group_of(nic.get("id")), "ip_configuration": config.get("name"),
                 "ip_configuration_id": config.get("id"), "in_pool": in_pool,
                 "tags": tags if marked_here or MARK_TAG not in tags else {k: v for k, v in tags.items() if k != MARK_TAG},
@@ -307,6 +312,20 @@ def plan(members, serial, min_healthy, rollout, unhealthy_first=False):
             "pool_size": pool_size, "required_healthy": required}
 
 
+def choose_drain_method(requested, sku):
+    """The drain method of a run: ``requested``, or for ``auto`` admin_state where Azure has it
+    (Standard load balancers, either kind of pool) and probe elsewhere. Admin state asked of a
+    load balancer without it is refused here, before any VM is touched."""
+    if requested == "auto":
+        return "admin_state" if sku == "Standard" else "probe"
+    if requested not in DRAIN_METHODS:
+        raise RollingError(f"drain_method must be auto or one of {', '.join(DRAIN_METHODS)}, got {requested!r}")
+    if requested == "admin_state" and sku and sku != "Standard":
+        raise RollingError(f"drain_method admin_state: Azure has admin state on Standard load balancers only, and "
+                           f"this one is {sku}: set rolling_maintenance_drain_method=probe (or auto)")
+    return requested
+
+
 def prepare(nics, rules, pool_id, pool_key, run_id, rollout, serial, min_healthy, max_failed=0,
             unhealthy_first=False, drain_method="pool", lb=None, security_groups=None, vnets=None):
     """Everything a run decides before it touches a VM: the pool's members with their drain
@@ -314,8 +333,7 @@ def prepare(nics, rules, pool_id, pool_key, run_id, rollout, serial, min_healthy
     load_balancer_info's load balancer, security_group_info's and virtual_network_info's lists,
     for the drain rules."""
     check_run_id(run_id)
-    if drain_method not in DRAIN_METHODS:
-        raise RollingError(f"drain_method must be one of {', '.join(DRAIN_METHODS)}, got {drain_method!r}")
+    drain_method = choose_drain_method(drain_method, (lb or {}).get("sku"))
     members = pool_members(pool_id, pool_key, nics, rules)
     steps = plan(members, serial, min_healthy, rollout, unhealthy_first)
     drain = drain_rules(members, steps["queue"] if drain_method == "probe" else [], probe_ports(lb, pool_id),
@@ -361,11 +379,11 @@ def filtering_security_group(member, subnet_nsgs):
     return member.get("security_group") or subnet_nsgs.get((member.get("subnet") or "").lower())
 
 
-def drain_reads(nics, pool_id, pool_key, vnets=None):
+def drain_reads(nics, pool_id, pool_key, vnets=None, rules=None):
     """What to read for the drain rules: ``vnet_groups``, the resource groups of the VNets of the
     pool's NICs that have no NSG of their own; ``nsg_groups``, the resource groups of the NSGs
-    that filter the pool's NICs (subnets' ones once ``vnets`` is given)."""
-    members = pool_members(pool_id, pool_key, nics)
+    that filter the pool's NICs (subnets' ones once ``vnets`` is given). ``rules``: as pool_members."""
+    members = pool_members(pool_id, pool_key, nics, rules)
     subnet_nsgs = subnet_security_groups(vnets)
     nsg_ids = [filtering_security_group(m, subnet_nsgs) for m in members]
     return {"vnet_groups": _unique_groups(m["subnet"] for m in members if not m["security_group"]),
@@ -487,12 +505,61 @@ def check_run_id(run_id):
     return str(run_id)
 
 
-def mark_value(run_id, rollout, pool_key, ipconfig, phase, since):
-    """The drain mark: which run took the NIC's ip configuration out of which pool, how far it got."""
+def mark_value(run_id, rollout, pool_key, ipconfig, phase, since, method=None, entry=None):
+    """The drain mark: which run took the NIC's ip configuration out of which pool, how far it
+    got, by which drain method, and (IP-based pools) the name of its entry in the pool, so that
+    whoever puts it back undoes that method and rejoins under that name."""
     if phase not in PHASES:
         raise RollingError(f"unknown drain phase {phase!r}")
     return encode({"run": run_id, "rollout": rollout, "pool": pool_key, "ipconfig": ipconfig, "phase": phase,
-                   "since": int(since)})
+                   "since": int(since), "method": method, "entry": entry})
+
+
+def marked(tags, pool_key, run_id, rollout, ipconfig, phase, method, entry, now):
+    """A NIC's tags with the drain mark of run ``run_id`` at ``phase``, or None when they have it
+    already. A mark of this run keeps its start (``since``), method and entry; a mark of another run or
+    pool is refused: an earlier run's is put back first (the role's reconcile)."""
+    current = decode(tags.get(MARK_TAG))
+    if current and (current.get("run") != run_id or current.get("pool") != pool_key):
+        raise RollingError(f"the network interface carries the drain mark of run {current.get('run')} on pool "
+                           f"{current.get('pool')} ({tags[MARK_TAG]}): put it back in service first")
+    if current and (current.get("phase") == phase or current.get("phase") == "maintained"):
+        return None      # a phase never goes back
+    if current:
+        since, method, entry = current.get("since") or now, current.get("method"), current.get("entry")
+    else:
+        since = now
+    value = mark_value(run_id, rollout, pool_key, ipconfig, phase, since, method, entry)
+    return dict(tags, **{MARK_TAG: value})
+
+
+def done_rollout(mark, run_id, rollout, phase):
+    """The rollout to record done on a NIC whose drain ``mark`` (decoded) is cleared: this run's
+    when it says the member got past its maintenance (``phase`` maintained), or the mark's own
+    phase says so; only for the rollout under way. None: nothing to record."""
+    maintained = mark.get("phase") == "maintained" or (phase == "maintained" and mark.get("run") == run_id)
+    return rollout if maintained and mark.get("rollout") == rollout else None
+
+
+def cleared(tags, pool_key, run_id, rollout, phase, keep=False):
+    """A NIC's tags once its member is back in service, or None when nothing changes: this
+    pool's drain mark removed (with the rollout recorded done, done_rollout), or with ``keep``
+    the mark kept, moved on to ``phase`` maintained when it is this run's (the next run's
+    reconcile clears it)."""
+    current = decode(tags.get(MARK_TAG))
+    if not current or current.get("pool") != pool_key:
+        return None
+    if keep:
+        if current.get("run") != run_id or phase != "maintained" or current.get("phase") == phase:
+            return None      # a phase never goes back
+        return dict(tags, **{MARK_TAG: mark_value(run_id, current.get("rollout"), pool_key, current.get("ipconfig"),
+                                                  phase, current.get("since") or 0, current.get("method"),
+                                                  current.get("entry"))})
+    out = {key: value for key, value in tags.items() if key != MARK_TAG}
+    done = done_rollout(current, run_id, rollout, phase)
+    if done:
+        out[DONE_TAG] = done
+    return out
 
 
 def rollout_value(rollout, pool_key, started):
@@ -517,9 +584,13 @@ def lock_value(run_id, expires):
     return encode({"run": run_id, "expires": int(expires)})
 
 
-def lock_ttl(drain_timeout, maintenance_timeout, health_timeout, pause=0):
-    """Seconds a lock is taken for, renewed before each batch: the longest a batch can take."""
-    return int(drain_timeout) + int(maintenance_timeout) + int(health_timeout) + int(pause) + LOCK_MARGIN
+def lock_ttl(drain_timeout, maintenance_timeout, health_timeout, pause=0, gate_timeout=0, fixed=0):
+    """Seconds a lock is taken for, renewed before each batch: ``fixed`` when set, else the
+    longest a batch can take (its gate, the pause before it, drain, maintenance, health)."""
+    if int(fixed or 0):
+        return int(fixed)
+    return (int(drain_timeout) + int(maintenance_timeout) + int(health_timeout) + int(pause) + int(gate_timeout)
+            + LOCK_MARGIN)
 
 
 def lock_decision(current, run_id, now, ttl, break_lock=None):

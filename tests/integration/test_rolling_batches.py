@@ -34,7 +34,7 @@ def test_six_vms_half_at_a_time_keep_three_serving(run_playbook, scaled, sdk, ma
     result = summary(run)
     assert result["progress"]["successful_instance_count"] == 6 and result["running_status"]["code"] == "Completed"
     # Two batches of three: the second began after the first was back.
-    batch_hosts = [r["host"] for r in run.records if r["name"].endswith(" : Take the drained VM out of the pool")]
+    batch_hosts = [r["host"] for r in run.records if r["name"].endswith(" : Drain the VM")]
     assert sorted(batch_hosts[:3]) == ["myVM1", "myVM2", "myVM3"] and sorted(batch_hosts[3:]) == [
         "myVM4", "myVM5", "myVM6"], batch_hosts
     counts = [value for _at, value in serving.values]

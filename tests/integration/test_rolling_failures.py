@@ -69,7 +69,7 @@ def test_on_failure_leave_out_keeps_the_failed_vm_out_of_rotation_and_says_so(
     tasks_file = tmp_path / "fail.yml"
     tasks_file.write_text(FAIL_MY_VM1, encoding="utf-8")
     options = dict(rolling_maintenance_action="tasks", rolling_maintenance_tasks_file=str(tasks_file),
-                   rolling_maintenance_on_failure="leave_out")
+                   rolling_maintenance_on_failure="leave_out", rolling_maintenance_drain_method="probe")
     mark = scaled.mark()
     run = run_playbook(playbook=PLAYBOOK, args=["-i", str(vm_inventory(tmp_path, lab)),
                                                 "-e", json.dumps(rollout_vars(lab, **options))])

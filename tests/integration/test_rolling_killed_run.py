@@ -20,7 +20,8 @@ def test_a_second_run_is_refused_and_a_killed_run_is_finished_by_the_next(
     lab = make_lab(3)
     # Without connection counts the drain waits its whole timeout: a long time to be killed in.
     first = start_rollout(run_playbook, lab, tmp_path / "first.json", rolling_maintenance_connection_counts="none",
-                          rolling_maintenance_drain_timeout=600, rolling_maintenance_run_id="first-run")
+                          rolling_maintenance_drain_timeout=600, rolling_maintenance_run_id="first-run",
+                          rolling_maintenance_drain_method="probe")
     try:
         wait_until(lambda: LOCK_TAG in tags(sdk, lab)[0], 300, "the first run to take the lock")
         # A second run while the first holds the lock: refused, and it says by whom and what to do.

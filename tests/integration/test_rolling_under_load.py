@@ -16,10 +16,11 @@ RUN_FIRST = True     # long: started before the short files (root conftest.py)
 @pytest.mark.parametrize("flows", ["continue", "reset"])
 def test_three_vms_one_at_a_time_under_load_drop_no_request(run_playbook, scaled, sdk, make_lab, flows,
                                                             record_property):
-    lab, mark, run, load, serving, wall = three_vm_rollout(run_playbook, scaled, make_lab, flows)
+    lab, mark, run, load, serving, wall = three_vm_rollout(run_playbook, scaled, make_lab, flows,
+                                                           rolling_maintenance_drain_method="probe")
     assert run.ok, run.output()
     report = load.report()
-    # The probe drain (the default) takes a VM out of the pool only once its connections ended:
+    # The probe drain takes a VM out of the pool only once its connections ended:
     # whether the load balancer resets the flows of a NIC leaving the pool makes no difference.
     assert load.failures() == {}, report
     assert all(tally.ok > 100 for tally in load.tallies.values()), report

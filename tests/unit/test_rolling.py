@@ -153,6 +153,7 @@ def test_pool_members_are_the_nics_in_the_pool_and_those_this_pool_marked():
     assert [m["name"] for m in found] == ["myVM1", "myVM2", "myVM10"]
     first, second, tenth = found
     assert first == {"name": "myVM1", "resource_group": "rg-vms", "nic": "myNic1", "nic_resource_group": "rg",
+                     "nic_id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/myNic1",
                      "ip_configuration": "ipconfig1", "ip_configuration_id": first["ip_configuration_id"],
                      "in_pool": True, "tags": {}, "mark": {}, "healthy": True, "private_ip_address": "10.0.0.4",
                      "subnet": SUBNET, "security_group": None}
@@ -306,7 +307,7 @@ def test_the_probe_drain_refuses_a_vm_no_nsg_filters_and_an_nsg_without_a_free_p
     pool = drain([nic(1), nic(2, nsg=NSG)], [security_group(nsg_rule("first", 100))], [vnet()], method="pool")
     assert pool["problems"] == [] and [m["drain_rule"] and m["drain_rule"]["priority"] for m in pool["members"]] == [
         None, None]
-    with pytest.raises(r.RollingError, match="drain_method must be one of probe, pool"):
+    with pytest.raises(r.RollingError, match="drain_method must be auto or one of admin_state, probe, pool"):
         drain([nic(1)], [], method="nsg")
 
 
@@ -376,6 +377,16 @@ def test_a_held_lock_says_who_holds_it_and_how_to_break_it():
 
 def test_lock_ttl_covers_a_whole_batch():
     assert r.lock_ttl(300, 600, 600, 10) == 300 + 600 + 600 + 10 + r.LOCK_MARGIN
+    assert r.lock_ttl(300, 600, 600, 10, gate_timeout=5) == 300 + 600 + 600 + 10 + 5 + r.LOCK_MARGIN
+    assert r.lock_ttl(300, 600, 600, fixed=120) == 120
+
+
+def test_auto_drains_by_admin_state_where_azure_has_it():
+    assert r.choose_drain_method("auto", "Standard") == "admin_state"
+    assert r.choose_drain_method("auto", "Basic") == "probe"
+    assert r.choose_drain_method("pool", "Basic") == "pool"
+    with pytest.raises(r.RollingError, match="admin state on Standard load balancers only, and this one is Basic"):
+        r.choose_drain_method("admin_state", "Basic")
 
 
 # --- summary --------------------------------------------------------------------------------
@@ -414,7 +425,8 @@ def test_summary_of_a_complete_rollout():
 def test_the_filters_turn_bad_settings_into_filter_errors():
     filters = FilterModule().filters()
     assert sorted(filters) == ["rolling_connections", "rolling_drain_reads", "rolling_gate", "rolling_lock",
-                               "rolling_mark", "rolling_prepare", "rolling_rollout", "rolling_serial", "rolling_summary"]
+                               "rolling_lock_ttl", "rolling_mark", "rolling_prepare", "rolling_rollout", "rolling_serial", "rolling_summary",
+                               "rolling_tag"]
     assert filters["rolling_serial"]("1,50%") == [1, "50%"]
     with pytest.raises(AnsibleFilterError, match="serial must be at least 1"):
         filters["rolling_serial"](0)
