@@ -184,6 +184,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import 
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, parse_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._retries import REPEATABLE
 
 MEMBER_CONDITIONS = ("healthy", "unhealthy")
 
@@ -274,8 +275,9 @@ class Health:
         p = self.module.params
         what = f"the health of rule {rule['name']} of load balancer {p['load_balancer']}"
         try:
+            # A query that changes nothing: sent again when its answer is lost.
             poller = self.network.load_balancer_load_balancing_rules.begin_health(
-                p["resource_group"], p["load_balancer"], rule["name"])
+                p["resource_group"], p["load_balancer"], rule["name"], **REPEATABLE)
             poller.wait(timeout=timeout)
             done = poller.done()
             answer = as_json(poller.result()) if done else None
