@@ -26,7 +26,7 @@ import random
 import time
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, left_failed, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import LOAD_BALANCER, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._retries import answer_lost
 from ansible_collections.cloudlb.azure.plugins.module_utils._wait import timeout_message
@@ -75,7 +75,7 @@ def update(module, operations, resource_group, name, apply, what, model=None, fa
 
     ``apply(current)`` gets the resource as Azure's JSON (None when it does not exist) and
     returns the body to PUT, or None when the resource is already as wanted (it may call
-    fail_json). ``failure(current)`` gives the message of a refused write (default: "Failed to
+    fail_json); a resource left Failed is written back as it is then (_network_ops.left_failed). ``failure(current)`` gives the message of a refused write (default: "Failed to
     write {what}"). Returns (before, after, changed): the resource as read before the write that took
     effect, and after it (the predicted body in check mode or with wait=false).
     """
@@ -83,6 +83,8 @@ def update(module, operations, resource_group, name, apply, what, model=None, fa
     for attempt in range(WRITE_ATTEMPTS):
         current = read(module, operations, resource_group, name, what)
         desired = apply(current)
+        if desired is None and left_failed(current) and not wrote:
+            desired = current
         if desired is None:
             return (wrote_over, current, True) if wrote else (current, current, False)
         if module.check_mode:

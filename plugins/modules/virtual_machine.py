@@ -350,6 +350,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import 
     as_json,
     delete_and_exit,
     fetch,
+    left_failed,
     group_location,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, resource_id, same_id
@@ -648,7 +649,8 @@ class VirtualMachineManager:
             tags[CUSTOM_DATA_TAG] = vm["tags"][CUSTOM_DATA_TAG]
         tags_changed = tags != vm["tags"]
         patch = {"properties": patch_props} if patch_props else {}
-        if tags_changed:
+        # A VM left Failed is written again, as Azure's way out (_network_ops.left_failed).
+        if tags_changed or left_failed(vm):
             patch["tags"] = tags
             after["tags"] = tags
         operations = power_actions(vm["power_state"], params["power_state"])

@@ -163,3 +163,49 @@ def test_writes_whose_answer_was_lost_are_found_made_not_done_twice(emu, env, ru
         assert [(w["method"], w["path"]) for w in emu.writes(since=mark)] == []
     finally:
         emu.faults([])
+
+
+def test_an_operation_that_ends_failed_fails_the_task_and_a_rerun_converges(emu, env, run_playbook):
+    group = f"rg-failed-{uuid.uuid4().hex[:8]}"
+    setup = stages(group)[0][1]
+    assert run_playbook([t for t in setup if t["name"] in ("group", "ip", "vnet")], env=env).ok
+    vnet = {"resource_group": group, "name": "vnet2", "address_prefixes": ["10.2.0.0/16"]}
+    tasks = [
+        {"name": "public IP", "cloudlb.azure.public_ip": {"resource_group": group, "name": "pip3"}, "ignore_errors": True},
+        {"name": "load balancer", "ignore_errors": True, "cloudlb.azure.load_balancer": {
+            "resource_group": group, "name": "lb3", "frontend_ip_configurations": [{"name": "fe", "public_ip_address": "pip"}],
+            "backend_pools": ["pool"]}},
+        {"name": "VNet", "cloudlb.azure.virtual_network": vnet, "ignore_errors": True},
+        {"name": "NIC", "ignore_errors": True, "cloudlb.azure.network_interface": {
+            "resource_group": group, "name": "nic3", "virtual_network": "vnet", "subnet": "web"}},
+        {"name": "VM", "ignore_errors": True, "cloudlb.azure.virtual_machine": {
+            "resource_group": group, "name": "vm3", "network_interfaces": ["nic3"], "size": "Standard_B1s",
+            "admin_username": "azureuser", "ssh_public_keys": [SSH_KEY]}},
+    ]
+    emu.faults([{"lro": "Failed", "method": "PUT", "path": path} for path in
+                ("*/publicipaddresses/pip3", "*/loadbalancers/lb3", "*/virtualnetworks/vnet2", "*/virtualmachines/vm3")])
+    try:
+        run = run_playbook(tasks, env=env)
+    finally:
+        emu.faults([])
+    failed = {t["name"]: run.record(t["name"]) for t in tasks}
+    report("failed operations", {name: record["result"].get("msg") for name, record in failed.items()})
+    for name, code, message in [("public IP", "InternalServerError", "An error occurred."),
+                                ("load balancer", "InternalServerError", "An error occurred."),
+                                ("VNet", "InternalServerError", "An error occurred."),
+                                ("VM", "InternalExecutionError", "An internal execution error occurred.")]:
+        assert failed[name]["status"] == "failed", failed[name]
+        assert f"({code}) {message}" in failed[name]["result"]["msg"], failed[name]
+        assert failed[name]["result"]["error_code"] == code, failed[name]
+    assert failed["NIC"]["status"] == "ok", failed["NIC"]
+
+    # The cause is gone (faults off): the same tasks repair what was left Failed, then rest.
+    tasks = [{key: value for key, value in t.items() if key != "ignore_errors"} for t in tasks]
+    repaired = run_playbook(tasks, env=env)
+    assert repaired.ok, repaired.output()
+    changed = {t["name"]: r["changed"] for t, r in zip(tasks, repaired.tasks)}
+    assert changed == {"public IP": True, "load balancer": True, "VNet": True, "NIC": False, "VM": True}, changed
+    mark = emu.mark()
+    third = run_playbook(tasks, env=env)
+    assert third.ok, third.output()
+    assert [(w["method"], w["path"]) for w in emu.writes(since=mark)] == []
