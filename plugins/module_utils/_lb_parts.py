@@ -227,6 +227,16 @@ def rule_properties(spec, lb, lb_id):
     def ref(value, collection):
         return {"id": part_id(lb_id, collection, find(entries(lb, collection), value)["name"])} if value else None
 
+    used = find(entries(lb, FRONTENDS), frontend or _name((current or {}).get("properties", {}).get(
+        "frontendIPConfiguration")) or "")
+    protocol = spec.get("protocol") or ((current or {}).get("properties") or {}).get("protocol")
+    port = spec.get("frontend_port") if spec.get("frontend_port") is not None else \
+        ((current or {}).get("properties") or {}).get("frontendPort")
+    if protocol == "All" and port == 0 and used and (used.get("properties") or {}).get("publicIPAddress"):
+        # "HA ports are available only for an internal Standard load balancer" (Azure's HA ports overview).
+        raise OptionError(f"protocol All with frontend_port 0 (HA ports) needs an internal frontend; frontend IP "
+                          f"configuration {used['name']} of the load balancer is public")
+
     pool_ref = ref(pool, POOLS)
     return {
         "protocol": spec.get("protocol"),

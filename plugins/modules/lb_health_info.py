@@ -35,7 +35,7 @@ options:
     description:
       - Ask again until this holds, within O(wait_timeout).
       - V(healthy) waits until O(member) is up in every reported rule that has it as a backend
-        (and it is a backend of at least one).
+        (and it is a backend of at least one: a member in no reported rule's pool fails at once).
       - V(unhealthy) waits until O(member) takes no new connections from any reported rule,
         being down in each one or no longer a backend at all.
       - V(all_healthy) waits until every reported rule has at least one backend and all of
@@ -107,7 +107,7 @@ RETURN = r"""
 rules:
   description:
     - One entry per reported load balancing rule, sorted by name; V([]) when the load balancer
-      or the rule does not exist.
+      does not exist. A O(rule) the load balancer does not have fails the task, naming the rules it has.
   returned: always
   type: list
   elements: dict
@@ -248,6 +248,11 @@ def pending(rules, wait_for, member):
     return "; ".join(up) or None
 
 
+def rule_names(report, lb_name):
+    names = ", ".join(r["name"] for r in report)
+    return f"rule {names} of load balancer {lb_name}" if names else f"any rule of load balancer {lb_name}"
+
+
 def describe(backend):
     who = backend["virtual_machine"] or backend["network_interface"] or backend["ip_address"]
     return f"{who} {backend['state']} ({backend['reason']})"
@@ -317,11 +322,12 @@ def main():
               f"load balancer {lb_name}")
     rules = sorted((r for r in ((lb or {}).get("properties") or {}).get("loadBalancingRules") or []
                     if p["rule"] is None or r["name"].lower() == p["rule"].lower()), key=lambda r: r["name"].lower())
+    if lb is not None and p["rule"] and not rules:
+        known = ", ".join(sorted(r["name"] for r in lb["properties"].get("loadBalancingRules") or [])) or "none"
+        module.fail_json(msg=f"rule: load balancer {lb_name} has no rule {p['rule']} (it has: {known})", rules=[])
     if p["wait_for"] and not rules:
         if lb is None:
             why = f"load balancer {lb_name} does not exist"
-        elif p["rule"]:
-            why = f"load balancer {lb_name} has no rule {p['rule']}"
         else:
             why = f"load balancer {lb_name} has no load balancing rule"
         module.fail_json(msg=f"Cannot wait for {p['wait_for']}: {why}", rules=[])
@@ -332,6 +338,10 @@ def main():
         report = [r for r in (health.rule(rule, max(deadline - time.monotonic(), 1.0)) for rule in rules)
                   if r is not None]
         waiting = pending(report, p["wait_for"], p["member"]) if p["wait_for"] else None
+        if p["wait_for"] == "healthy" and not any(is_member(b, p["member"]) for r in report for b in r["backends"]):
+            # Not in any rule's pool: it cannot become healthy there, however long we wait.
+            module.fail_json(msg=f"member: {p['member']} is not a backend of {rule_names(report, lb_name)}; add it to "
+                                 "the backend pool first (cloudlb.azure.lb_pool_member)", rules=report)
         if waiting is None:
             module.exit_json(changed=False, rules=report)
         remaining = deadline - time.monotonic()

@@ -434,10 +434,16 @@ class NetworkInterfaceManager:
                 self.module.fail_json(msg=f"Network interface {self.name} is in {current['location']}, not"
                                       f" {self.params['location']}; Azure cannot move a NIC to another region")
             return current["location"]
-        return wanted or self.vnet_location()
+        region = self.vnet_location()
+        if wanted and wanted != normalize_location(region):
+            # Azure refuses a NIC whose subnet is in another region (InvalidResourceReference).
+            self.module.fail_json(msg=f"location: virtual network {parse_id(self.specs[0]['subnet'])['name']} is in"
+                                  f" {region}, not {self.params['location']}; a NIC must be in its virtual network's"
+                                  " region")
+        return region
 
     def vnet_location(self):
-        """A new NIC goes where its virtual network is."""
+        """A new NIC goes where its virtual network is (one GET, before any write)."""
         subnet = parse_id(self.specs[0]["subnet"])
         group, vnet = subnet["resource_group"], subnet["name"]
         try:

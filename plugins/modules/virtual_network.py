@@ -236,7 +236,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._virtual_network imp
 
 
 def option_problems(params):
-    problems = [name_problem(params["name"], "virtual network name"), location_problem(params["location"])]
+    problems = [name_problem(params["name"], "virtual network name", shortest=2, longest=64), location_problem(params["location"])]
     if params["address_prefixes"] is not None:
         problems.extend(address_space_problems(params["address_prefixes"]))
     problems.extend(ip_address_problem(s, "DNS server") for s in params["dns_servers"] or [])
