@@ -120,8 +120,9 @@ options:
       - cloud-init configuration (or a script) for the VM's first boot, as text; the module
         base64-encodes it. Never logged, shown in a diff or returned.
       - Azure keeps it but never returns it and cannot change it once the VM exists, and cloud-init
-        reads it only on first boot. The module therefore stores its SHA-256 in the tag
-        C(cloudlb-custom-data-sha256) when it creates the VM, keeps that tag on every update
+        reads it only on first boot. The module therefore stores a salted digest of it,
+        C(v2:<salt>:<HMAC-SHA256>), in the tag C(cloudlb-custom-data-sha256) when it creates the VM
+        (a tag of earlier releases, a plain SHA-256, is still recognised), keeps that tag on every update
         (also with O(append_tags=false)), and fails, changing nothing, when a later task gives
         different custom data. Delete and re-create the VM to apply new custom data.
       - On a VM without that tag (made by other means) the module cannot compare and warns.
@@ -330,7 +331,8 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     POWER_STATES,
     admin_username_problem,
     computer_name_problem,
-    custom_data_hash,
+    custom_data_digest,
+    custom_data_matches,
     custom_data_problem,
     default_os_disk_type,
     encode_custom_data,
@@ -523,7 +525,7 @@ class VirtualMachineManager:
                     if avset and not avset.startswith("/") else avset)
         tags = merge_tags({}, params["tags"], params["append_tags"])[0]
         if params["custom_data"] is not None:
-            tags[CUSTOM_DATA_TAG] = custom_data_hash(params["custom_data"])
+            tags[CUSTOM_DATA_TAG] = custom_data_digest(params["custom_data"])
         disk = {"createOption": "FromImage", "caching": "ReadWrite",
                 "managedDisk": {"storageAccountType": params["os_disk_type"] or default_os_disk_type(size)}}
         for key, option in (("name", "os_disk_name"), ("diskSizeGB", "os_disk_size_gb"),
@@ -613,7 +615,7 @@ class VirtualMachineManager:
                 self.module.warn(f"The {self.what} has no {CUSTOM_DATA_TAG} tag (it was not created by this module);"
                                  " whether custom_data matches the data it was created with cannot be checked,"
                                  " and custom_data was not applied")
-            elif stored != custom_data_hash(params["custom_data"]):
+            elif not custom_data_matches(stored, params["custom_data"]):
                 self.module.fail_json(
                     msg=f"custom_data differs from the custom data {self.what} was created with (see its tag"
                     f" {CUSTOM_DATA_TAG}). Azure cannot change a VM's custom data, and cloud-init reads it only on"

@@ -39,7 +39,7 @@ def test_lifecycle(run_playbook, azemu, sdk, vm_group):
     assert vm["network_interfaces"][0].endswith(f"/resourceGroups/{group}/providers/Microsoft.Network/networkInterfaces/nic1")
     assert vm["availability_set"].lower().endswith("/availabilitysets/avset")
     assert vm["private_ip_addresses"] == ["10.0.0.4"] and len(vm["public_ip_addresses"]) == 1
-    assert vm["tags"]["env"] == "demo" and len(vm["tags"]["cloudlb-custom-data-sha256"]) == 64
+    assert vm["tags"]["env"] == "demo" and vm["tags"]["cloudlb-custom-data-sha256"].startswith("v2:")
     same = ("name", "size", "computer_name", "admin_username", "ssh_public_keys", "network_interfaces", "tags",
             "power_state", "location")
     assert {key: predicted[key] for key in same} == {key: vm[key] for key in same}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 
 import pytest
 
@@ -10,7 +11,8 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     CUSTOM_DATA_MAX_BASE64,
     admin_username_problem,
     computer_name_problem,
-    custom_data_hash,
+    custom_data_digest,
+    custom_data_matches,
     custom_data_problem,
     default_os_disk_type,
     encode_custom_data,
@@ -134,8 +136,14 @@ def test_references(value, ok):
 def test_custom_data():
     text = "#cloud-config\npackages: [nginx]\n"
     assert base64.b64decode(encode_custom_data(text)).decode() == text
-    assert custom_data_hash(text) == custom_data_hash(str(text)) and len(custom_data_hash(text)) == 64
-    assert custom_data_hash(text) != custom_data_hash(text + " ")
+    tag = custom_data_digest(text)
+    assert tag.startswith("v2:") and len(tag.split(":")[1]) == 32 and len(tag.split(":")[2]) == 64
+    assert custom_data_matches(tag, text) and not custom_data_matches(tag, text + " ")
+    # Salted: the same text gives another tag on another VM, and no plain SHA-256 of it.
+    assert custom_data_digest(text) != tag and hashlib.sha256(text.encode()).hexdigest() not in tag
+    # A VM tagged by an earlier release (the plain SHA-256) is still recognised.
+    assert custom_data_matches(hashlib.sha256(text.encode()).hexdigest(), text)
+    assert not custom_data_matches(hashlib.sha256(b"other").hexdigest(), text)
     assert custom_data_problem(text) is None
     assert "87380" in custom_data_problem("x" * (CUSTOM_DATA_MAX_BASE64 // 4 * 3 + 3))
 
