@@ -29,7 +29,7 @@ DEMO_VARS = -e url_port=$$(python -c 'from azemu.dataplane.addresses import list
 
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: help setup demo azemu-start azemu-stop azemu-status pool-member teardown bench test lint sanity molecule pytest build clean
+.PHONY: help setup demo azemu-start azemu-stop azemu-status pool-member teardown bench conformance conformance-venvs test lint sanity molecule pytest build clean
 
 help:
 	@echo "make demo          set up, start azemu, run site.yml against it"
@@ -39,6 +39,8 @@ help:
 	@echo "make pool-member   run playbooks/pool_member.yml (step 5: myVM2 out of the pool and back)"
 	@echo "make teardown      run playbooks/teardown.yml against the running azemu"
 	@echo "make bench         request counts and timings against azemu (benchmarks/README.md)"
+	@echo "make conformance   az CLI, Azure SDK and azure.azcollection run the tutorial against azemu (conformance/README.md)"
+	@echo "make conformance-venvs  only the clients' venvs, under $(CONFORMANCE_CACHE)/"
 	@echo "make lint          ansible-lint, production profile"
 	@echo "make sanity        ansible-test sanity on a copy of the collection in build/"
 	@echo "make molecule      the roles' molecule scenarios, against an azemu of their own"
@@ -87,6 +89,37 @@ teardown: setup azemu-start
 # Starts an azemu of its own; prints a Markdown report (benchmarks/README.md).
 bench: setup
 	python benchmarks/bench.py
+
+# Clients we did not write run the tutorial against an azemu of their own and a table says
+# what passed (conformance/README.md). Not part of `make test`: the clients are big, so each
+# gets its own venv under .cache/, made once (a stamp file) and never in .venv.
+CONFORMANCE_CACHE := .cache/conformance
+CONFORMANCE_VENVS := $(foreach c,az sdk azcollection,$(CONFORMANCE_CACHE)/venv-$(c)/.installed)
+
+conformance: setup conformance-venvs
+	python conformance/run.py $(CONFORMANCE_ARGS)
+
+conformance-venvs: $(CONFORMANCE_VENVS)
+
+$(CONFORMANCE_CACHE)/venv-%/.installed: conformance/requirements-%.txt
+	[[ -x $(@D)/bin/python ]] || { $(PYTHON) -m venv $(@D) && $(@D)/bin/python -m pip install --quiet --upgrade pip; }
+	$(@D)/bin/python -m pip install --quiet -r $<
+	touch $@
+
+# azure.azcollection as the community `ansible` package ships it (its newest release, whose
+# own pin of ansible-core wants a newer Python than this machine's: only the collection is
+# taken, into venv-azcollection/collections), with its own pinned requirements.txt.
+AZCOLLECTION_FROM := ansible>=14
+$(CONFORMANCE_CACHE)/venv-azcollection/.installed: conformance/requirements-azcollection.txt conformance/unpack_collection.py
+	[[ -x $(@D)/bin/python ]] || { $(PYTHON) -m venv $(@D) && $(@D)/bin/python -m pip install --quiet --upgrade pip; }
+	$(@D)/bin/python -m pip install --quiet -r $<
+	rm -rf $(@D)/download $(@D)/collections
+	$(@D)/bin/python -m pip download --quiet --no-deps --only-binary=:all: --python-version 3.12 \
+	    -d $(@D)/download '$(AZCOLLECTION_FROM)'
+	$(@D)/bin/python conformance/unpack_collection.py $(@D)/download/ansible-*.whl $(@D)/collections azure.azcollection
+	$(@D)/bin/python -m pip install --quiet -r $(@D)/collections/ansible_collections/azure/azcollection/requirements.txt
+	rm -rf $(@D)/download
+	touch $@
 
 # pytest last: CI reads its closing line. `make -k test` runs every part even when one fails.
 test: lint sanity molecule pytest

@@ -1,5 +1,5 @@
-"""The aiohttp application: routes and the middlewares (doubled slashes, request log, ARM envelope,
-faults)."""
+"""The aiohttp application: routes and the middlewares (doubled slashes, request log, response
+capture when asked, ARM envelope, faults)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from yarl import URL
 
 from . import dataplane, faults, metadata, testapi
 from .arm import registry
+from .capture import ResponseCapture, middleware as capture_middleware
 from .arm.handlers import arm_entry
 from .emulator import Emulator
 from .errors import ArmError
 from .identity import aad
-from .requestlog import kind_of
+from .requestlog import error_of, kind_of
 
 log = logging.getLogger("azemu")
 SLASHES = re.compile(r"/{2,}")
@@ -59,20 +60,21 @@ async def request_log(request: web.Request, handler):
     if request.path.startswith("/_azemu/"):
         return await handler(request)
     started = time.monotonic()
-    status = 500
+    status, body = 500, None
     try:
         response = await handler(request)
-        status = response.status
+        status, body = response.status, getattr(response, "body", None)
         return response
     except web.HTTPException as exc:
-        status = exc.status
+        status, body = exc.status, exc.body
         raise
     finally:
         request.app["emu"].log.add(
             method=request.method, path=request.path, query=request.query_string, status=status,
             duration=time.monotonic() - started, resource_type=request.get("azemu_type"),
             read_only=request.get("azemu_read_only", False), user_agent=request.headers.get("User-Agent", ""),
-            host=request.headers.get("Host", ""), fault=request.get(faults.FAULT_KEY))
+            host=request.headers.get("Host", ""), fault=request.get(faults.FAULT_KEY),
+            error=error_of(status, body if isinstance(body, bytes) else None))
 
 
 @web.middleware
@@ -110,9 +112,12 @@ def _serve(document: registry.Document):
     return handler
 
 
-def make_app(emu: Emulator) -> web.Application:
-    app = web.Application(middlewares=[merge_slashes, request_log, arm_envelope, faults.inject],
-                          client_max_size=32 * 1024 * 1024)
+def make_app(emu: Emulator, capture: ResponseCapture | None = None) -> web.Application:
+    # The capture sits outside the envelope, so it records the answer as the client gets it;
+    # faults sit inside it, so an injected error has ARM's envelope.
+    middlewares = [merge_slashes, request_log, *([capture_middleware(capture)] if capture else []), arm_envelope,
+                   faults.inject]
+    app = web.Application(middlewares=middlewares, client_max_size=32 * 1024 * 1024)
     app["emu"] = emu
     testapi.add_routes(app)
     dataplane.install(app)

@@ -96,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
     serve.add_argument("--faults", type=Path, metavar="FILE",
                        help="inject the faults of this JSON document into ARM requests (as PUT /_azemu/faults)")
+    # A start-up flag, not a setting: the test API must not be able to point azemu at a file.
+    serve.add_argument("--capture-responses", type=Path, metavar="PATH",
+                       help="append every ARM response (status, headers, JSON body) to PATH, one JSON line each, "
+                            "for a spec checker such as `python -m azemu_specs check PATH` (default: off)")
     for field in dataclasses.fields(Settings):
         choices = field.metadata.get("choices")
         serve.add_argument(f"--{field.name.replace('_', '-')}", dest=field.name, default=field.default,
@@ -160,7 +164,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             print(f"azemu: --faults {args.faults}: {err}", file=sys.stderr)
             return 2
     asyncio.run(serve(args.state_dir, args.host, args.port, settings, args.plugin, proxy_port=args.proxy_port,
-                      faults=faults))
+                      faults=faults, capture_responses=args.capture_responses))
     return 0
 
 

@@ -42,6 +42,23 @@ def kind_of(path: str, method: str) -> str:
     return "other"
 
 
+def error_of(status: int, body: bytes | None) -> dict[str, str] | None:
+    """{"code", "message"} of an error answer: ARM's {"error": {"code", "message"}} or AAD's
+    {"error": code, "error_description": message}; None for a success or another body."""
+    if status < 400 or not body:
+        return None
+    try:
+        doc = json.loads(body)
+    except ValueError:
+        return None
+    error = doc.get("error") if isinstance(doc, dict) else None
+    if isinstance(error, dict):
+        return {"code": str(error.get("code", "")), "message": str(error.get("message", ""))}
+    if isinstance(error, str):
+        return {"code": error, "message": str(doc.get("error_description", ""))}
+    return None
+
+
 class RequestLog:
     def __init__(self, path: Path | None = None):
         self.path = path
@@ -98,13 +115,14 @@ class RequestLog:
 
     def add(self, *, method: str, path: str, query: str, status: int, duration: float,
             resource_type: str | None, user_agent: str, read_only: bool = False, host: str = "",
-            fault: str | None = None) -> dict[str, Any]:
+            fault: str | None = None, error: dict[str, str] | None = None) -> dict[str, Any]:
         self.seq += 1
         kind = kind_of(path, method)
         write = kind == "arm" and method not in ("GET", "HEAD") and not read_only
         entry = {"seq": self.seq, "time": time.time(), "method": method, "path": path, "query": query,
                  "status": status, "kind": kind, "write": write, "type": resource_type,
-                 "duration_ms": round(duration * 1000, 3), "user_agent": user_agent, "host": host}
+                 "duration_ms": round(duration * 1000, 3), "user_agent": user_agent, "host": host,
+                 "error": error}
         if fault:
             entry["fault"] = fault
         if len(self.entries) == MAX_ENTRIES:

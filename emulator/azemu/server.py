@@ -13,6 +13,7 @@ from aiohttp import web
 
 from . import tls
 from .app import make_app
+from .capture import ResponseCapture
 from .arm import registry
 from .cli import running_pid
 from .emulator import Emulator
@@ -48,7 +49,8 @@ def url_for(host: str, port: int, scheme: str = "https") -> str:
 
 
 async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugins: list[str],
-                proxy_port: int | None = None, *, faults: Faults | None = None) -> None:
+                proxy_port: int | None = None, *, faults: Faults | None = None,
+                capture_responses: Path | None = None) -> None:
     state_dir = state_dir.resolve()
     state_dir.mkdir(parents=True, exist_ok=True)
     owner = running_pid(state_dir / INFO_FILE)
@@ -61,7 +63,8 @@ async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugi
         emu.faults = faults
     ssl_context = tls.server_context(state_dir)
     # A short grace period: stopping must not hang on a client's idle keep-alive connection.
-    runner = web.AppRunner(make_app(emu), handle_signals=False, access_log=None, shutdown_timeout=2.0)
+    capture = ResponseCapture(capture_responses) if capture_responses else None
+    runner = web.AppRunner(make_app(emu, capture), handle_signals=False, access_log=None, shutdown_timeout=2.0)
     await runner.setup()
     site = web.TCPSite(runner, host, port, ssl_context=ssl_context, reuse_address=True)
     await site.start()
@@ -96,3 +99,5 @@ async def serve(state_dir: Path, host: str, port: int, settings: Settings, plugi
         emu.save()
         await runner.cleanup()
         emu.log.close()
+        if capture:
+            capture.close()

@@ -11,6 +11,12 @@ port in azemu.json, so there is no race for it), waits for azemu.json, and stops
 SIGTERM (then SIGKILL) on `stop()`, on leaving the `with` block, and at interpreter exit.
 azemu's output goes to `<state_dir>/azemu.log`; a failed start raises `AzemuStartError` with
 the end of that log.
+
+Spec check (`check_specs=True`, the default): azemu captures every ARM response to
+`<state_dir>/responses.jsonl`, and `stop()` validates what was captured since the last check
+against Azure's REST specs (`azemu_specs`, in this process, never in azemu's), raising
+`SpecViolations` with the list. Without the Azure reference material it warns once and
+captures nothing.
 """
 
 from __future__ import annotations
@@ -53,7 +59,8 @@ class Mark(int):
 class Azemu:
     def __init__(self, state_dir: str | os.PathLike, *, host: str = "127.0.0.1", port: int = 0,
                  plugins: tuple[str, ...] | list[str] = (), extra_env: dict[str, str] | None = None,
-                 startup_timeout: float = 30.0, proxy: bool = False, **settings: Any):
+                 startup_timeout: float = 30.0, proxy: bool = False, check_specs: bool = True,
+                 **settings: Any):
         known = set(Settings().as_dict())
         unknown = set(settings) - known
         if unknown:
@@ -66,6 +73,10 @@ class Azemu:
         self.extra_env = dict(extra_env or {})
         self.startup_timeout = startup_timeout
         self.initial_settings = settings
+        self.check_specs = check_specs
+        self._capturing: bool | None = None     # decided at the first start
+        self._checked_to = 0                    # bytes of the capture already checked
+        self.spec_report = None                 # azemu_specs.Report of the last check
         self.proc: subprocess.Popen | None = None
         self.info: dict[str, Any] = {}
         self._log = None
@@ -81,6 +92,10 @@ class Azemu:
     def info_path(self) -> Path:
         return self.state_dir / "azemu.json"
 
+    @property
+    def capture_path(self) -> Path:
+        return self.state_dir / "responses.jsonl"
+
     def command(self) -> list[str]:
         cmd = [sys.executable, "-m", "azemu", "serve", "--state-dir", str(self.state_dir),
                "--host", self.host, "--port", str(self.port)]
@@ -90,6 +105,8 @@ class Azemu:
             cmd += [f"--{key.replace('_', '-')}", str(value)]
         for plugin in self.plugins:
             cmd += ["--plugin", plugin]
+        if self._capturing:
+            cmd += ["--capture-responses", str(self.capture_path)]
         return cmd
 
     def start(self) -> "Azemu":
@@ -100,6 +117,10 @@ class Azemu:
         if owner is not None:
             raise AzemuStartError(f"pid {owner} already serves {self.state_dir}; stop it first")
         self.info_path.unlink(missing_ok=True)       # a stale one from a killed run
+        if self._capturing is None:
+            self._capturing = self.check_specs and _specs_available()
+            # What another Azemu captured on this state dir before is its own to check.
+            self._checked_to = self.capture_path.stat().st_size if self.capture_path.exists() else 0
         self._log = open(self.log_path, "ab")
         self._log.write(f"--- {time.strftime('%Y-%m-%d %H:%M:%S')} {' '.join(self.command())}\n".encode())
         self._log.flush()
@@ -141,8 +162,20 @@ class Azemu:
             return "(no log)"
 
     def stop(self, timeout: float = 10.0) -> None:
-        """SIGTERM, wait up to `timeout`, then SIGKILL. Safe to call twice."""
+        """SIGTERM, wait up to `timeout`, then SIGKILL; then the spec check of what azemu
+        answered since the last one (raises `azemu_specs.session.SpecViolations`). Safe to
+        call twice."""
         self._terminate(timeout)
+        self.check_responses()
+
+    def check_responses(self) -> None:
+        """Validate the responses captured since the last check (stop() does it)."""
+        if self._capturing and self.capture_path.exists():
+            from azemu_specs import session
+            label = f"{self.state_dir.parent.name}/{self.state_dir.name}"
+            self.spec_report, self._checked_to = session.check(self.capture_path, self._checked_to, label)
+            if self.spec_report.failed:
+                raise session.SpecViolations(self.spec_report.failure(label))
 
     def _terminate(self, timeout: float) -> None:
         proc, self.proc = self.proc, None
@@ -160,7 +193,7 @@ class Azemu:
         _running.discard(self)
 
     def restart(self) -> "Azemu":
-        self.stop()
+        self._terminate(10.0)        # the check waits for the final stop
         return self.start()
 
     @property
@@ -170,8 +203,14 @@ class Azemu:
     def __enter__(self) -> "Azemu":
         return self.start()
 
-    def __exit__(self, *exc: Any) -> None:
-        self.stop()
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc is None:
+            self.stop()
+            return
+        try:                 # do not hide the error that ended the block; add the check to it
+            self.stop()
+        except AssertionError as violations:
+            exc.add_note(str(violations))
 
     # --- what clients need ------------------------------------------------------------------
 
@@ -280,7 +319,20 @@ class Azemu:
         return body["access_token"]
 
 
+def _specs_available() -> bool:
+    try:
+        from azemu_specs import session
+    except ImportError as err:          # jsonschema missing: say so, once
+        import warnings
+        warnings.warn(f"azemu spec check skipped: {err} (pip install -r requirements-dev.txt)", stacklevel=3)
+        return False
+    return session.available()
+
+
 @atexit.register
 def _stop_all() -> None:
     for emu in list(_running):
-        emu.stop(timeout=5)
+        try:
+            emu.stop(timeout=5)
+        except AssertionError as violations:     # nobody left to raise to
+            print(violations, file=sys.stderr)

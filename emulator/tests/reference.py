@@ -1,14 +1,17 @@
 """Helpers to compare azemu with Azure's own material in ../shared/azure-reference (recordings
-of real SDK traffic, REST specs and their examples). Later resource types reuse these.
+of real traffic, REST specs and their examples). Later resource types reuse these.
 
-The folder is `<repo root>/../shared/azure-reference`, or `$AZURE_REFERENCE_DIR`; when it is
-absent every test using `reference_dir()` is skipped, saying so. Nothing is copied from it.
+The folder is `<repo root>/../shared/azure-reference`, or `$AZURE_REFERENCE_DIR`
+(`azemu_specs.location`, which the spec check uses too); when it is absent every test using
+`reference_dir()` is skipped, saying so. Nothing is copied from it.
+
+Recordings come in two formats, read into the same `Exchange`s: the Azure SDK test proxy's
+JSON (`Entries[]`) and the Azure CLI's vcrpy cassettes (YAML `interactions[]`).
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,16 +19,18 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import yaml
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from azemu_specs.location import absent, reference_dir as find_reference
+
 LRO_HEADERS = ("Azure-AsyncOperation", "Location", "Retry-After", "ETag", "Content-Type")
 GUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 
 
 def reference_dir() -> Path:
-    path = Path(os.environ.get("AZURE_REFERENCE_DIR") or REPO_ROOT.parent / "shared" / "azure-reference")
-    if not (path / "recordings").is_dir():
-        pytest.skip(f"Azure reference material not found at {path} (set AZURE_REFERENCE_DIR to compare with it)")
+    path = find_reference("recordings")
+    if path is None:
+        pytest.skip(absent("recordings"))
     return path
 
 
@@ -53,12 +58,41 @@ class Exchange:
 
 
 def recording(name_part: str) -> list[Exchange]:
-    """The exchanges of the one recording whose file name contains `name_part`."""
+    """The exchanges of the one SDK recording whose file name contains `name_part`."""
     files = [p for p in (reference_dir() / "recordings").rglob("*.json") if name_part in p.name]
     assert len(files) == 1, f"{name_part!r} matches {files}"
-    entries = json.loads(files[0].read_text())["Entries"]
-    return [Exchange(e["RequestMethod"], e["RequestUri"], e["StatusCode"], e.get("RequestHeaders", {}),
-                     e.get("ResponseHeaders", {}), e.get("RequestBody"), e.get("ResponseBody")) for e in entries]
+    return load_recording(files[0])
+
+
+def recordings() -> list[Path]:
+    """Every recording: the SDK's (JSON) and the Azure CLI's (YAML), by path."""
+    root = reference_dir() / "recordings"
+    return sorted([*root.rglob("*.json"), *root.rglob("*.yaml")])
+
+
+def load_recording(path: Path) -> list[Exchange]:
+    if path.suffix == ".json":
+        return [Exchange(e["RequestMethod"], e["RequestUri"], e["StatusCode"], e.get("RequestHeaders", {}),
+                         e.get("ResponseHeaders", {}), e.get("RequestBody"), e.get("ResponseBody"))
+                for e in json.loads(path.read_text())["Entries"]]
+    return [Exchange(i["request"]["method"], i["request"]["uri"], i["response"]["status"]["code"],
+                     _single(i["request"].get("headers")), _single(i["response"].get("headers")),
+                     _parsed(i["request"].get("body")), _parsed((i["response"].get("body") or {}).get("string")))
+            for i in yaml.safe_load(path.read_text())["interactions"]]
+
+
+def _single(headers: dict[str, Any] | None) -> dict[str, Any]:
+    """vcrpy keeps every header as a list of values; ARM sends each once."""
+    return {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in (headers or {}).items()}
+
+
+def _parsed(text: Any) -> Any:
+    if not isinstance(text, str) or not text.strip():
+        return text or None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def find(exchanges: list[Exchange], method: str | None = None, path_re: str | None = None,

@@ -302,6 +302,23 @@ def test_request_log_and_counters(emu, arm, rg):
     assert emu.mark() == mark + 2     # reading the log is not logged
 
 
+def test_request_log_keeps_the_error_of_an_error_answer(emu, arm, rg):
+    mark = emu.mark()
+    make_widget(arm, rg, "w-ok")
+    arm.get(arm.widget(rg, "missing"))
+    ok, missing = emu.requests(since=mark)
+    assert ok["error"] is None
+    assert missing["status"] == 404 and missing["error"]["code"] == "ResourceNotFound"
+    assert "missing" in missing["error"]["message"]
+    tenant = emu.identities()[0]
+    emu.http("POST", f"/{tenant['tenant_id']}/oauth2/v2.0/token", form={
+        "grant_type": "client_credentials", "client_id": tenant["client_id"], "client_secret": "wrong",
+        "scope": emu.url + "/.default"})
+    token = emu.requests(since=missing["seq"])[0]
+    assert token["status"] == 401 and token["error"]["code"] == "invalid_client"
+    assert token["error"]["message"].startswith("AADSTS7000215")
+
+
 def test_settings_endpoint_validates(emu):
     status, body = emu.test_api("PUT", "settings", {"latency": -1})
     assert status == 400 and "latency" in body["error"]["message"]

@@ -14,8 +14,9 @@ name: json_results
 type: stdout
 short_description: Task results as one JSON document, for the integration tests
 description:
-  - Records each task result (with C(diff), C(invocation) and the task's duration in seconds)
-    and writes them, with the play recap, as one JSON document when the playbook ends.
+  - Records each task result (with C(diff), C(invocation), the task's duration in seconds and
+    its start as wall-clock time, to match it with azemu's request log) and writes them, with
+    the play recap, as one JSON document when the playbook ends.
 author:
   - cloudlb contributors (@cloudlb)
 """
@@ -38,7 +39,7 @@ class CallbackModule(CallbackBase):
         self._started = {}
 
     def v2_runner_on_start(self, host, task):
-        self._started[(host.name, task._uuid)] = time.monotonic()
+        self._started[(host.name, task._uuid)] = (time.monotonic(), time.time())
 
     def _record(self, result, status):
         raw = result._result
@@ -46,7 +47,7 @@ class CallbackModule(CallbackBase):
         for key in ("diff", "exception", "warnings", "deprecations"):
             if key in raw:
                 shown[key] = raw[key]
-        started = self._started.pop((result._host.name, result._task._uuid), None)
+        started, started_at = self._started.pop((result._host.name, result._task._uuid), (None, None))
         self._tasks.append(
             {
                 "name": result._task.get_name(),
@@ -54,6 +55,7 @@ class CallbackModule(CallbackBase):
                 "host": result._host.name,
                 "status": status,
                 "duration": round(time.monotonic() - started, 3) if started is not None else None,
+                "started_at": started_at,
                 "result": shown,
             }
         )
