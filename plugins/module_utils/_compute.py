@@ -293,6 +293,23 @@ def run_command_result(statuses):
 SETTLES_TO = {"starting": "running", "stopping": "stopped", "deallocating": "deallocated"}
 
 
+# Each power operation: the state a VM shows while it runs, and the state it ends in.
+POWER_EFFECTS = {"start": ("starting", "running"), "power_off": ("stopping", "stopped"),
+                 "deallocate": ("deallocating", "deallocated"), "restart": ("starting", "running")}
+
+
+def power_took_effect(operation, state):
+    """After a power request whose answer was lost: whether the VM's power state ``state`` shows
+    that it took effect (True), that it did not (False), or cannot tell (None: a restarted VM that
+    is already running again looks like one never restarted)."""
+    during, after = POWER_EFFECTS[operation]
+    if state == during:
+        return True
+    if state == after:
+        return None if operation == "restart" else True
+    return False
+
+
 def power_actions(current, desired):
     """The power operations ("start", "power_off", "deallocate", "restart") that take a VM in
     power state ``current`` to ``desired`` (running, stopped, deallocated or restarted), in order."""

@@ -25,8 +25,9 @@ What it leaves undone, and this policy adds:
   sent again;
 - a POST (an action: start, restart, run a command, a rule's health) whose connection failed
   is sent again only when its caller says it is safe to repeat (``REPEATABLE``: the health
-  query, which changes nothing); a second restart would reboot the VM again, so the others fail
-  and say the answer was lost (``virtual_machine`` then reads the power state instead);
+  query, which changes nothing); a second restart would reboot the VM again, so for the others
+  the caller learns that the answer never came (``no_answer(exc)``) and reads what the request
+  did (``virtual_machine`` reads the power state);
 - a conditional create (``If-None-Match: *``) whose answer was lost is sent again by azure-core
   and meets the resource it made itself (412): ``answer_lost(exc)`` tells the caller, which
   reads the resource and finds its own.
@@ -74,6 +75,17 @@ def error_codes(text):
 def is_transient(status, text):
     """Whether an ARM error answer says the request may simply be sent again."""
     return status >= 400 and bool(error_codes(text) & TRANSIENT_CODES)
+
+
+def no_answer(exc):
+    """Whether ``exc`` says a request was sent and its answer never came (the connection closed or
+    timed out while waiting for it), so the request may have taken effect. azure-core raises
+    ServiceResponseError then, and ServiceRequestError when the request could not be sent at all."""
+    try:
+        from azure.core.exceptions import ServiceResponseError
+    except ImportError:
+        return False
+    return isinstance(exc, ServiceResponseError)
 
 
 def answer_lost(exc):

@@ -328,6 +328,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     DEFAULT_ADMIN_USERNAME,
     DEFAULT_SIZE,
     OS_DISK_TYPES,
+    POWER_EFFECTS,
     POWER_STATES,
     admin_username_problem,
     computer_name_problem,
@@ -340,6 +341,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     parse_image,
     password_problem,
     power_actions,
+    power_took_effect,
     reference_problem,
     same_image,
     size_problem,
@@ -357,6 +359,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import 
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, resource_id, same_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, normalize_location
+from ansible_collections.cloudlb.azure.plugins.module_utils._retries import no_answer
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
 from ansible_collections.cloudlb.azure.plugins.module_utils._wait import timeout_message
 
@@ -679,16 +682,42 @@ class VirtualMachineManager:
             self.power(operation, last=i == len(operations) - 1)
         self.finish(True, vm, self.read())
 
-    def power(self, operation, last=True):
-        what = f"{self.what} to {operation.replace('_', ' ')}"
+    def power(self, operation, last=True, resent=False):
+        verb = operation.replace("_", " ")
+        what = f"{self.what} to {verb}"
         try:
             poller = getattr(self.vms, POWER_METHODS[operation])(self.group, self.name)
         except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to {operation.replace('_', ' ')} {self.what}")
+            if resent or not no_answer(exc):
+                self.module.fail_azure(exc, f"Failed to {verb} {self.what}")
+            self.after_lost_answer(operation, exc, last)
+            return
         if last:
             self.module.wait_for(poller, what)
         else:
             self.settle(poller, what)
+
+    def after_lost_answer(self, operation, exc, last):
+        """A power request was sent and its answer lost (azure-core sends no POST twice: _retries).
+        The power state tells what it did: under way or done, wait for it as for its operation;
+        not begun, send it once more; a restart that may be over already, say so and stop."""
+        verb = operation.replace("_", " ")
+        vm = self.read()
+        state = vm["power_state"] if vm else None
+        effect = power_took_effect(operation, state)
+        if effect is None:
+            self.module.fail_json(msg=f"The answer to the request to {verb} {self.what} was lost ({exc}); the VM is"
+                                  " running, and whether it restarted in between cannot be told. Run the task again"
+                                  " to restart it")
+        if not effect:
+            self.power(operation, last, resent=True)
+            return
+        if last and not self.params["wait"]:
+            return
+        target = POWER_EFFECTS[operation][1]
+        self.module.wait_until(lambda: (self.read() or {}).get("power_state") == target, f"{self.what} to {verb}",
+                               interval=1.0)
+
 
     # --- absent ------------------------------------------------------------------------------
 

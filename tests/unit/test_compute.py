@@ -20,6 +20,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     parse_image,
     password_problem,
     power_actions,
+    power_took_effect,
     power_state,
     reference_problem,
     run_command_result,
@@ -188,6 +189,16 @@ def test_statuses_of_models_and_dicts():
 ])
 def test_power_actions(current, desired, actions):
     assert power_actions(current, desired) == actions
+
+
+@pytest.mark.parametrize("operation, state, effect", [
+    ("start", "starting", True), ("start", "running", True), ("start", "stopped", False),
+    ("power_off", "stopping", True), ("power_off", "stopped", True), ("power_off", "running", False),
+    ("deallocate", "deallocating", True), ("deallocate", "deallocated", True), ("deallocate", "stopped", False),
+    ("restart", "starting", True), ("restart", "running", None), ("restart", None, False),
+])
+def test_what_a_power_request_whose_answer_was_lost_did(operation, state, effect):
+    assert power_took_effect(operation, state) is effect
 
 
 @pytest.mark.parametrize("message, stdout, stderr", [
