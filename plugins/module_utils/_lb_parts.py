@@ -22,6 +22,8 @@ PROBE_PROTOCOLS = ("Tcp", "Http", "Https")
 RULE_PROTOCOLS = ("Tcp", "Udp", "All")
 DISTRIBUTIONS = ("Default", "SourceIP", "SourceIPProtocol")
 MIN_INTERVAL = 5
+# intervalInSeconds is an int32 in Azure's spec (loadBalancer.json): larger numbers are refused.
+MAX_INTERVAL = 2147483647
 IDLE_TIMEOUT = (4, 30)
 FRONTENDS = "frontendIPConfigurations"
 POOLS = "backendAddressPools"
@@ -112,8 +114,8 @@ def probe_problems(spec):
     if port is not None and not 1 <= port <= 65535:
         problems.append(f"port must be between 1 and 65535, got {port}")
     interval = spec.get("interval")
-    if interval is not None and interval < MIN_INTERVAL:
-        problems.append(f"interval must be at least {MIN_INTERVAL} seconds, got {interval}")
+    if interval is not None and not MIN_INTERVAL <= interval <= MAX_INTERVAL:
+        problems.append(f"interval must be between {MIN_INTERVAL} and {MAX_INTERVAL} seconds, got {interval}")
     for key in ("number_of_probes", "probe_threshold"):
         if spec.get(key) is not None and spec[key] < 1:
             problems.append(f"{key} must be at least 1, got {spec[key]}")

@@ -225,7 +225,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation 
     name_problem,
     subnet_problems,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, normalize_location
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, moved_problem, normalize_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
 from ansible_collections.cloudlb.azure.plugins.module_utils._virtual_network import (
     body_for,
@@ -270,9 +270,9 @@ def desired_state(module, current):
             "subnets": merge_subnets([], wanted, True, vnet_id),
             "provisioning_state": None,
         }
-    if params["location"] and normalize_location(params["location"]) != current["location"]:
-        module.fail_json(msg=f"Cannot update virtual network {params['name']}: it is in {current['location']},"
-                             f" and Azure cannot move it to {params['location']}")
+    moved = moved_problem("virtual network", current["location"], params["location"])
+    if moved:
+        module.fail_json(msg=f"Cannot update virtual network {params['name']}: {moved}")
     desired = dict(current)
     if params["address_prefixes"] is not None and sorted(params["address_prefixes"]) != sorted(current["address_prefixes"]):
         desired["address_prefixes"] = list(params["address_prefixes"])

@@ -179,10 +179,15 @@ def test_addresses_static_and_moving_subnets(run_playbook, azemu, group):
     assert "10.0.0.10" in result["msg"] and "/networkInterfaces/nic3/ipConfigurations/ipconfig1" in result["msg"]
     assert [w["method"] for w in azemu.writes(since=mark)] == ["PUT"], "the one refused create"
 
-    for address, code in (("10.0.1.20", "PrivateIPAddressNotInSubnet"), ("10.0.0.1", "PrivateIPAddressInReservedRange"),
-                          ("10.0.0.255", "PrivateIPAddressInReservedRange")):
+    # What Azure refuses as PrivateIPAddressNotInSubnet and PrivateIPAddressInReservedRange, the
+    # module refuses before any write, from the subnet it reads.
+    mark = azemu.mark()
+    for address, words in (("10.0.1.20", "is not in subnet web (10.0.0.0/24)"),
+                           ("10.0.0.1", "is one of the addresses Azure keeps in subnet web"),
+                           ("10.0.0.255", "is one of the addresses Azure keeps in subnet web")):
         run = run_playbook([in_subnet(group, "nic4", private_ip_address=address)])
-        assert not run.ok and run.task("nic")["error_code"] == code, run.output()
+        assert not run.ok and f"private_ip_address: {address} {words}" in run.task("nic")["msg"], run.output()
+    assert azemu.writes(since=mark) == []
 
     run = run_playbook([in_subnet(group, "nic1", subnet="app")])
     assert run.ok and run.task("nic")["changed"], run.output()
@@ -299,19 +304,21 @@ def test_concurrent_tasks_keep_each_others_pools(azure_env, azemu, sdk, group, r
     assert [r for r in puts if r["status"] == 412] or superseding, f"the writers never overlapped: {puts}"
 
 
-def test_references_must_exist(run_playbook, sdk, group):
+def test_references_must_exist(run_playbook, azemu, sdk, group):
+    """Azure refuses them (InvalidResourceReference); the module reads them first and refuses
+    before any write, naming the option."""
+    mark = azemu.mark()
     missing = f"{group_id(sdk, group)}{NETWORK}/virtualNetworks/vnet/subnets/nosuch"
     run = run_playbook([in_subnet(group, "nic1", subnet="nosuch")])
-    result = run.task("nic")
-    assert not run.ok and result["error_code"] == "InvalidResourceReference", run.output()
-    assert f"Resource {missing} referenced by resource" in result["msg"]
+    assert not run.ok and f"subnet: subnet {missing} does not exist" in run.task("nic")["msg"], run.output()
 
     run = run_playbook([in_subnet(group, "nic1", security_group="nosuch")])
-    assert not run.ok and run.task("nic")["error_code"] == "InvalidResourceReference", run.output()
+    assert not run.ok and "security_group: network security group " in run.task("nic")["msg"], run.output()
+    assert "/networkSecurityGroups/nosuch does not exist" in run.task("nic")["msg"]
 
     run = run_playbook([nic_task(group, "nic1", virtual_network="novnet", subnet="web")])
-    assert not run.ok and "Failed to read virtual network novnet" in run.task("nic")["msg"], run.output()
-    assert run.task("nic")["error_code"] == "ResourceNotFound"
+    assert not run.ok and "subnet: virtual network novnet does not exist" in run.task("nic")["msg"], run.output()
+    assert azemu.writes(since=mark) == []
 
 
 def test_what_a_nic_uses_cannot_be_deleted(run_playbook, sdk, group):
