@@ -1,83 +1,98 @@
 """The bad-input table: for every module, options Azure refuses (names per Azure's "Naming rules
 and restrictions" for that type, ports, priorities, CIDRs, enums, mutual exclusions, references
-to missing resources, immutable properties), each with the words the refusal must contain, at
-least the option's name. test_bad_input_*.py run them, one playbook per module.
+to missing resources, immutable properties), each with the words the refusal must contain: the
+option's name, or the name of what it names. test_bad_input_*.py run them, one playbook per
+file, every case a task.
 
-``GROUP`` is a resource group the test file builds with the plain SDK (see ``build``): a VNet
-``vnet`` (subnet ``web``), NSG ``nsg``, public IP ``pip``, load balancer ``lb`` (frontend ``fe``,
-pool ``pool``, probe ``http``, rule ``web``), NIC ``nic1`` in the pool, availability set
-``avset`` (2 fault domains) and VM ``vm1`` on nic1 (admin ``azureuser``).
+The naming rules (learn.microsoft.com, azure-resource-manager/management/resource-name-rules):
+resource groups 1-90 letters, digits, underscores, hyphens, periods and parentheses, not ending
+in a period; Microsoft.Network resources 1-80 (virtual networks 2-64) letters, digits, '_', '.'
+and '-', from a letter, digit or '_' to a letter, digit or '_'; Linux VMs 1-64.
+
+A shared check (the group name, a network name) gets every bad value where it names what the
+module manages, and two or three where it names a resource the module only refers to: enough to
+show the module applies it, without paying for the same check 20 times in `make test`.
+
+``GROUP`` is a resource group the test file builds with the plain SDK (``build``): public IPs
+``pip`` and ``pip2`` (Standard, westus), VNets ``vnet`` and ``vnet-other`` (subnet ``web``),
+NSG ``nsg``; with ``lb``: load balancer ``lb`` (frontend ``fe`` on pip, pool ``pool``, probe
+``http``, rule ``web``), NIC ``nic1`` in the pool and ``nic-other`` in vnet-other; with
+``compute``: availability sets ``avset`` and ``avset2`` (2 fault domains) and VM ``vm1`` on nic1.
 """
 
 from __future__ import annotations
 
+import time
+import uuid
+from collections import Counter
+
 GROUP = "{group}"
-LONG = "n" * 81
+G = {"resource_group": GROUP}
+BAD_GROUPS = ("", "rg/1", "rg#1", "rg.", "r" * 91, "rg 1", "rg?")
+BAD_NETWORK_NAMES = ("-lead", "trail.", "trail-", "a b", "a/b", "a#b")
+SSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx5CjX0ZZ0mUAg8KVBqvEwB4J1QWbF4a6XGm8VhyPG9 test@cloudlb"
 
 
-def bad_group_names(module, **options):
-    """Resource group names Azure refuses (1-90 letters, digits, underscores, hyphens, periods
-    and parentheses; not ending in a period), for any module with resource_group."""
-    for value in ("", "rg/1", "rg#1", "rg.", "r" * 91, "rg 1", "rg?"):
-        yield module, dict(options, resource_group=value), "resource group"
+def without(options, *keys):
+    return {k: v for k, v in options.items() if k not in keys}
 
 
-def bad_names(module, what="name", option="name", shortest=1, longest=80, **options):
-    """Network names Azure refuses: 1-80 (a VNet 2-64) letters, digits, '_', '.', '-', from a
-    letter, digit or '_' to a letter, digit or '_'."""
-    values = ["-lead", "trail.", "trail-", "a b", "a/b", "a#b", "a%b", "a*b", "x" * (longest + 1)]
+def bad_groups(module, options, every=False):
+    """Resource group names Azure refuses, for a module with resource_group: all of them, or two."""
+    for value in BAD_GROUPS if every else ("rg/1", "r" * 91):
+        yield module, dict(without(options, "resource_group"), resource_group=value), "resource group"
+
+
+def bad_names(module, options, what, option="name", longest=80, shortest=1, every=True):
+    """Network names Azure refuses (see the docstring): all of them, or three."""
+    values = list(BAD_NETWORK_NAMES if every else BAD_NETWORK_NAMES[::2]) + ["x" * (longest + 1)]
     if shortest > 1:
-        values.append("x")
+        values.append("x" * (shortest - 1))
     for value in values:
         yield module, dict(options, **{option: value}), what
 
 
-def choices(module, option, *bad, **options):
+def choices(module, options, option, *bad):
     for value in bad:
         yield module, dict(options, **{option: value}), option
 
 
-G = {"resource_group": GROUP}
-RULE = {"name": "r", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
-        "destination_port_ranges": ["80"]}
-SSH = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHx5CjX0ZZ0mUAg8KVBqvEwB4J1QWbF4a6XGm8VhyPG9 test@cloudlb"
-VM = dict(G, name="vm9", network_interfaces=["nic9"], size="Standard_B1s", admin_username="azureuser",
-          ssh_public_keys=[SSH])
-
-
 def network_cases():
-    """resource_group, public_ip, virtual_network, security_group, security_rule and their _info."""
-    yield from bad_group_names("resource_group_info")
-    yield from bad_names("resource_group", "resource group", longest=90, location="westus")
-    yield from choices("resource_group", "location", "Mars", "west us 9", name="rg-ok")
-    yield from choices("resource_group", "state", "gone", name="rg-ok")
-    yield "resource_group", {"name": "rg-ok", "location": "westus", "tags": {"k" * 513: "v"}}, "tag"
-    yield "resource_group", {"name": "rg-ok", "location": "westus", "tags": {"k": "v" * 257}}, "tag"
-    yield "resource_group", {"name": "rg-ok", "location": "westus", "tags": {f"k{i}": "v" for i in range(51)}}, "tag"
-    yield "resource_group", {"name": "rg-ok", "location": "westus", "tags": {"a<b": "v"}}, "tag"
+    """resource_group, public_ip, virtual_network and their _info modules."""
+    for value in BAD_GROUPS:
+        yield "resource_group_info", {"name": value}, "resource group"
+        yield "resource_group", {"name": value, "location": "westus"}, "resource group"
+    group = {"name": "rg-ok", "location": "westus"}
+    yield from choices("resource_group", group, "location", "west-us", "west_us!")
+    yield from choices("resource_group", {"name": "rg-ok"}, "state", "gone")
+    yield "resource_group", dict(group, tags={"k" * 513: "v"}), "tag"
+    yield "resource_group", dict(group, tags={"k": "v" * 257}), "tag"
+    yield "resource_group", dict(group, tags={f"k{i}": "v" for i in range(51)}), "tag"
+    yield "resource_group", dict(group, tags={"a<b": "v"}), "tag"
     yield "resource_group", {"name": "rg-ok", "wait_timeout": 0}, "wait_timeout"
 
-    yield from bad_group_names("public_ip", name="pip2")
-    yield from bad_names("public_ip", "public IP", **G)
-    yield from choices("public_ip", "sku", "Premium", "standard2", **G, name="pip2")
-    yield from choices("public_ip", "allocation_method", "Sometimes", **G, name="pip2")
-    yield from choices("public_ip", "version", "IPv5", **G, name="pip2")
-    yield from choices("public_ip", "zones", ["4"], ["0"], **G, name="pip2")
-    yield from choices("public_ip", "idle_timeout", 3, 31, 0, **G, name="pip2")
-    yield from choices("public_ip", "domain_name_label", "Upper", "-lead", "a", "x" * 64, "a_b", **G, name="pip2")
-    yield from choices("public_ip", "location", "Mars", **G, name="pip2")
+    pip = dict(G, name="pip2")
+    yield from bad_groups("public_ip", pip)
+    yield from bad_names("public_ip", G, "public IP")
+    yield from choices("public_ip", pip, "sku", "Premium", "standard2")
+    yield from choices("public_ip", pip, "allocation_method", "Sometimes")
+    yield from choices("public_ip", pip, "version", "IPv5")
+    yield from choices("public_ip", pip, "zones", ["4"], ["0"])
+    yield from choices("public_ip", pip, "idle_timeout", 3, 31, 0)
+    yield from choices("public_ip", pip, "domain_name_label", "Upper", "-lead", "a", "x" * 64, "a_b")
+    yield from choices("public_ip", pip, "location", "Mars", "west-us")
     yield "public_ip", dict(G, name="pip", sku="Basic"), "sku"
-    yield "public_ip", dict(G, name="pip2", sku="Standard", allocation_method="Dynamic"), "allocation"
+    yield "public_ip", dict(G, name="pip3", sku="Standard", allocation_method="Dynamic"), "allocation"
     yield "public_ip", dict(G, name="pip", location="eastus"), "location"
-    yield from bad_group_names("public_ip_info")
-    yield from bad_names("public_ip_info", **G)
+    yield from bad_groups("public_ip_info", G)
+    yield from bad_names("public_ip_info", G, "public IP", every=False)
 
     vnet = dict(G, name="vnet2", address_prefixes=["10.9.0.0/16"])
-    yield from bad_group_names("virtual_network", name="vnet2", address_prefixes=["10.9.0.0/16"])
-    yield from bad_names("virtual_network", "virtual network name", shortest=2, longest=64,
-                         **dict(G, address_prefixes=["10.9.0.0/16"]))
-    yield from choices("virtual_network", "address_prefixes", ["10.9.0.1/16"], ["10.9.0.0/33"], ["abc"],
-                       ["10.9.0.0/16", "10.9.1.0/24"], ["10.9.0.0"], ["300.1.0.0/16"], [], **dict(G, name="vnet2"))
+    yield from bad_groups("virtual_network", vnet)
+    yield from bad_names("virtual_network", without(vnet, "name"), "virtual network name", longest=64, shortest=2)
+    yield from choices("virtual_network", without(vnet, "address_prefixes"), "address_prefixes",
+                       ["10.9.0.1/16"], ["10.9.0.0/33"], ["abc"], ["10.9.0.0/16", "10.9.1.0/24"], ["10.9.0.0"],
+                       ["300.1.0.0/16"], [])
     for subnets, words in (([{"name": "s", "address_prefix": "10.8.0.0/24"}], "outside"),
                            ([{"name": "s", "address_prefix": "10.9.0.0/30"}], "too small"),
                            ([{"name": "s", "address_prefix": "10.9.0.1/24"}], "host bits"),
@@ -88,14 +103,21 @@ def network_cases():
                            ([{"name": "-s", "address_prefix": "10.9.0.0/24"}], "subnet name"),
                            ([{"name": "s" * 81, "address_prefix": "10.9.0.0/24"}], "subnet name")):
         yield "virtual_network", dict(vnet, subnets=subnets), words
-    yield from choices("virtual_network", "location", "Mars", **vnet)
+    yield from choices("virtual_network", vnet, "location", "west-us")
     yield "virtual_network", dict(G, name="vnet", address_prefixes=["10.0.0.0/16"], location="eastus"), "location"
-    yield from bad_group_names("virtual_network_info")
-    yield from bad_names("virtual_network_info", "virtual network name", shortest=2, longest=64, **G)
+    yield from bad_groups("virtual_network_info", G)
+    yield from bad_names("virtual_network_info", G, "virtual network name", longest=64, shortest=2, every=False)
 
+
+RULE = {"name": "r", "priority": 100, "direction": "Inbound", "access": "Allow", "protocol": "Tcp",
+        "destination_port_ranges": ["80"]}
+
+
+def security_cases():
+    """security_group, security_rule and security_group_info."""
     nsg = dict(G, name="nsg2")
-    yield from bad_group_names("security_group", name="nsg2")
-    yield from bad_names("security_group", "security group", **G)
+    yield from bad_groups("security_group", nsg)
+    yield from bad_names("security_group", G, "security group")
     for change, words in (({"priority": 99}, "priority"), ({"priority": 4097}, "priority"), ({"priority": 0}, "priority"),
                           ({"direction": "Sideways"}, "direction"), ({"access": "Maybe"}, "access"),
                           ({"protocol": "Tcpx"}, "protocol"), ({"destination_port_ranges": ["70000"]}, "port range"),
@@ -113,20 +135,21 @@ def network_cases():
         yield "security_group", dict(nsg, rules=[dict(RULE, **change)]), words
     yield "security_group", dict(nsg, rules=[RULE, dict(RULE, name="r2")]), "priority"
     yield "security_group", dict(nsg, rules=[RULE, dict(RULE, priority=200)]), "twice"
-    yield from choices("security_group", "location", "Mars", **nsg)
-    yield from bad_group_names("security_group_info")
-    yield from bad_names("security_group_info", "security group", **G)
+    yield from choices("security_group", nsg, "location", "west-us")
+    yield "security_group", dict(G, name="nsg", location="eastus"), "location"
+    yield from bad_groups("security_group_info", G)
+    yield from bad_names("security_group_info", G, "security group", every=False)
 
     rule = dict(G, security_group="nsg", name="r9", priority=300, direction="Inbound", access="Allow", protocol="Tcp",
                 destination_port_ranges=["80"])
-    yield from bad_group_names("security_rule", **{k: v for k, v in rule.items() if k != "resource_group"})
-    yield from bad_names("security_rule", "rule name", **{k: v for k, v in rule.items() if k != "name"})
-    yield from bad_names("security_rule", "security group", option="security_group",
-                         **{k: v for k, v in rule.items() if k != "security_group"})
-    yield from choices("security_rule", "priority", 99, 4097, -5, **rule)
-    yield from choices("security_rule", "direction", "Up", **rule)
-    yield from choices("security_rule", "access", "Perhaps", **rule)
-    yield from choices("security_rule", "protocol", "Http", **rule)
+    yield from bad_groups("security_rule", rule)
+    yield from bad_names("security_rule", without(rule, "name"), "rule name")
+    yield from bad_names("security_rule", without(rule, "security_group"), "security group", option="security_group",
+                         every=False)
+    yield from choices("security_rule", rule, "priority", 99, 4097, -5)
+    yield from choices("security_rule", rule, "direction", "Up")
+    yield from choices("security_rule", rule, "access", "Perhaps")
+    yield from choices("security_rule", rule, "protocol", "Http")
     yield "security_rule", dict(rule, destination_port_ranges=["65536"]), "port range"
     yield "security_rule", dict(rule, destination_port_ranges=["443-80"]), "port range"
     yield "security_rule", dict(rule, source_address_prefixes=["NoSuchTag"]), "service tag"
@@ -136,21 +159,21 @@ def network_cases():
 
 
 def lb_cases():
-    """load_balancer, lb_probe, lb_rule, lb_pool_member, lb_health_info, load_balancer_info,
-    network_interface(_info) and network_tags."""
+    """load_balancer(_info), lb_probe, lb_rule, lb_pool_member, lb_health_info and network_tags."""
     lb = dict(G, name="lb2", frontend_ip_configurations=[{"name": "fe", "public_ip_address": "pip2"}],
               backend_pools=["pool"])
-    yield from bad_group_names("load_balancer", **{k: v for k, v in lb.items() if k != "resource_group"})
-    yield from bad_names("load_balancer", "load balancer", **{k: v for k, v in lb.items() if k != "name"})
-    yield from choices("load_balancer", "sku", "Gateway2", **lb)
-    yield from choices("load_balancer", "location", "Mars", **lb)
+    yield from bad_groups("load_balancer", lb)
+    yield from bad_names("load_balancer", without(lb, "name"), "load balancer")
+    yield from choices("load_balancer", lb, "sku", "Gateway2")
+    yield from choices("load_balancer", lb, "location", "west-us")
     for frontends, words in (([{"name": "-fe", "public_ip_address": "pip2"}], "frontend IP configuration name"),
                              ([{"name": "fe"}], "fe"),
                              ([{"name": "fe", "public_ip_address": "pip2", "subnet": "web", "virtual_network": "vnet"}], "fe"),
                              ([{"name": "fe", "subnet": "web", "virtual_network": "vnet",
                                 "private_ip_address": "10.0.0.300"}], "private_ip_address"),
                              ([{"name": "fe", "subnet": "web", "virtual_network": "vnet",
-                                "private_ip_allocation_method": "Manual"}], "private_ip_allocation_method")):
+                                "private_ip_allocation_method": "Manual"}], "private_ip_allocation_method"),
+                             ([{"name": "fe", "public_ip_address": "pip-missing"}], "pip-missing")):
         yield "load_balancer", dict(lb, frontend_ip_configurations=frontends), words
     yield "load_balancer", dict(lb, backend_pools=["-pool"]), "pool"
     yield "load_balancer", dict(lb, backend_pools=["p" * 81]), "pool"
@@ -159,48 +182,50 @@ def lb_cases():
     yield "load_balancer", dict(lb, rules=[{"name": "r", "protocol": "Tcp", "frontend_port": 80, "backend_port": 70000}]), \
         "backend_port"
     yield "load_balancer", dict(G, name="lb", sku="Basic"), "sku"
-    yield from bad_group_names("load_balancer_info")
-    yield from bad_names("load_balancer_info", "load balancer", **G)
+    yield "load_balancer", dict(lb, location="eastus"), "location"
+    yield from bad_groups("load_balancer_info", G)
+    yield from bad_names("load_balancer_info", G, "load balancer", every=False)
 
     probe = dict(G, load_balancer="lb", name="p9", protocol="Tcp", port=80)
-    yield from bad_group_names("lb_probe", **{k: v for k, v in probe.items() if k != "resource_group"})
-    yield from bad_names("lb_probe", "probe name", **{k: v for k, v in probe.items() if k != "name"})
-    yield from bad_names("lb_probe", "load balancer", option="load_balancer",
-                         **{k: v for k, v in probe.items() if k != "load_balancer"})
-    yield from choices("lb_probe", "protocol", "Icmp", "tcp2", **probe)
-    yield from choices("lb_probe", "port", 0, 65536, -1, **probe)
-    yield from choices("lb_probe", "interval", 4, 0, 2147483648, **probe)
-    yield from choices("lb_probe", "number_of_probes", 0, **probe)
-    yield from choices("lb_probe", "probe_threshold", 0, **probe)
+    yield from bad_groups("lb_probe", probe)
+    yield from bad_names("lb_probe", without(probe, "name"), "probe name")
+    yield from bad_names("lb_probe", without(probe, "load_balancer"), "load balancer", option="load_balancer",
+                         every=False)
+    yield from choices("lb_probe", probe, "protocol", "Icmp", "tcp2")
+    yield from choices("lb_probe", probe, "port", 0, 65536, -1)
+    yield from choices("lb_probe", probe, "interval", 4, 0, 2147483648)
+    yield from choices("lb_probe", probe, "number_of_probes", 0)
+    yield from choices("lb_probe", probe, "probe_threshold", 0)
     yield "lb_probe", dict(probe, request_path="/health"), "request_path"
     yield "lb_probe", dict(probe, protocol="Http"), "request_path"
-    yield "lb_probe", dict(probe, protocol="Http", request_path="health"), "request_path"
+    # Not a case: a request_path without a leading "/" (Azure's own examples send "healthcheck.aspx",
+    # specs/network/*/examples/LoadBalancerCreate.json) is accepted.
     yield "lb_probe", dict(probe, load_balancer="lb-missing"), "lb-missing"
 
     rule = dict(G, load_balancer="lb", name="r9", protocol="Tcp", frontend_port=8080, backend_port=80,
                 frontend_ip_configuration="fe", backend_pool="pool", probe="http")
-    yield from bad_group_names("lb_rule", **{k: v for k, v in rule.items() if k != "resource_group"})
-    yield from bad_names("lb_rule", "rule name", **{k: v for k, v in rule.items() if k != "name"})
-    yield from choices("lb_rule", "protocol", "Icmp", "Http", **rule)
-    yield from choices("lb_rule", "frontend_port", 65535, 65536, -1, **rule)
-    yield from choices("lb_rule", "backend_port", 65536, -1, **rule)
-    yield from choices("lb_rule", "idle_timeout", 3, 31, **rule)
-    yield from choices("lb_rule", "load_distribution", "RoundRobin", **rule)
+    yield from bad_groups("lb_rule", rule)
+    yield from bad_names("lb_rule", without(rule, "name"), "rule name")
+    yield from choices("lb_rule", rule, "protocol", "Icmp", "Http")
+    yield from choices("lb_rule", rule, "frontend_port", 65535, 65536, -1)
+    yield from choices("lb_rule", rule, "backend_port", 65536, -1)
+    yield from choices("lb_rule", rule, "idle_timeout", 3, 31)
+    yield from choices("lb_rule", rule, "load_distribution", "RoundRobin")
     yield "lb_rule", dict(rule, frontend_port=0), "frontend_port"
     yield "lb_rule", dict(rule, protocol="All", frontend_port=0, backend_port=0), "HA ports"
     yield "lb_rule", dict(rule, probe="missing-probe"), "missing-probe"
     yield "lb_rule", dict(rule, backend_pool="missing-pool"), "missing-pool"
     yield "lb_rule", dict(rule, frontend_ip_configuration="missing-fe"), "missing-fe"
     yield "lb_rule", dict(rule, load_balancer="lb-missing"), "lb-missing"
-    yield "lb_rule", {k: v for k, v in rule.items() if k != "protocol"}, "protocol"
+    yield "lb_rule", without(rule, "protocol"), "protocol"
 
     member = dict(G, network_interface="nic1", load_balancer="lb", backend_pool="pool")
-    yield from bad_group_names("lb_pool_member", **{k: v for k, v in member.items() if k != "resource_group"})
-    yield from bad_names("lb_pool_member", "network interface", option="network_interface",
-                         **{k: v for k, v in member.items() if k != "network_interface"})
-    yield from bad_names("lb_pool_member", "backend pool", option="backend_pool",
-                         **{k: v for k, v in member.items() if k != "backend_pool"})
-    yield from choices("lb_pool_member", "state", "in", **member)
+    yield from bad_groups("lb_pool_member", member)
+    yield from bad_names("lb_pool_member", without(member, "network_interface"), "network interface",
+                         option="network_interface", every=False)
+    yield from bad_names("lb_pool_member", without(member, "backend_pool"), "backend pool", option="backend_pool",
+                         every=False)
+    yield from choices("lb_pool_member", member, "state", "in")
     yield "lb_pool_member", dict(member, network_interface="nic-missing"), "nic-missing"
     yield "lb_pool_member", dict(member, backend_pool="pool-missing"), "pool-missing"
     yield "lb_pool_member", dict(member, load_balancer="lb-missing"), "lb-missing"
@@ -208,20 +233,36 @@ def lb_cases():
     yield "lb_pool_member", dict(member, network_interface="nic-other"), "virtual network"
 
     health = dict(G, load_balancer="lb")
-    yield from bad_group_names("lb_health_info", load_balancer="lb")
-    yield from bad_names("lb_health_info", "load balancer", option="load_balancer", **G)
-    yield from bad_names("lb_health_info", "rule name", option="rule", **health)
-    yield from choices("lb_health_info", "wait_for", "ready", **health)
+    yield from bad_groups("lb_health_info", health)
+    yield from bad_names("lb_health_info", G, "load balancer", option="load_balancer", every=False)
+    yield from bad_names("lb_health_info", health, "rule name", option="rule", every=False)
+    yield from choices("lb_health_info", health, "wait_for", "ready")
     yield "lb_health_info", dict(health, rule="no-such-rule"), "no-such-rule"
     yield "lb_health_info", dict(health, wait_for="healthy"), "member"
     yield "lb_health_info", dict(health, member="vm1"), "member"
+    # Not in the pool: refused at once, not after the whole wait_timeout.
     yield "lb_health_info", dict(health, wait_for="healthy", member="vm-elsewhere", wait_timeout=600), "member"
 
+    tags = dict(G, load_balancer="lb", set={"a": "b"})
+    yield from bad_groups("network_tags", tags)
+    yield "network_tags", dict(G, set={"a": "b"}), "load_balancer"
+    yield "network_tags", dict(tags, network_interface="nic1"), "load_balancer"
+    yield "network_tags", dict(tags, set={"k" * 513: "v"}), "tag"
+    yield "network_tags", dict(tags, load_balancer="lb-missing"), "lb-missing"
+
+
+VM = dict(G, name="vm9", network_interfaces=["nic-other"], size="Standard_B1s", admin_username="azureuser",
+          ssh_public_keys=[SSH])
+VM1 = dict(VM, name="vm1", network_interfaces=["nic1"])
+
+
+def compute_cases():
+    """network_interface(_info), availability_set, virtual_machine(_info) and vm_run_command."""
     nic = dict(G, name="nic9", virtual_network="vnet", subnet="web")
-    yield from bad_group_names("network_interface", **{k: v for k, v in nic.items() if k != "resource_group"})
-    yield from bad_names("network_interface", "network interface", **{k: v for k, v in nic.items() if k != "name"})
-    yield from choices("network_interface", "private_ip_address", "10.0.0.256", "abc", **nic)
-    yield from choices("network_interface", "location", "Mars", **nic)
+    yield from bad_groups("network_interface", nic)
+    yield from bad_names("network_interface", without(nic, "name"), "network interface")
+    yield from choices("network_interface", nic, "private_ip_address", "10.0.0.256", "abc")
+    yield from choices("network_interface", nic, "location", "west-us")
     yield "network_interface", dict(nic, location="eastus"), "location"
     yield "network_interface", dict(nic, virtual_network="vnet-missing"), "vnet-missing"
     yield "network_interface", dict(nic, subnet="subnet-missing"), "subnet-missing"
@@ -230,60 +271,53 @@ def lb_cases():
     yield "network_interface", dict(nic, load_balancer_backend_address_pools=[{"load_balancer": "lb",
                                                                                 "name": "pool-missing"}]), "pool-missing"
     yield "network_interface", dict(nic, private_ip_address="10.0.1.5"), "private_ip_address"
-    yield "network_interface", {k: v for k, v in nic.items() if k != "subnet"}, "subnet"
-    yield from bad_group_names("network_interface_info")
-    yield from bad_names("network_interface_info", "network interface", **G)
+    yield "network_interface", without(nic, "subnet"), "subnet"
+    yield from bad_groups("network_interface_info", G)
+    yield from bad_names("network_interface_info", G, "network interface", every=False)
 
-    yield from bad_group_names("network_tags", load_balancer="lb", set={"a": "b"})
-    yield "network_tags", dict(G, set={"a": "b"}), "load_balancer"
-    yield "network_tags", dict(G, load_balancer="lb", network_interface="nic1", set={"a": "b"}), "load_balancer"
-    yield "network_tags", dict(G, load_balancer="lb", set={"k" * 513: "v"}), "tag"
-    yield "network_tags", dict(G, load_balancer="lb-missing", set={"a": "b"}), "lb-missing"
-
-
-def compute_cases():
-    """availability_set, virtual_machine(_info) and vm_run_command."""
-    avset = dict(G, name="avset2", platform_fault_domain_count=2, platform_update_domain_count=2)
-    yield from bad_group_names("availability_set", **{k: v for k, v in avset.items() if k != "resource_group"})
-    yield from bad_names("availability_set", "availability set", **{k: v for k, v in avset.items() if k != "name"})
-    yield from choices("availability_set", "platform_fault_domain_count", 0, 4, **avset)
-    yield from choices("availability_set", "platform_update_domain_count", 0, 21, **avset)
-    yield from choices("availability_set", "sku", "Premium", **avset)
-    yield from choices("availability_set", "location", "Mars", **avset)
+    avset = dict(G, name="avset3", platform_fault_domain_count=2, platform_update_domain_count=2)
+    yield from bad_groups("availability_set", avset)
+    yield from bad_names("availability_set", without(avset, "name"), "availability set")
+    yield from choices("availability_set", avset, "platform_fault_domain_count", 0, 4)
+    yield from choices("availability_set", avset, "platform_update_domain_count", 0, 21)
+    yield from choices("availability_set", avset, "sku", "Premium")
+    yield from choices("availability_set", avset, "location", "west-us")
     yield "availability_set", dict(avset, name="avset", platform_fault_domain_count=3), "fault domain"
     yield "availability_set", dict(avset, name="avset", sku="Classic"), "sku"
+    yield "availability_set", dict(avset, name="avset", location="eastus"), "location"
 
-    yield from bad_group_names("virtual_machine", **{k: v for k, v in VM.items() if k != "resource_group"})
+    yield from bad_groups("virtual_machine", VM)
     for value in ("-vm", "vm.", "vm-", "a b", "a/b", "a#b", "a_b!", "v" * 65):
         yield "virtual_machine", dict(VM, name=value), "name"
-    yield from choices("virtual_machine", "size", "Standard_Q9", "huge", **VM)
-    yield from choices("virtual_machine", "admin_username", "root", "admin", "Administrator", "-user", "u" * 65, "a b",
-                       **VM)
-    yield from choices("virtual_machine", "computer_name", "-host", "h" * 65, "a_b", **VM)
-    yield from choices("virtual_machine", "ssh_public_keys", ["not a key"], ["ssh-rsa"], **VM)
-    yield from choices("virtual_machine", "admin_password", "short", "alllowercase123", **VM)
-    yield from choices("virtual_machine", "os_disk_size_gb", 0, 5000, -1, **VM)
-    yield from choices("virtual_machine", "os_disk_type", "Turbo_LRS", **VM)
-    yield from choices("virtual_machine", "power_state", "asleep", **VM)
-    yield from choices("virtual_machine", "image", "NoSuchAlias", {"publisher": "Canonical"}, **VM)
-    yield from choices("virtual_machine", "location", "Mars", **VM)
+    yield from choices("virtual_machine", VM, "size", "Standard_Q9", "huge")
+    yield from choices("virtual_machine", VM, "admin_username", "root", "admin", "Administrator", "-user", "u" * 65,
+                       "a b")
+    yield from choices("virtual_machine", VM, "computer_name", "-host", "h" * 65, "a_b")
+    yield from choices("virtual_machine", VM, "ssh_public_keys", ["not a key"], ["ssh-rsa"])
+    yield from choices("virtual_machine", VM, "admin_password", "short", "alllowercase123")
+    yield from choices("virtual_machine", VM, "os_disk_size_gb", 0, 5000, -1)
+    yield from choices("virtual_machine", VM, "os_disk_type", "Turbo_LRS")
+    yield from choices("virtual_machine", VM, "power_state", "asleep")
+    yield from choices("virtual_machine", VM, "image", "NoSuchAlias", {"publisher": "Canonical"})
+    # A VM goes where its NICs are: nic-other is in westus.
+    yield from choices("virtual_machine", VM, "location", "west-us", "eastus")
     yield "virtual_machine", dict(VM, custom_data="x" * 70000), "custom_data"
     yield "virtual_machine", dict(VM, network_interfaces=[]), "network_interfaces"
     yield "virtual_machine", dict(VM, network_interfaces=["nic-missing"]), "nic-missing"
+    yield "virtual_machine", dict(VM, network_interfaces=["nic1"]), "nic1"          # used by vm1
     yield "virtual_machine", dict(VM, availability_set="avset-missing"), "avset-missing"
-    yield "virtual_machine", {k: v for k, v in VM.items() if k != "ssh_public_keys"}, "ssh_public_keys"
-    yield "virtual_machine", dict(VM, name="vm1", network_interfaces=["nic1"], admin_username="otheruser"), \
-        "admin_username"
-    yield "virtual_machine", dict(VM, name="vm1", network_interfaces=["nic1"], os_disk_size_gb=1), "os_disk"
-    yield "virtual_machine", dict(VM, name="vm1", network_interfaces=["nic1"], computer_name="other"), "computer_name"
-    yield "virtual_machine", dict(VM, name="vm1", network_interfaces=["nic1"], availability_set="avset2"), \
-        "availability_set"
-    yield from bad_group_names("virtual_machine_info")
-    yield from choices("virtual_machine_info", "name", "-vm", "v" * 65, **G)
+    yield "virtual_machine", without(VM, "ssh_public_keys"), "ssh_public_keys"
+    yield "virtual_machine", dict(VM1, admin_username="otheruser"), "admin_username"
+    yield "virtual_machine", dict(VM1, os_disk_size_gb=1), "os_disk_size_gb"
+    yield "virtual_machine", dict(VM1, computer_name="other"), "computer_name"
+    yield "virtual_machine", dict(VM1, availability_set="avset2"), "availability_set"
+    yield "virtual_machine", dict(VM1, location="eastus"), "location"
+    yield from bad_groups("virtual_machine_info", G)
+    yield from choices("virtual_machine_info", G, "name", "-vm", "v" * 65)
 
     run = dict(G, name="vm1", script="echo hi")
-    yield from bad_group_names("vm_run_command", name="vm1", script="echo hi")
-    yield from choices("vm_run_command", "name", "-vm", "v" * 65, **{k: v for k, v in run.items() if k != "name"})
+    yield from bad_groups("vm_run_command", run)
+    yield from choices("vm_run_command", run, "name", "-vm", "v" * 65)
     yield "vm_run_command", dict(run, script=""), "script"
     yield "vm_run_command", dict(run, name="vm-missing"), "vm-missing"
 
@@ -299,41 +333,42 @@ def fill(value, group):
     return value
 
 
-def by_module(cases):
-    grouped = {}
-    for module, options, words in cases:
-        grouped.setdefault(module, []).append((options, words))
-    return grouped
-
-
-def build(sdk, group, compute=False):
+def build(sdk, group, lb=False, compute=False):
     """The resources the cases refer to (see the docstring), with the plain SDK."""
     from azure.mgmt.compute import ComputeManagementClient
 
     net, sub = sdk.network, sdk.env["AZURE_SUBSCRIPTION_ID"]
     base = f"/subscriptions/{sub}/resourceGroups/{group}/providers/Microsoft.Network"
     sdk.resource.resource_groups.create_or_update(group, {"location": "westus"})
-    for name in ("pip", "pip2"):
-        net.public_ip_addresses.begin_create_or_update(group, name, {
-            "location": "westus", "sku": {"name": "Standard"}, "properties": {"publicIPAllocationMethod": "Static"}}).result()
-    for name, space in (("vnet", "10.0.0.0/16"), ("vnet-other", "10.5.0.0/16")):
-        net.virtual_networks.begin_create_or_update(group, name, {"location": "westus", "properties": {
-            "addressSpace": {"addressPrefixes": [space]},
-            "subnets": [{"name": "web", "properties": {"addressPrefix": space.replace("/16", "/24")}}]}}).result()
-    net.network_security_groups.begin_create_or_update(group, "nsg", {"location": "westus"}).result()
-    lb = f"{base}/loadBalancers/lb"
+    pollers = [net.public_ip_addresses.begin_create_or_update(group, name, {
+        "location": "westus", "sku": {"name": "Standard"}, "properties": {"publicIPAllocationMethod": "Static"}})
+        for name in ("pip", "pip2")]
+    pollers += [net.virtual_networks.begin_create_or_update(group, name, {"location": "westus", "properties": {
+        "addressSpace": {"addressPrefixes": [space]},
+        "subnets": [{"name": "web", "properties": {"addressPrefix": space.replace("/16", "/24")}}]}})
+        for name, space in (("vnet", "10.0.0.0/16"), ("vnet-other", "10.5.0.0/16"))]
+    pollers.append(net.network_security_groups.begin_create_or_update(group, "nsg", {"location": "westus"}))
+    for poller in pollers:
+        poller.result()
+    if not (lb or compute):
+        return
+    lb_id = f"{base}/loadBalancers/lb"
     net.load_balancers.begin_create_or_update(group, "lb", {"location": "westus", "sku": {"name": "Standard"}, "properties": {
         "frontendIPConfigurations": [{"name": "fe", "properties": {"publicIPAddress": {"id": f"{base}/publicIPAddresses/pip"}}}],
         "backendAddressPools": [{"name": "pool"}],
         "probes": [{"name": "http", "properties": {"protocol": "Tcp", "port": 80, "intervalInSeconds": 5}}],
         "loadBalancingRules": [{"name": "web", "properties": {
             "protocol": "Tcp", "frontendPort": 80, "backendPort": 80,
-            "frontendIPConfiguration": {"id": f"{lb}/frontendIPConfigurations/fe"},
-            "backendAddressPool": {"id": f"{lb}/backendAddressPools/pool"}, "probe": {"id": f"{lb}/probes/http"}}}]}}).result()
-    for name, vnet, pools in (("nic1", "vnet", [{"id": f"{lb}/backendAddressPools/pool"}]), ("nic-other", "vnet-other", [])):
-        net.network_interfaces.begin_create_or_update(group, name, {"location": "westus", "properties": {"ipConfigurations": [
-            {"name": "ipconfig1", "properties": {"subnet": {"id": f"{base}/virtualNetworks/{vnet}/subnets/web"},
-                                                 "loadBalancerBackendAddressPools": pools}}]}}).result()
+            "frontendIPConfiguration": {"id": f"{lb_id}/frontendIPConfigurations/fe"},
+            "backendAddressPool": {"id": f"{lb_id}/backendAddressPools/pool"},
+            "probe": {"id": f"{lb_id}/probes/http"}}}]}}).result()
+    pollers = [net.network_interfaces.begin_create_or_update(group, name, {"location": "westus", "properties": {
+        "ipConfigurations": [{"name": "ipconfig1", "properties": {
+            "subnet": {"id": f"{base}/virtualNetworks/{vnet}/subnets/web"}, "loadBalancerBackendAddressPools": pools}}]}})
+        for name, vnet, pools in (("nic1", "vnet", [{"id": f"{lb_id}/backendAddressPools/pool"}]),
+                                  ("nic-other", "vnet-other", []))]
+    for poller in pollers:
+        poller.result()
     if not compute:
         return
     client = sdk.client(ComputeManagementClient)
@@ -350,22 +385,43 @@ def build(sdk, group, compute=False):
         "networkProfile": {"networkInterfaces": [{"id": f"{base}/networkInterfaces/nic1"}]}}}).result()
 
 
-def run_cases(run_playbook, azemu, group, module, cases):
-    """Every case of ``module`` as one task of one playbook (ignore_errors); asserts each was
-    refused with its words and that the run sent no write; returns the number of cases."""
-    tasks = [{"name": f"case {i}", f"cloudlb.azure.{module}": fill(options, group), "ignore_errors": True}
-             for i, (options, _words) in enumerate(cases)]
-    mark = azemu.mark()
+def refused(run_playbook, azemu, sdk, cases, label, **build_options):
+    """The cases run against a resource group of their own (``build``), deleted afterwards."""
+    group = f"rg-bad-{label}-{uuid.uuid4().hex[:8]}"
+    build(sdk, group, **build_options)
+    try:
+        return run_cases(run_playbook, azemu, group, list(cases), label)
+    finally:
+        sdk.resource.resource_groups.begin_delete(group)
+
+
+def run_cases(run_playbook, azemu, group, cases, label):
+    """Every case as one task of one playbook (ignore_errors). Asserts that each was refused
+    with its words, without a traceback, and that the run sent no write (a write is shown with
+    the case that sent it); prints and returns the number of cases per module."""
+    cases = [(module, fill(options, group), words) for module, options, words in cases]
+    tasks = [{"name": f"{module} {i}", f"cloudlb.azure.{module}": options, "ignore_errors": True}
+             for i, (module, options, _words) in enumerate(cases)]
+    mark, started = azemu.mark(), time.monotonic()
     run = run_playbook(tasks)
-    writes = [(w["method"], w["path"], w["status"]) for w in azemu.writes(since=mark)]
+    seconds = time.monotonic() - started
+    records = [run.record(task["name"]) for task in tasks]
+    writes = [(w["method"], w["path"], w["status"], case_at(records, w["time"])) for w in azemu.writes(since=mark)]
     wrong = []
-    for i, (options, words) in enumerate(cases):
-        record = run.record(f"case {i}")
+    for (module, options, words), record in zip(cases, records):
         message = str(record["result"].get("msg", ""))
         if record["status"] != "failed" or words.lower() not in message.lower() or "Traceback" in message:
-            wrong.append((options, words, record["status"], message[:300]))
-    print(f"\n[bad input] {module}: {len(cases)} cases, {len(cases) - len(wrong)} refused as expected, "
-          f"{len(writes)} writes")
-    assert wrong == [], "\n".join(map(repr, wrong))
-    assert writes == []
-    return len(cases)
+            wrong.append((module, options, words, record["status"], message[:300]))
+    counts = Counter(module for module, _options, _words in cases)
+    print(f"\n[bad input] {label}: {len(cases)} cases in {seconds:.0f} s, {len(cases) - len(wrong)} refused as expected,"
+          f" {len(writes)} writes; per module: {dict(sorted(counts.items()))}")
+    assert (wrong, writes) == ([], []), "\n".join(map(repr, wrong + writes))
+    return counts
+
+
+def case_at(records, when):
+    """The name of the task that was running at ``when`` (a request's time in azemu's log)."""
+    for record in records:
+        if record["started_at"] is not None and record["started_at"] <= when <= record["started_at"] + record["duration"]:
+            return record["name"]
+    return None

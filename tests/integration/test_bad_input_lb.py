@@ -1,26 +1,12 @@
-"""Bad input refused before any write: the lb modules' cases of bad_input_cases.py, one
-playbook per module (each case a task with ignore_errors), with azemu's request log showing no
-write. Prints the count per module."""
+"""Bad input refused before any write (bad_input_cases.py), for the modules of
+load balancers, their probes, rules, pool members and health,
+and network tags: one playbook, every case a task, and azemu's request log showing no
+write. One file per group of modules, so that pytest-xdist runs them side by side."""
 
 from __future__ import annotations
 
-import uuid
-
-import pytest
-
-from bad_input_cases import build, by_module, lb_cases, run_cases
-
-CASES = by_module(lb_cases())
+from bad_input_cases import lb_cases, refused
 
 
-@pytest.fixture(scope="module")
-def group(sdk):
-    name = f"rg-bad-{uuid.uuid4().hex[:8]}"
-    build(sdk, name, compute=False)
-    yield name
-    sdk.resource.resource_groups.begin_delete(name)
-
-
-@pytest.mark.parametrize("module", sorted(CASES))
-def test_refused_before_any_write(run_playbook, azemu, group, module):
-    assert run_cases(run_playbook, azemu, group, module, CASES[module]) == len(CASES[module])
+def test_refused_before_any_write(run_playbook, azemu, sdk):
+    refused(run_playbook, azemu, sdk, lb_cases(), "lb", lb=True)

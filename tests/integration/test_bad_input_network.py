@@ -1,26 +1,28 @@
-"""Bad input refused before any write: the network modules' cases of bad_input_cases.py, one
-playbook per module (each case a task with ignore_errors), with azemu's request log showing no
-write. Prints the count per module."""
+"""Bad input refused before any write (bad_input_cases.py), for the modules of
+resource groups, public IPs and virtual networks: one playbook, every case a task, and azemu's request log showing no
+write. One file per group of modules, so that pytest-xdist runs them side by side."""
 
 from __future__ import annotations
 
-import uuid
+from collections import Counter
+from pathlib import Path
 
-import pytest
+import yaml
 
-from bad_input_cases import build, by_module, network_cases, run_cases
+from bad_input_cases import compute_cases, lb_cases, network_cases, refused, security_cases
 
-CASES = by_module(network_cases())
-
-
-@pytest.fixture(scope="module")
-def group(sdk):
-    name = f"rg-bad-{uuid.uuid4().hex[:8]}"
-    build(sdk, name, compute=False)
-    yield name
-    sdk.resource.resource_groups.begin_delete(name)
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("module", sorted(CASES))
-def test_refused_before_any_write(run_playbook, azemu, group, module):
-    assert run_cases(run_playbook, azemu, group, module, CASES[module]) == len(CASES[module])
+def test_refused_before_any_write(run_playbook, azemu, sdk):
+    refused(run_playbook, azemu, sdk, network_cases(), "network")
+
+
+def test_the_table_has_300_cases_over_every_module():
+    """Every module of the collection (meta/runtime.yml's action group) has cases."""
+    counts = Counter(module for cases in (network_cases(), security_cases(), lb_cases(), compute_cases())
+                     for module, _options, _words in cases)
+    modules = yaml.safe_load((REPO_ROOT / "meta" / "runtime.yml").read_text(encoding="utf-8"))["action_groups"]["azure"]
+    print(f"\n[bad input] {sum(counts.values())} cases over {len(counts)} modules: {dict(sorted(counts.items()))}")
+    assert sorted(counts) == sorted(modules)
+    assert sum(counts.values()) >= 300
