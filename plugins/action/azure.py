@@ -45,9 +45,15 @@ class ActionModule(ActionBase):
     _supports_async = True
 
     def run(self, tmp=None, task_vars=None):
-        result = super().run(tmp, task_vars)
-        wrap_async = self._task.async_val and not self._connection.has_native_async
-        result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
+        try:
+            result = super().run(tmp, task_vars)
+            wrap_async = self._task.async_val and not self._connection.has_native_async
+            result.update(self._execute_module(task_vars=task_vars, wrap_async=wrap_async))
+        except BaseException:
+            # A task timeout (TaskTimeoutError is a BaseException) or any other error the task
+            # executor turns into a message quoting the task's data.
+            mask_secrets(self._task.get_ds())
+            raise
         if result.get("failed"):
             mask_secrets(self._task.get_ds())
         return result
