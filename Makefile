@@ -17,15 +17,18 @@ INSTALLED := $(VENV)/.installed
 # .venv, which every tool here skips (.gitignore, .ansible-lint, pytest's norecursedirs).
 COLLECTION_LINK := $(VENV)/collections/ansible_collections/cloudlb/azure
 AZEMU_STATE := .azemu
-# 2 cores: two pytest workers; a test file stays on one worker (its tests may build on each other).
+# 2 cores: two pytest workers. A test file stays on one worker (its tests may build on each
+# other); long files start first (RUN_FIRST, conftest.py) and --no-loadscope-reorder keeps that order.
 # The slowest tests are listed at the end, to see where CI's time goes.
-PYTEST_ARGS ?= -n 2 --dist loadfile --durations 15
+PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder --durations 15
 # azemu's emulated time for the demo: 30 times faster, so the probe's 2 x 15 s and a VM's
 # 60 s boot take seconds; the flags apply when azemu-start starts it.
 AZEMU_FLAGS ?= --time-scale 30 --vm-boot-seconds 60
-# Where site.yml's test step connects: port 80, or 8080 where azemu may not bind port 80
-# (not root); azemu's own rule decides. The JSON -e keeps the number a number.
-DEMO_VARS = -e url_port=$$(python -c 'from azemu.dataplane.addresses import listen_port; print(listen_port(80, 8000))') -e '{"vms_wait_delay": 1}'
+# Where the test steps connect: the rules' ports, plus 8000 for those below 1024 where azemu may
+# not bind them (not root); azemu's own rule decides. The JSON -e keeps the number a number.
+DEMO_VARS = -e url_port_offset=$$(python -c 'from azemu.dataplane.addresses import listen_port; print(listen_port(80, 8000) - 80)') -e '{"vms_wait_delay": 1}'
+# Where `make build` writes the collection tarball.
+BUILD_DIR ?= build
 
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
@@ -142,7 +145,7 @@ pytest: setup
 	pytest $(PYTEST_ARGS)
 
 build: setup
-	ansible-galaxy collection build --force --output-path build
+	ansible-galaxy collection build --force --output-path $(BUILD_DIR)
 
 clean:
 	rm -rf build tests/output .pytest_cache

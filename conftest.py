@@ -36,4 +36,14 @@ _AnsibleCollectionFinder(paths=_paths)._install()  # pylint: disable=protected-a
 
 # Fixtures shared by several integration test files (tests/integration is on pythonpath, see
 # pytest.ini): registered as plugins so test files need not import fixtures by name.
-pytest_plugins = ["lb_setup", "compute_setup"]
+pytest_plugins = ["lb_setup", "compute_setup", "rolling_setup"]
+
+
+def pytest_collection_modifyitems(items):
+    """The long test files first: `make pytest` hands whole files to its two workers
+    (`--dist loadfile`, so a file's tests, which may build on each other, stay on one worker) in
+    collection order (`--no-loadscope-reorder`); a long file started last would keep one worker
+    busy while the other has nothing left to do. A file says it is long with `RUN_FIRST = True`.
+    (pytest 9.2 ignores the `@group` suffix pytest-xdist 3.8 gives node ids, so `--dist loadgroup`
+    no longer keeps a group together: each long rollout has a file of its own instead.)"""
+    items.sort(key=lambda item: not getattr(getattr(item, "module", None), "RUN_FIRST", False))

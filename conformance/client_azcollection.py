@@ -94,7 +94,7 @@ class AzcollectionRoute(ClientRoute):
                 all_ok = False
                 continue
             record = records[i]
-            task_started = record.get("started_at") or started
+            task_started = record.get("started") or started
             task_ended = task_started + (record.get("duration") or 0)
             ok = record["status"] == "ok"
             all_ok &= ok

@@ -6,13 +6,11 @@ Two routes, as issue 10 describes them:
 - proxy: `azemu serve --proxy-port`, an HTTPS CONNECT proxy answering as management.azure.com
   and login.microsoftonline.com; the client knows only public Azure (`azemu env --proxy`:
   HTTPS_PROXY, NO_PROXY, REQUESTS_CA_BUNDLE, SSL_CERT_FILE and the credentials, no
-  AZURE_CLOUD_ENVIRONMENT). Until this azemu has proxy mode (`Azemu(..., proxy=True)`) the
-  proxy routes are skipped.
+  AZURE_CLOUD_ENVIRONMENT).
 """
 
 from __future__ import annotations
 
-import inspect
 import os
 from pathlib import Path
 
@@ -30,24 +28,10 @@ INHERITED_PREFIXES = ("AZURE_", "ARM_", "ANSIBLE_", "MSAL_")
 INHERITED_NAMES = {"REQUESTS_CA_BUNDLE", "SSL_CERT_FILE", "CURL_CA_BUNDLE", "HTTPS_PROXY", "HTTP_PROXY",
                    "NO_PROXY", "https_proxy", "http_proxy", "no_proxy", "ALL_PROXY", "all_proxy"}
 
-PROXY_UNAVAILABLE = "proxy mode not available in this azemu"
-
-
-class ProxyUnavailable(RuntimeError):
-    pass
-
-
-def proxy_available() -> bool:
-    """azemu.testing.Azemu takes proxy=True once azemu has proxy mode."""
-    return "proxy" in inspect.signature(Azemu.__init__).parameters
-
-
 class RouteAzemu(Azemu):
     """azemu for one route; `via_proxy`: with its CONNECT proxy, the client sees public Azure."""
 
     def __init__(self, state_dir: Path, proxy: bool):
-        if proxy and not proxy_available():
-            raise ProxyUnavailable(PROXY_UNAVAILABLE)
         super().__init__(state_dir, **SETTINGS, **({"proxy": True} if proxy else {}))
         self.via_proxy = proxy
 

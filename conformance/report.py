@@ -36,7 +36,7 @@ def same_answer_runs(failures: list[tuple[RouteResult, StepResult]]):
     return groups
 
 
-def render(routes: list[RouteResult], notes: list[str]) -> str:
+def render(routes: list[RouteResult], notes: list[str], spec_violations: list[tuple[str, str]] = ()) -> str:
     lines = [f"# make conformance, {time.strftime('%Y-%m-%d %H:%M')}", "",
              "| client / route | steps | passed | failed | client bug | not run |",
              "| --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -63,6 +63,10 @@ def render(routes: list[RouteResult], notes: list[str]) -> str:
                 lines.append(f"| {route.name if first else ''} | {number if first else ''} "
                              f"| {cell(command) if first else ''} | {cell(r.error) if first else ''} "
                              f"| {cell(request)} | {cell(answer)} |")
+    if spec_violations:
+        lines += ["", "## Answers against the REST specs (emulator/azemu_specs: fix azemu, or list the class in known.py)",
+                  "", "| client / route | violation |", "| --- | --- |"]
+        lines += [f"| {name} | {cell(text)} |" for name, text in spec_violations]
     bugs = [(route, r) for route in routes for r in route.results if r.outcome == CLIENT_BUG]
     if bugs:
         lines += ["", "## Client bugs (the client's own, on any server: conformance/client_bugs.py)", "",

@@ -38,6 +38,8 @@ class RouteResult:
     route: str
     results: list[StepResult] = field(default_factory=list)
     skipped: str = ""
+    spec: Any = None         # azemu_specs Report of azemu's answers on this route (spec_validation.py)
+    spec_skipped: str = ""   # why there is none
 
     @property
     def name(self) -> str:

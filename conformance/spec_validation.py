@@ -1,32 +1,46 @@
-"""The hook for validating every response azemu gave during the run against the operation's
-response schema in the REST specs (`../shared/azure-reference/specs`, issue 10).
+"""Every response azemu gave during a route, checked against the operation's response schema in
+the REST specs (`../shared/azure-reference/specs`, issue 10).
 
-The validator itself is the `specs` work (azemu capturing its responses, matched to their
-operation's schema). Until it lands in azemu, `validate` says so in the table's notes; once it
-does, it is called here with each route's azemu state dir and its findings join the notes.
+The check is azemu's own spec check (emulator/README.md, "Spec check"): `azemu.testing.Azemu`
+captures every ARM response and validates the capture when it stops, with the same known
+classes (`emulator/azemu_specs/known.py`) as `make test`. A violation it does not list fails the
+run as a failed step does; the table lists each one.
 """
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
+from azemu_specs.session import SpecViolations
 
-# Where the validator is expected: a function `validate_state_dir(state_dir) -> list[str]`
-# returning one line per response that does not match its schema.
-VALIDATOR = ("azemu.spec_validation", "validate_state_dir")
+from results import RouteResult
 
 
-def validate(state_dirs: list[Path]) -> list[str]:
-    """Notes for the table: each mismatch found, or why nothing was validated."""
-    module_name, function_name = VALIDATOR
+def stop_and_check(emu, result: RouteResult) -> None:
+    """Stop the route's azemu; its spec report (or why there is none) goes to `result`."""
     try:
-        check = getattr(importlib.import_module(module_name), function_name)
-    except (ImportError, AttributeError):
-        return [f"spec validation of the responses: not run (no {module_name}.{function_name} in this azemu)"]
-    notes = []
-    for state_dir in state_dirs:
-        problems = check(state_dir)
-        notes += [f"spec: {state_dir.parent.name}: {p}" for p in problems]
-        if not problems:
-            notes.append(f"spec: {state_dir.parent.name}: every response matches its schema")
-    return notes
+        emu.stop()
+    except SpecViolations:
+        pass                 # the report holds them; the table shows them
+    result.spec = emu.spec_report
+    if result.spec is None:
+        result.spec_skipped = "not checked: the Azure reference (../shared/azure-reference/specs) is absent"
+
+
+def violations(routes: list[RouteResult]) -> list[tuple[str, str]]:
+    """(route, violation) for every response against the specs that known.py does not list."""
+    return [(route.name, f"{v} (x{n})") for route in routes if route.spec
+            for v, n in route.spec.violations.values()]
+
+
+def notes(routes: list[RouteResult]) -> list[str]:
+    """One line per route (what was checked), then each known class met, once, with the routes."""
+    lines, met = [], {}
+    for route in routes:
+        if route.spec is not None:
+            lines.append(route.spec.summary(route.name)[0])
+            for known in route.spec.expected:
+                met.setdefault(known, []).append(route.name)
+        elif route.spec_skipped:
+            lines.append(f"azemu spec check ({route.name}): {route.spec_skipped}")
+    lines += [f"known class (emulator/azemu_specs/known.py; {'Azure answers so' if k.evidence or k.source else 'to fix'}), "
+              f"on {len(names)} routes: [{k.kind}] {k.reason}" for k, names in met.items()]
+    return lines

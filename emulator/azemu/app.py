@@ -1,9 +1,8 @@
-"""The aiohttp application: routes and the middlewares (doubled slashes, request log, response
-capture when asked, ARM envelope, faults)."""
+"""The aiohttp application: routes and the middlewares (doubled slashes, request log, document
+hosts, response capture when asked, ARM envelope, faults)."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import time
@@ -12,7 +11,7 @@ import uuid
 from aiohttp import web
 from yarl import URL
 
-from . import dataplane, faults, metadata, testapi
+from . import dataplane, documents, faults, metadata, testapi
 from .arm import registry
 from .capture import ResponseCapture, middleware as capture_middleware
 from .arm.handlers import arm_entry
@@ -104,26 +103,19 @@ async def arm_envelope(request: web.Request, handler):
     return response
 
 
-def _serve(document: registry.Document):
-    """A public document (no token, as raw.githubusercontent.com serves the image aliases)."""
-    async def handler(request: web.Request) -> web.Response:
-        return web.Response(text=json.dumps(document.fn(), indent=2), content_type=document.content_type,
-                            charset="utf-8", headers=document.headers)
-    return handler
-
-
 def make_app(emu: Emulator, capture: ResponseCapture | None = None) -> web.Application:
     # The capture sits outside the envelope, so it records the answer as the client gets it;
-    # faults sit inside it, so an injected error has ARM's envelope.
-    middlewares = [merge_slashes, request_log, *([capture_middleware(capture)] if capture else []), arm_envelope,
-                   faults.inject]
+    # faults sit inside it, so an injected error has ARM's envelope. A document host's answers
+    # are neither ARM's nor captured.
+    middlewares = [merge_slashes, request_log, documents.middleware(documents.at_public_hosts()),
+                   *([capture_middleware(capture)] if capture else []), arm_envelope, faults.inject]
     app = web.Application(middlewares=middlewares, client_max_size=32 * 1024 * 1024)
     app["emu"] = emu
     testapi.add_routes(app)
     dataplane.install(app)
     app.router.add_get("/metadata/endpoints", metadata.endpoints)
     for path, document in registry.documents().items():
-        app.router.add_get(path, _serve(document))
+        app.router.add_get(path, documents.own_route(document))
     aad.add_routes(app)
     app.router.add_route("*", "/{tail:.*}", dispatch)
     return app

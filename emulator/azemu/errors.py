@@ -12,7 +12,8 @@ from typing import Any
 
 class ArmError(Exception):
     def __init__(self, status: int, code: str, message: str, *, details: list[dict] | None = None,
-                 target: str | None = None, headers: dict[str, str] | None = None):
+                 target: str | None = None, headers: dict[str, str] | None = None,
+                 additional_info: list[dict] | None = None):
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
@@ -20,6 +21,7 @@ class ArmError(Exception):
         self.details = details
         self.target = target
         self.headers = headers or {}
+        self.additional_info = additional_info   # [{"type", "info"}], as template errors carry
 
     def body(self) -> dict[str, Any]:
         return {"error": self.error()}
@@ -31,6 +33,8 @@ class ArmError(Exception):
             err["target"] = self.target
         if self.details:
             err["details"] = self.details
+        if self.additional_info:
+            err["additionalInfo"] = self.additional_info
         return err
 
     # Constructors for errors every type needs. Type-specific ones (in-use, invalid reference)
@@ -107,6 +111,13 @@ class ArmError(Exception):
         return cls(400, "InvalidResourceType",
                    f"The resource type '{type_name}' could not be found in the namespace '{namespace}' "
                    f"for api version '{api_version}'.")
+
+    @classmethod
+    def not_emulated(cls, full_type: str) -> "ArmError":
+        """A create of a type Azure has and azemu does not emulate (registry.real_types)."""
+        return cls(501, "NotImplemented",
+                   f"azemu does not emulate the resource type '{full_type}': it answers reads of it as Azure "
+                   "does when none exists, and cannot create one.")
 
     @classmethod
     def invalid_namespace(cls, namespace: str) -> "ArmError":

@@ -14,6 +14,18 @@ Azure, under these host names (the one list of them; the proxy refuses every oth
   discovery lists for the public cloud (`INSTANCE_METADATA`), which MSAL treats as one authority;
   ARM's 401 challenges name `login.windows.net`, and v1 tokens are issued by `sts.windows.net`.
 
+Document hosts, where azemu serves only the documents Azure's clients fetch there
+(`documents.py`; every other path answers 404 as that host does):
+
+- `raw.githubusercontent.com`: the image alias document public Azure's metadata advertises
+  as `vmImageAliasDoc` (`.../azure-rest-api-specs/master/arm-compute/quickstart-templates/
+  aliases.json`, ArmResponse2022-09-01.json), fetched by az CLI at `.../main/...` in the
+  recorded test_vm_image_list_by_alias.yaml;
+- `azcliprod.blob.core.windows.net`: az CLI 2.91's own `vm_image_alias_doc` for AzureCloud
+  (`/cli/vm/aliases.json`, azure-cli-core `cloud.py`), which `az vm create --image <alias>`
+  reads when no cloud was registered; az's update check asks there for `/cli/{package}/setup.py`
+  too (`util.py`, AME_STORAGE_BASE_URL) and gets the 404 of a missing blob.
+
 Not hosts: `management.core.windows.net` is only an audience (az CLI asks for
 `https://management.core.windows.net//.default`); `graph.microsoft.com` and the like are not
 emulated, so the proxy refuses them.
@@ -31,6 +43,8 @@ from urllib.parse import urlsplit
 ARM_HOST = "management.azure.com"
 LOGIN_HOSTS = ("login.microsoftonline.com", "login.windows.net", "login.microsoft.com", "sts.windows.net")
 PUBLIC_HOSTS = frozenset((ARM_HOST, *LOGIN_HOSTS))
+DOCUMENT_HOSTS = frozenset(("raw.githubusercontent.com", "azcliprod.blob.core.windows.net"))
+TUNNELED_HOSTS = PUBLIC_HOSTS | DOCUMENT_HOSTS      # the hosts the proxy answers for
 
 # The audiences management.azure.com accepts, as its metadata document lists them.
 PUBLIC_AUDIENCES = ("https://management.core.windows.net/", "https://management.azure.com/")
@@ -62,6 +76,7 @@ class Names:
     """How one request addressed azemu."""
     base: str        # "https://management.azure.com", "https://127.0.0.1:PORT": no path, no default port
     public: bool     # by one of PUBLIC_HOSTS (through the proxy)
+    host: str = ""   # the host name alone, lower case
 
     @property
     def authority(self) -> str:
@@ -86,7 +101,7 @@ def names_for(host: str | None, fallback: str) -> Names:
     shown = f"[{hostname}]" if ":" in hostname else hostname
     if port not in (None, 443):
         shown += f":{port}"
-    return Names(f"https://{shown}", hostname in PUBLIC_HOSTS)
+    return Names(f"https://{shown}", hostname in PUBLIC_HOSTS, hostname)
 
 
 def addressed(request) -> Names:

@@ -3,13 +3,14 @@ other cloud (`azemu serve --proxy-port N`):
 
     HTTPS_PROXY=http://127.0.0.1:N REQUESTS_CA_BUNDLE=DIR/ca.pem  <any Azure client, unmodified>
 
-A client asks `CONNECT management.azure.com:443` (or a login host: `hosts.PUBLIC_HOSTS`); the
-proxy answers `200 Connection established` and is itself the far end of the tunnel: it
-terminates TLS on that connection with a certificate for the requested host, issued by azemu's
-CA (one per host, made on first use), and hands the decrypted connection to azemu's own aiohttp
-server (`runner.server`, the protocol factory the direct listener uses): the same application,
-middlewares and request log. The request's Host header tells the application which name the
-client addressed, so the URLs it answers name management.azure.com (`hosts.addressed`).
+A client asks `CONNECT management.azure.com:443` (or a login or document host:
+`hosts.TUNNELED_HOSTS`); the proxy answers `200 Connection established` and is itself the far
+end of the tunnel: it terminates TLS on that connection with a certificate for the requested
+host, issued by azemu's CA (one per host, made on first use), and hands the decrypted
+connection to azemu's own aiohttp server (`runner.server`, the protocol factory the direct
+listener uses): the same application, middlewares and request log. The request's Host header
+tells the application which name the client addressed, so the URLs it answers name
+management.azure.com (`hosts.addressed`).
 
 Why in the process rather than relaying bytes to azemu's HTTPS listener: one TLS termination,
 no second socket per connection, the direct listener keeps its certificate and configuration,
@@ -27,7 +28,7 @@ from typing import Callable
 from urllib.parse import urlsplit
 
 from . import tls
-from .hosts import PUBLIC_HOSTS
+from .hosts import TUNNELED_HOSTS
 
 log = logging.getLogger("azemu.proxy")
 
@@ -35,7 +36,7 @@ PORT = 443
 MAX_HEAD = 16384          # bytes of CONNECT request head accepted
 HEAD_TIMEOUT = 30.0       # seconds a client may take to send its CONNECT request
 HANDSHAKE_TIMEOUT = 10.0
-ALLOWED = ", ".join(sorted(PUBLIC_HOSTS))
+ALLOWED = ", ".join(sorted(TUNNELED_HOSTS))
 
 
 class Refused(Exception):
@@ -54,7 +55,7 @@ def tunnel_host(method: str, target: str) -> str:
         host, port = (parts.hostname or "").lower(), parts.port
     except ValueError:
         raise Refused(400, f"CONNECT {target}: not host:port") from None
-    if host not in PUBLIC_HOSTS or port != PORT:
+    if host not in TUNNELED_HOSTS or port != PORT:
         raise Refused(403, f"CONNECT {target}: azemu answers only for {ALLOWED} on port {PORT}; "
                            "nothing leaves this machine")
     return host

@@ -308,12 +308,13 @@ class Azemu:
         dir; the test API never hands them out); [0] is the one env() describes."""
         return json.loads((self.state_dir / IDENTITIES_FILE).read_text())["tenants"]
 
-    def token(self, tenant: dict[str, Any] | None = None) -> str:
-        """An access token for the ARM audience (the primary principal by default)."""
+    def token(self, tenant: dict[str, Any] | None = None, scope: str | None = None) -> str:
+        """An access token (the primary principal by default) for azemu's ARM audience, or for
+        `scope` (`https://management.azure.com/.default`: azemu addressed as public ARM)."""
         t = tenant or self.identities()[0]
         status, _, body = self.http("POST", f"/{t['tenant_id']}/oauth2/v2.0/token", form={
             "grant_type": "client_credentials", "client_id": t["client_id"], "client_secret": t["client_secret"],
-            "scope": self.url + "/.default"})
+            "scope": scope or self.url + "/.default"})
         if status != 200:
             raise RuntimeError(f"token request failed: {status} {body}")
         return body["access_token"]

@@ -99,7 +99,8 @@ class Report:
         if self.stand_ins:
             lines.append("  stand-ins (refs into files not in the reference, accepted unchecked): " +
                          ", ".join(f"{ref} x{n}" for ref, n in self.stand_ins.most_common()))
-        lines += [f"  known ({'Azure answers so' if k.evidence else 'to fix, or to prove'}, x{n}): [{k.kind}] {k.reason}"
+        lines += [f"  known ({'Azure answers so' if k.evidence or k.source else 'to fix, or to prove'}, x{n}): "
+                  f"[{k.kind}] {k.reason}"
                   for k, n in self.expected.items()]
         lines += [f"  VIOLATION: {v} (x{n})" for v, n in self.violations.values()]
         return lines

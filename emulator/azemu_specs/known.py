@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from azemu.providers.unemulated import TYPES as UNEMULATED
+
 
 @dataclass(frozen=True)
 class NoSpec:
@@ -50,6 +52,10 @@ NO_SPEC: tuple[NoSpec, ...] = (
            "Disks_*", "Compute's DiskRP disk.json is not in the reference"),
     NoSpec(_RG + r"/providers/Microsoft\.Compute/virtualMachines/[^/]+/runCommand",
            "VirtualMachines_RunCommand", "Compute's runCommand.json is not in the reference"),
+    NoSpec(_SUB + r"(/resourcegroups/[^/]+)?/providers/(" + "|".join(
+               rf"{re.escape(ns)}/({'|'.join(names)})" for ns, names in UNEMULATED.items()) + r")(/.*)?",
+           "types azemu does not emulate, answered as empty (azemu/providers/unemulated.py)",
+           "their specs are not in the reference, and azemu answers only what no resource looks like"),
     NoSpec(_SUB + r"(/resourcegroups/[^/]+)?/providers/Microsoft\.Azemu(/.*)?",
            "azemu's example types (emulator/tests/widgets.py)", "Microsoft.Azemu is not an Azure namespace"),
 )
@@ -64,6 +70,9 @@ class Known:
     # For "Azure itself answers so" (the spec lags the service): the reference file showing
     # it; test_spec_check.py checks the file has it. Empty for azemu's own bugs.
     evidence: str = ""
+    # Or, where the reference holds no such file, the public source that shows it (a URL), with
+    # a test of azemu's answer against the real client that reads it.
+    source: str = ""
 
     def matches(self, violation) -> bool:
         return (re.fullmatch(self.operation, violation.operation) is not None and self.kind == violation.kind
@@ -78,17 +87,26 @@ KNOWN_VIOLATIONS: tuple[Known, ...] = (
           "Azure answers these two rule flags (newer than the 2024-05-01 spec) on every load balancing and "
           "inbound NAT rule, whatever the api-version; azemu answers as Azure does",
           evidence="recordings/network/test_cli_mgmt_network_load_balancer.pyTestMgmtNetworktest_network.json"),
+    Known(r"LoadBalancers_\w+|LoadBalancerOutboundRules_\w+", "undocumented-property",
+          r"(/.*)?/properties/(allocationPolicy)",
+          "Azure answers an outbound rule's allocationPolicy (onDemandAllocation, portReuse), which the 2024-05-01 "
+          "spec lacks; azemu answers as Azure does",
+          evidence="recordings/network/test_cli_mgmt_network_load_balancer.pyTestMgmtNetworktest_network.json"),
+    Known(r"(LoadBalancer)?NetworkInterfaces_\w+", "undocumented-property", r"(/value/\*)?/(kind|properties/(allowPort25Out))",
+          "Azure answers a network interface's kind (Regular) and allowPort25Out, which the 2024-05-01 spec lacks; "
+          "azemu answers as Azure does",
+          evidence="recordings/azure-cli/vm/test_vm_create_existing_nic.yaml"),
     Known(r"VirtualMachineImages(EdgeZone)?_Get", "undocumented-property",
           r"/properties/(replicaType|osDiskImage/sizeInBytes)",
           "Azure answers an image version's replicaType and osDiskImage.sizeInBytes, which the 2024-11-01 spec "
           "lacks; azemu answers as Azure does",
           evidence="recordings/azure-cli/vm/test_vm_image_show.yaml"),
-    Known(r"VirtualMachineImages(EdgeZone)?_Get", "undocumented-property", r"/properties/(replicaCount|osDiskImage/sizeInGb)",
-          "azemu's image catalogue answers replicaCount and osDiskImage.sizeInGb for a Gen2 image; neither the "
-          "2024-11-01 spec nor any recording in the reference shows them (the images change: name the evidence "
-          "here, or drop them)"),
     Known(r"VirtualMachineImages_ListWithProperties", "type", r"",
-          "azemu answers $expand=Properties with a bare array, as azure-mgmt-compute 39 parses it (the images "
-          "change's reading); the 2024-11-01 spec documents a {value, nextLink} page; no recording in the "
-          "reference settles it"),
+          "Azure answers $expand=Properties with a bare array, as VirtualMachineImages_List does: Compute's feature "
+          "owner in Azure/azure-rest-api-specs#33958 (keep the original list format); az 2.91 at api-version "
+          "2024-11-01 reads a list, both in `az vm create --image URN:latest` ($expand=properties&$orderby=name desc"
+          "&$top=1, the tutorial's step in make conformance) and `az vm image list --all` (aaz VMImageList), and so "
+          "does azure-mgmt-compute 39's list_with_properties (tests/test_compute_images.py runs it); the 2024-11-01 "
+          "swagger copied into the reference documents a {value, nextLink} page",
+          source="https://github.com/Azure/azure-rest-api-specs/pull/33958"),
 )

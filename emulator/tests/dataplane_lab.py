@@ -66,6 +66,7 @@ class Sdk:
         from azure.identity import ClientSecretCredential
         from azure.mgmt.compute import ComputeManagementClient
         from azure.mgmt.network import NetworkManagementClient
+        from azure.mgmt.resource.deployments import DeploymentsMgmtClient
         from azure.mgmt.resource.resources import ResourceManagementClient
 
         info = emu.info
@@ -81,6 +82,7 @@ class Sdk:
         self.resource = ResourceManagementClient(credential, self.subscription, **kwargs)
         self.network = NetworkManagementClient(credential, self.subscription, **kwargs)
         self.compute = ComputeManagementClient(credential, self.subscription, **kwargs)
+        self.deployments = DeploymentsMgmtClient(credential, self.subscription, **kwargs)
 
 
 @dataclass

@@ -152,3 +152,31 @@ def url_template(url: str) -> str:
     path = re.sub(r"/providers/[^/]+/locations/[^/]+/", "/providers/{ns}/locations/{loc}/", path, flags=re.I)
     keys = sorted(k for k in parse_qs(parts.query) if k in ("api-version", "monitor"))
     return path + ("?" + "&".join(keys) if keys else "")
+
+
+def cli_recording(name: str) -> list[Exchange]:
+    """The exchanges of one of the Azure CLI's own test recordings (VCR YAML under
+    recordings/azure-cli/, e.g. "test_network_lb"): bodies parsed when JSON, header values unlisted."""
+    import yaml
+    files = list((reference_dir() / "recordings" / "azure-cli").rglob(f"{name}.yaml"))
+    assert len(files) == 1, f"{name!r} matches {files}"
+    out = []
+    for item in yaml.safe_load(files[0].read_text())["interactions"]:
+        req, resp = item["request"], item["response"]
+        out.append(Exchange(req["method"], req["uri"], resp["status"]["code"], _unlist(req.get("headers")),
+                            _unlist(resp.get("headers")), _json_or_text(req.get("body")),
+                            _json_or_text((resp.get("body") or {}).get("string"))))
+    return out
+
+
+def _unlist(headers: dict | None) -> dict[str, Any]:
+    return {k: v[0] if isinstance(v, list) and len(v) == 1 else v for k, v in (headers or {}).items()}
+
+
+def _json_or_text(text: Any) -> Any:
+    if not isinstance(text, str) or not text:
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text

@@ -1,7 +1,10 @@
 """Replay a recording of real Azure traffic against a fresh azemu, and compare answer by answer.
 
-What is sent: each recorded ARM request in order, with the recording's subscription id and
-host replaced by azemu's, a bearer token of azemu's, the body as recorded. The recording's
+What is sent: each recorded request in order, addressed to the host it was recorded for
+(`Host: management.azure.com`, or the alias document's host), as a client reaches azemu through
+its proxy, so azemu answers as public Azure, URLs and metadata included; the recording's
+subscription id replaced by azemu's, a bearer token of azemu's for public ARM, the body as
+recorded. The recording's
 resource groups are created first, in their recorded location (the recorders create them
 outside the recording); a fresh azemu has no other, so their names stay as recorded.
 
@@ -9,7 +12,9 @@ Polling: when a recorded answer carries `Azure-AsyncOperation` or `Location`, th
 is mapped to the one azemu answered, and a recorded run of polls of that URL becomes one poll
 of azemu's URL repeated until it is done (its `latency` 0 finishes at the first poll); the
 answer is compared with the recorded last poll. Recorded etags map to azemu's the same way,
-for `If-Match`. The Azure CLI's recorder names every deployment `mock-deployment` in request
+for `If-Match`, and so do names the server made (`vm1_OsDisk_1_<32 hex>`): where a recorded
+answer and azemu's have such a name at the same place, differing only in the hex part, later
+request bodies and recorded answers use azemu's. The Azure CLI's recorder names every deployment `mock-deployment` in request
 URLs but not in the URLs Azure answered (README of the reference), so operation URLs are
 keyed with that name too.
 
@@ -23,7 +28,9 @@ What is compared, per interaction:
 - the body: every key path of the recorded body exists in azemu's, recursively (list items
   matched by `name`, else by position); values are compared for enums (from the spec),
   `provisioningState`, an operation's `status`, numbers and booleans, and not for ids, etags,
-  times, guids and other server-made strings.
+  times, guids and other server-made strings. A recorded transient `provisioningState`
+  (`Creating`, `Updating`, ...) where azemu answers `Succeeded` matches: azemu runs with latency 0,
+  so its operations are done before Azure's were.
 """
 
 from __future__ import annotations
@@ -48,8 +55,10 @@ COMPARED_HEADERS = ("Azure-AsyncOperation", "Location", "ETag", "Retry-After")
 SERVER_VALUES = {"id", "etag", "resourceGuid", "vmId", "timeCreated", "timestamp", "createdTime", "changedTime",
                  "startTime", "endTime", "time", "correlationId", "duration", "templateHash", "ipAddress",
                  "uniqueId", "principalId", "tenantId", "fqdn", "macAddress"}
-ARM_ROOTS = ("/subscriptions", "/providers", "/tenants", "/metadata/")
+PUBLIC_ARM = "management.azure.com"
 GUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
+HEX_PART = re.compile(r"[0-9a-f]{32}")
+TRANSIENT = {"Creating", "Updating", "Deleting", "Accepted", "Running"}
 
 
 @dataclass
@@ -100,11 +109,12 @@ class Replayer:
         self.exchanges = exchanges
         self.cli = cli
         self.sub = emu.info["subscription_id"]
-        self.token = emu.token()
+        self.token = emu.token(scope=f"https://{PUBLIC_ARM}/.default")
         self.checker = session.checker()
         self.urls: dict[str, tuple[str, str]] = {}     # key of a recorded operation URL -> (header, azemu's URL)
         self.etags: dict[str, str] = {}
         self.next_links: dict[str, str] = {}           # a recorded nextLink (path?query) -> azemu's
+        self.names: dict[str, str] = {}                # a name the server made, recorded -> azemu's
         self.groups: set[str] = set()
 
     # --- run ---------------------------------------------------------------------------------
@@ -141,21 +151,12 @@ class Replayer:
                 groups[m.group(1)] = _group_of(self.exchanges, m.group(1))
         self.groups = {g.lower() for g in groups}
         for name, body in groups.items():
-            status, _, answer = self._http("PUT", f"/subscriptions/{self.sub}/resourcegroups/{name}?api-version=2021-04-01",
-                                           body)
+            status, _, answer = self._http("PUT", f"https://{PUBLIC_ARM}/subscriptions/{self.sub}/resourcegroups/{name}"
+                                                  "?api-version=2021-04-01", body)
             assert status in (200, 201), f"could not create resource group {name}: {status} {answer}"
 
     def _send(self, index: int, e: Exchange) -> Outcome:
-        parts = urlsplit(e.uri)
-        if _path_query(e.uri) in self.next_links:
-            target = self.next_links[_path_query(e.uri)].split(self.emu.url, 1)[-1]
-        elif parts.path.startswith(ARM_ROOTS):
-            target = parts.path.replace(RECORDED_SUBSCRIPTION, self.sub) + (f"?{parts.query}" if parts.query else "")
-        else:                            # the image alias document: where azemu's metadata says it is
-            target = self._alias_doc()
-            if target is None:
-                return Outcome(index, e.method, e.uri, e.status, None,
-                               ["azemu's cloud metadata (api-version 2022-09-01) advertises no vmImageAliasDoc on azemu"])
+        target = self.next_links.get(_path_query(e.uri)) or e.uri.replace(RECORDED_SUBSCRIPTION, self.sub)
         headers = {"Accept": "application/json"}
         for name in ("If-Match", "If-None-Match"):
             value = _get(e.request_headers, name)
@@ -168,7 +169,7 @@ class Replayer:
     def _poll(self, index: int, last: Exchange, header: str, url: str) -> Outcome:
         deadline = time.monotonic() + 60
         while True:
-            status, headers, body = self._http("GET", url.split(self.emu.url, 1)[-1])
+            status, headers, body = self._http("GET", url)
             running = (isinstance(body, dict) and body.get("status") == "InProgress") if header == "Azure-AsyncOperation" \
                 else status == 202
             if not running or time.monotonic() > deadline:
@@ -190,22 +191,27 @@ class Replayer:
         ours_next = body.get("nextLink") if isinstance(body, dict) else None
         if recorded_next and ours_next:
             self.next_links[_path_query(recorded_next)] = ours_next
+        _server_names(e.response_body, body, self.names)
 
     def _body(self, body: Any) -> Any:
-        if body is None:
-            return None
-        text = json.dumps(body) if not isinstance(body, str) else body
-        return json.loads(text.replace(RECORDED_SUBSCRIPTION, self.sub).replace("https://management.azure.com",
-                                                                                   self.emu.url))
+        return self._mapped(body, {RECORDED_SUBSCRIPTION: self.sub})
 
-    def _alias_doc(self) -> str | None:
-        _, _, doc = self._http("GET", "/metadata/endpoints?api-version=2022-09-01")
-        doc = doc[0] if isinstance(doc, list) and doc else doc
-        url = doc.get("vmImageAliasDoc") if isinstance(doc, dict) else None
-        return url.split(self.emu.url, 1)[1] if isinstance(url, str) and url.startswith(self.emu.url) else None
+    def _mapped(self, value: Any, extra: dict[str, str] | None = None) -> Any:
+        """`value` (a body) with the server-made names learned so far (and `extra`) as azemu has them."""
+        replacements = {**(extra or {}), **self.names}
+        if value is None or not replacements:
+            return value
+        text = value if isinstance(value, str) else json.dumps(value)
+        for recorded, ours in replacements.items():
+            text = text.replace(recorded, ours)
+        return text if isinstance(value, str) else json.loads(text)
 
-    def _http(self, method: str, target: str, body: Any = None, headers: dict[str, str] | None = None):
-        return self.emu.http(method, target, body, {"Authorization": f"Bearer {self.token}", **(headers or {})})
+    def _http(self, method: str, url: str, body: Any = None, headers: dict[str, str] | None = None):
+        """One request to azemu for `url`, addressed (Host) as its host."""
+        parts = urlsplit(url)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        return self.emu.http(method, target, body, {"Host": parts.netloc, "Authorization": f"Bearer {self.token}",
+                                                    **(headers or {})})
 
     # --- comparison --------------------------------------------------------------------------
 
@@ -239,7 +245,7 @@ class Replayer:
             # already (its recordings show a PUT 201 both 'Updating' and 'Succeeded'): the
             # operation's own end is compared when it is polled.
             racing = any(e.header(h) for h in ("Azure-AsyncOperation", "Location"))
-            _compare_body(self._ours_only(e.response_body), body, "", "", enums, outcome.problems, racing)
+            _compare_body(self._ours_only(self._mapped(e.response_body)), body, "", "", enums, outcome.problems, racing)
         return outcome
 
 
@@ -296,7 +302,8 @@ def _compare_body(recorded: Any, ours: Any, where: str, pattern: str, enums: set
                 _compare_body(item, other, f"{where}[{n}]", f"{pattern}/*", enums, problems, racing)
     elif recorded is not None:
         key = pattern.rsplit("/", 1)[-1]
-        if key in SERVER_VALUES or (racing and key == "provisioningState"):
+        if key in SERVER_VALUES or (key == "provisioningState" and (racing or (recorded in TRANSIENT
+                                                                                and ours == "Succeeded"))):
             return
         by_value = isinstance(recorded, (bool, int, float)) or pattern in enums or key in ("provisioningState", "status")
         if by_value and recorded != ours:
@@ -305,14 +312,31 @@ def _compare_body(recorded: Any, ours: Any, where: str, pattern: str, enums: set
             problems.append(f"{where}: {_kind(ours)} where Azure answered {_kind(recorded)}")
 
 
+def _server_names(recorded: Any, ours: Any, found: dict[str, str]) -> None:
+    """Strings at the same place in both bodies that differ only in a 32-hex part: recorded -> ours."""
+    if isinstance(recorded, dict) and isinstance(ours, dict):
+        for key, value in recorded.items():
+            if key in ours:
+                _server_names(value, ours[key], found)
+    elif isinstance(recorded, list) and isinstance(ours, list):
+        for item, other in zip(recorded, ours):
+            _server_names(item, other, found)
+    elif isinstance(recorded, str) and isinstance(ours, str) and recorded != ours and HEX_PART.search(recorded) \
+            and HEX_PART.sub("", recorded) == HEX_PART.sub("", ours):
+        found[recorded] = ours
+
+
 def _operation_key(url: str) -> str:
     path = urlsplit(url).path.lower()
     return re.sub(r"/deployments/[^/]+", "/deployments/mock-deployment", path)
 
 
 def _header_shape(name: str, value: str) -> Any:
-    if name == "ETag":
-        return "weak-guid" if re.fullmatch(rf'W/"{GUID.pattern}"', value) else "quoted" if value.startswith('"') else value
+    if name == "ETag":     # weak or strong, quoted, and what the tag is: a guid (ARM's), a hash, other
+        tag = value[2:] if value.startswith("W/") else value
+        inner = tag.strip('"')
+        kind = "guid" if GUID.fullmatch(inner) else "hex" if re.fullmatch(r"[0-9a-fA-F]+", inner) else "opaque"
+        return value.startswith("W/"), tag.startswith('"'), kind
     if name == "Retry-After":
         return value.isdigit()
     parts = urlsplit(value)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from azemu.providers.compute import vm_sizes
 from compute_helpers import avset_path, call, make_vm
-from reference import assert_covers, find, header_set, recording, spec_file
+from dataplane_lab import Sdk
+from reference import assert_covers, cli_recording, find, header_set, recording, spec_file
 
 EXAMPLE = "specs/compute/2026-04-01/examples/availabilitySetExamples/AvailabilitySet_Create.json"
 RECORDING = "test_compute_availability_sets"
@@ -96,3 +98,17 @@ def test_members_are_listed_and_block_the_delete(arm, rg):
         "Availability Set avset cannot be deleted. Before deleting an Availability Set please ensure that it "
         "does not contain any VM.")}
     assert call(arm, "DELETE", avset_path(rg, "nosuch")).status == 204
+
+
+def test_available_sizes_as_the_sdk_lists_them(emu, arm, rg):
+    """AvailabilitySets_ListAvailableSizes (`az vm availability-set list-sizes`): each size shaped
+    as the recorded answer's entries (test_vm_availset.yaml), every size azemu offers."""
+    assert call(arm, "PUT", avset_path(rg), {"location": "westus", "sku": {"name": "Aligned"}}).status == 200
+    sizes = list(Sdk(emu).compute.availability_sets.list_available_sizes(rg, avset_path(rg).rsplit("/", 1)[1]))
+    assert [s.name for s in sizes] == [s.name for s in vm_sizes.SIZES]
+    recorded = next(e for e in cli_recording("test_vm_availset") if e.uri.split("?")[0].endswith("/vmSizes"))
+    by_name = {entry["name"]: entry for entry in recorded.response_body["value"]}
+    answered = call(arm, "GET", avset_path(rg) + "/vmSizes").body["value"]
+    assert answered[0] == by_name[answered[0]["name"]]
+    missing = call(arm, "GET", avset_path(rg, "nosuchset") + "/vmSizes")
+    assert missing.status == 404, missing

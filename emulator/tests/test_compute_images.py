@@ -72,6 +72,13 @@ class TestSdk:
                                            "2022-datacenter-azure-edition").versions[-1]
         assert windows.os_disk_image.operating_system == "Windows"
 
+    def test_a_gen2_version_shows_only_what_azure_is_seen_answering(self, arm):
+        """Sized in bytes as the recorded versions are; no replica count nor size in GB, which no
+        recording shows."""
+        body = call(arm, "GET", f"{versions_path(*UBUNTU)}/latest").body["properties"]
+        assert body["replicaType"] == "Managed" and "replicaCount" not in body
+        assert body["osDiskImage"] == {"operatingSystem": "Linux", "sizeInBytes": 30 * 1024 ** 3 + 512}
+
     def test_latest_as_az_resolves_it(self, compute):
         """az vm create --image URN:latest: $top=1&$orderby=name desc, then Get (the vm recordings)."""
         newest = compute.list(LOCATION, "OpenLogic", "CentOS", "7.5", top=1, orderby="name desc")
@@ -144,6 +151,8 @@ class TestHttp:
             assert_covers(ours, want)
             if "/CentOS/" in path:
                 assert ours == want
+            elif "/versions/" in path.lower() and isinstance(want, dict):     # 18.04: 30 GiB + 1 MiB
+                assert ours["properties"]["osDiskImage"] == want["properties"]["osDiskImage"]
 
     def test_unknown_location_and_method(self, arm):
         assert call(arm, "GET", f"{COMPUTE}/locations/nowhere/publishers").body["error"]["code"] == \

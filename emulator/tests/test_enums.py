@@ -161,6 +161,12 @@ def subnet_policy(w: World, key: str, value: str):
     return status, (body["properties"]["subnets"][0]["properties"][key] if status < 400 else body)
 
 
+def nic_field(w: World, key: str, value: str):
+    status, body = w.put(w.net("networkInterfaces", w.unique("nic")), {"location": "westus", "properties": {
+        key: value, "ipConfigurations": [{"name": "ipconfig1", "properties": {"subnet": {"id": w.subnet}}}]}})
+    return status, (body["properties"][key] if status < 400 else body)
+
+
 def probe(value: str, **extra):
     protocol = extra.pop("protocol", value)
     path = {"requestPath": "/"} if protocol.lower() in ("http", "https") else {}
@@ -232,6 +238,12 @@ RECIPES: dict[str, tuple[Callable[[World, str], tuple[int, Any]], tuple[str, ...
         lambda w, v: w.lb(get_in("properties", "outboundRules", 0, "properties", "protocol"), public=True,
                           outboundRules=[lambda lid: {"frontendIPConfigurations": [fe(lid)],
                                                       "backendAddressPool": pool(lid), "protocol": v}]), None),
+    "Microsoft.Network/LoadBalancerBackendAddressAdminState": (
+        lambda w, v: w.lb(get_in("properties", "backendAddressPools", 0, "properties", "loadBalancerBackendAddresses", 0,
+                                 "properties", "adminState"), backendAddressPools=[lambda lid: {
+                                     "loadBalancerBackendAddresses": [{"name": "a", "properties": {
+                                         "ipAddress": "10.0.0.9", "subnet": {"id": w.subnet}, "adminState": v}}]}]),
+        None),
     "Microsoft.Network/SecurityRuleProtocol": (lambda w, v: nsg_rule(w, "protocol", v), None),
     "Microsoft.Network/SecurityRuleAccess": (lambda w, v: nsg_rule(w, "access", v), None),
     "Microsoft.Network/SecurityRuleDirection": (lambda w, v: nsg_rule(w, "direction", v), None),
@@ -239,6 +251,9 @@ RECIPES: dict[str, tuple[Callable[[World, str], tuple[int, Any]], tuple[str, ...
         lambda w, v: subnet_policy(w, "privateEndpointNetworkPolicies", v), None),
     "Microsoft.Network/VirtualNetworkPrivateLinkServiceNetworkPolicies": (
         lambda w, v: subnet_policy(w, "privateLinkServiceNetworkPolicies", v), None),
+    "Microsoft.Network/NetworkInterfaceNicType": (lambda w, v: nic_field(w, "nicType", v), None),
+    "Microsoft.Network/NetworkInterfaceAuxiliaryMode": (lambda w, v: nic_field(w, "auxiliaryMode", v), None),
+    "Microsoft.Network/NetworkInterfaceAuxiliarySku": (lambda w, v: nic_field(w, "auxiliarySku", v), None),
     "Microsoft.Compute/StorageAccountTypes": (vm_field(*OS_DISK, "managedDisk", "storageAccountType"), None),
     "Microsoft.Compute/CachingTypes": (vm_field(*OS_DISK, "caching"), None),
     "Microsoft.Compute/DiskCreateOptionTypes": (vm_field(*OS_DISK, "createOption"), ("FromImage",)),

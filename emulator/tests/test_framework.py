@@ -73,6 +73,18 @@ def test_malformed_json_is_invalid_request_content(emu, arm, rg):
     assert status == 400 and body["error"]["code"] == "InvalidRequestContent"
 
 
+def test_bodies_are_read_as_arm_reads_them(emu, arm, rg):
+    """Newtonsoft's leniency: comments, unquoted names, single quotes, trailing commas."""
+    import requests
+    url = f"{emu.url}{arm.path(arm.widget(rg, 'lenient'))}?api-version=2024-05-01"
+    headers = {"Authorization": f"Bearer {arm.token}", "Content-Type": "application/json"}
+    body = "{ // a widget\n location: 'westus', /* red */ \"properties\": {\"color\": \"red\",},}"
+    assert requests.put(url, data=body, headers=headers, verify=emu.ca_file, timeout=30).status_code == 201
+    assert arm.get(arm.widget(rg, "lenient")).body["properties"]["color"] == "red"
+    bad = requests.put(url, data="{location: ", headers=headers, verify=emu.ca_file, timeout=30)
+    assert bad.status_code == 400 and bad.json()["error"]["code"] == "InvalidRequestContent"
+
+
 def test_location_is_normalised_and_tags_kept(arm, rg):
     r = arm.put(arm.widget(rg, "w"), {"location": "East US 2", "tags": {"env": "test"}})
     assert r.body["location"] == "eastus2"

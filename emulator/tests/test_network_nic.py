@@ -362,3 +362,53 @@ class TestVirtualMachines:
         echoed = arm.get(path_of(rg, "networkInterfaces", "nic1")).body
         assert put_done(arm, path_of(rg, "networkInterfaces", "nic1"), echoed)["properties"]["virtualMachine"] == {
             "id": vm_id}, "a client may PUT back what it read, read-only fields included"
+
+
+class TestWhatAzureFillsIn:
+    def test_every_nic_shows_azures_defaults_and_its_vnets_dns_suffix(self, arm, rg):
+        """As the azure-cli recordings show every NIC (test_vm_create_existing_nic.yaml)."""
+        subnets = make_vnet(arm, rg, subnets=(("a", "10.0.0.0/24"), ("b", "10.0.1.0/24")))
+        nics = [make_nic(arm, rg, "nic1", subnets["a"]), make_nic(arm, rg, "nic2", subnets["b"])]
+        other = make_nic(arm, rg, "nic3", make_vnet(arm, rg, name="vnet2")["default"])
+        props = nics[0]["properties"]
+        assert {k: props[k] for k in ("nicType", "auxiliaryMode", "auxiliarySku", "disableTcpStateTracking",
+                                      "hostedWorkloads", "tapConfigurations", "allowPort25Out")} == {
+            "nicType": "Standard", "auxiliaryMode": "None", "auxiliarySku": "None", "disableTcpStateTracking": False,
+            "hostedWorkloads": [], "tapConfigurations": [], "allowPort25Out": True}
+        assert nics[0]["kind"] == "Regular"
+        suffixes = [n["properties"]["dnsSettings"]["internalDomainNameSuffix"] for n in (*nics, other)]
+        assert re.fullmatch(r"[a-z0-9]{26}\.[a-z]{2}\.internal\.cloudapp\.net", suffixes[0]), suffixes
+        assert suffixes[0] == suffixes[1] != suffixes[2], "one suffix per virtual network"
+
+        echoed = copy.deepcopy(nics[0])
+        echoed["properties"].update(nicType="elastic", disableTcpStateTracking=True)
+        echoed["properties"]["dnsSettings"]["internalDomainNameSuffix"] = "mine.internal.cloudapp.net"
+        again = put_done(arm, path_of(rg, "networkInterfaces", "nic1"), echoed)["properties"]
+        assert (again["nicType"], again["disableTcpStateTracking"]) == ("Elastic", True)
+        assert again["dnsSettings"]["internalDomainNameSuffix"] == suffixes[0]
+        refused = arm.put(path_of(rg, "networkInterfaces", "nic1"),
+                          dict(echoed, properties=dict(echoed["properties"], auxiliarySku="A3")))
+        assert refused.status == 400, refused
+
+    def test_an_ipv6_configuration_without_a_subnet_on_an_ipv4_subnet(self, arm, rg):
+        """`az network nic ip-config create --private-ip-address-version IPv6` on an IPv4-only VNet:
+        Azure keeps the configuration without a subnet and an address (the recorded PUT 200)."""
+        subnet = make_vnet(arm, rg)["default"]
+        body = nic_body(subnet)
+        body["properties"]["ipConfigurations"].append(
+            {"name": "v6", "properties": {"privateIPAddressVersion": "IPv6", "privateIPAllocationMethod": "Dynamic"}})
+        nic = put_done(arm, path_of(rg, "networkInterfaces", "nic"), body)
+        v6 = nic["properties"]["ipConfigurations"][1]["properties"]
+        assert "subnet" not in v6 and "privateIPAddress" not in v6 and v6["privateIPAddressVersion"] == "IPv6"
+        again = put_done(arm, path_of(rg, "networkInterfaces", "nic"), nic)["properties"]["ipConfigurations"][1]
+        assert again["properties"] == v6, "a client may PUT back what it read"
+
+        given = copy.deepcopy(body)
+        given["properties"]["ipConfigurations"][1]["properties"]["subnet"] = {"id": subnet}
+        named_subnet = arm.put(path_of(rg, "networkInterfaces", "nic2"), given)
+        assert named_subnet.status == 400 and "no IPv6 address prefix" in named_subnet.body["error"]["message"]
+        v4 = copy.deepcopy(body)
+        v4["properties"]["ipConfigurations"][1]["properties"]["privateIPAddressVersion"] = "IPv4"
+        both = put_done(arm, path_of(rg, "networkInterfaces", "nic3"), v4)
+        assert both["properties"]["ipConfigurations"][1]["properties"]["subnet"] == {"id": subnet}
+        assert (address(both), address(both, 1)) == ("10.0.0.5", "10.0.0.6"), "an IPv4 one takes the primary's subnet"

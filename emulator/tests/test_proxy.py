@@ -4,8 +4,10 @@ azemu's own URLs."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -21,6 +23,7 @@ from azemu.cli import env_vars
 from azemu.hosts import INSTANCE_METADATA
 from azemu.identity import jwt
 from conftest import start_azemu
+from reference import cli_recording, spec_file
 
 ARM = "https://management.azure.com"
 LOGIN = "https://login.microsoftonline.com"
@@ -222,10 +225,79 @@ def test_arm_errors_name_public_login(public, emu, tenant):
     assert f"'https://login.windows.net/{tenant['tenant_id']}'" in r.json()["error"]["message"]
 
 
-def test_metadata_through_the_proxy_names_public_arm(public):
-    doc = public.get(f"{ARM}/metadata/endpoints?api-version=2022-09-01", timeout=30).json()
-    cloud = doc[0] if isinstance(doc, list) else doc
-    assert cloud["resourceManager"] == ARM + "/"
+def public_metadata(public, version):
+    r = public.get(f"{ARM}/metadata/endpoints?api-version={version}", timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("application/json"), r.text
+    return r.json()
+
+
+def test_metadata_through_the_proxy_is_azure_clouds_own(public):
+    """Addressed as management.azure.com, azemu answers public Azure's AzureCloud in each shape:
+    the 2022-09-01 object as PowerShell's fixture has it, the 2019-05-01 array's AzureCloud as
+    that fixture has it, and the recorded 2015-01-01 object."""
+    assert public_metadata(public, "2022-09-01") == spec_file("metadata/azure-powershell-common/ArmResponse2022-09-01.json")
+
+    ours = public_metadata(public, "2019-05-01")
+    azure = next(c for c in spec_file("metadata/azure-powershell-common/ArmResponse2019-05-01.json")
+                 if c["name"] == "AzureCloud")
+    assert [c["name"] for c in ours] == ["AzureCloud"]
+    assert {k: v for k, v in ours[0].items() if k in azure and k != "suffixes"} == \
+        {k: v for k, v in azure.items() if k != "suffixes"}
+    assert azure["suffixes"].items() <= ours[0]["suffixes"].items()
+
+    recorded = next(e for e in cli_recording("test_cloud_scenario") if "api-version=2015-01-01" in e.uri)
+    assert public_metadata(public, "2015-01-01") == recorded.response_body
+
+
+def test_az_clouds_read_from_the_public_document_reach_azemu(public, tenant):
+    """What a client builds from that document (az's `_arm_to_cli_mapper`: the login endpoint,
+    audiences[0] + "/.default") gets a token through the proxy that public ARM accepts."""
+    doc = public_metadata(public, "2022-09-01")
+    form = {"grant_type": "client_credentials", "client_id": tenant["client_id"],
+            "client_secret": tenant["client_secret"], "scope": doc["authentication"]["audiences"][0] + "/.default"}
+    r = public.post(f"{doc['authentication']['loginEndpoint']}/{tenant['tenant_id']}/oauth2/v2.0/token", data=form,
+                    timeout=30)
+    assert r.status_code == 200, r.text
+    groups = public.get(f"{doc['resourceManager']}subscriptions/{tenant['subscription_id']}/resourcegroups"
+                        "?api-version=2021-04-01", headers={"Authorization": f"Bearer {r.json()['access_token']}"},
+                        timeout=30)
+    assert groups.status_code == 200 and "value" in groups.json()
+
+
+# --- the document hosts -------------------------------------------------------------------------
+
+RAW_ALIASES = "https://raw.githubusercontent.com/Azure/azure-rest-api-specs/{}/arm-compute/quickstart-templates/aliases.json"
+AZ_ALIASES = "https://azcliprod.blob.core.windows.net/cli/vm/aliases.json"
+
+
+def test_the_alias_document_where_public_azures_clients_read_it(emu, public):
+    """Public Azure's metadata names raw.githubusercontent.com's master copy, az fetched main's
+    (the recording), az 2.91's AzureCloud names azcliprod's blob: each answers azemu's alias
+    document through the proxy, without a token, with that host's headers."""
+    ours = emu.http("GET", "/vmImageAliases.json")[2]
+    assert public_metadata(public, "2022-09-01")["vmImageAliasDoc"] == RAW_ALIASES.format("master")
+    for url in (RAW_ALIASES.format("master"), RAW_ALIASES.format("main")):
+        r = public.get(url, timeout=30)
+        assert r.status_code == 200 and r.json() == ours
+        assert r.headers["Content-Type"] == "text/plain; charset=utf-8"
+        assert r.headers["ETag"] == f'W/"{hashlib.sha256(r.content).hexdigest()}"'
+    r = public.get(AZ_ALIASES, timeout=30)
+    assert r.status_code == 200 and r.json() == ours and re.fullmatch(r'"0x[0-9A-F]{15}"', r.headers["ETag"])
+    assert "Ubuntu2404" in r.json()["outputs"]["aliases"]["value"]["Linux"]
+
+
+@pytest.mark.parametrize("url, body", [
+    ("https://raw.githubusercontent.com/Azure/azure-rest-api-specs/main/README.md", "404: Not Found"),
+    ("https://raw.githubusercontent.com/subscriptions?api-version=2022-12-01", "404: Not Found"),
+    ("https://azcliprod.blob.core.windows.net/cli/azure-cli-core/setup.py", "<Code>BlobNotFound</Code>"),
+])
+def test_a_document_host_serves_nothing_else(public, tenant, url, body):
+    """Not ARM, not the login endpoints: a missing file, as each host answers it (az's update
+    check asks azcliprod for setup.py files)."""
+    r = public.get(url, headers={"Authorization": f"Bearer {client_token(public, tenant)['access_token']}"},
+                   timeout=30)
+    assert r.status_code == 404 and body in r.text
+    assert public.head("https://azcliprod.blob.core.windows.net/cli", timeout=30).status_code == 404
 
 
 # --- both routes, one azemu ---------------------------------------------------------------------

@@ -173,6 +173,9 @@ def test_routes_with_no_spec(checker):
 def test_known_entries_say_why_and_show_their_evidence(reference):
     for known in KNOWN_VIOLATIONS:
         assert known.reason
+        assert not (known.evidence and known.source), "one kind of evidence"
+        if known.source:
+            assert known.source.startswith("https://") and known.source.rsplit("/", 1)[-1] in known.reason
         if known.evidence:
             text = (reference / known.evidence).read_text()
             names = [n for n in known.pointer.replace("(", "|").replace(")", "|").split("|") if n.isalnum()]

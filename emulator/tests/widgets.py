@@ -92,6 +92,11 @@ class Gizmos(ResourceType):
     lro = COMPUTE
     creating_state = "Creating"
 
+    def on_provisioned(self, ctx, res):
+        """A gizmo asked to break fails when its operation completes (an asynchronous failure)."""
+        if res.props.get("breaks"):
+            raise ArmError(400, "GizmoBroke", f"Gizmo {res.name} broke while it was being provisioned.")
+
     @action("restart")
     def restart(self, ctx, res, body):
         res.internal["restarts"] = res.internal.get("restarts", 0) + 1

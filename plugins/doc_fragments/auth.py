@@ -75,6 +75,29 @@ options:
       - Falls back to E(AZURE_CLOUD_ENVIRONMENT), then to the C(cloud_environment) key of the
         profile with O(auth_source=credential_file).
     type: str
+  token_cache:
+    description:
+      - Whether the module processes of a user share their login, so that a playbook run logs in
+        once rather than once per task. With V(true), a service principal's access tokens are kept
+        in azure-identity's persistent token cache, and the metadata document of an ARM URL
+        O(cloud_environment) for an hour; with V(false) every module run reads the metadata
+        document (for an ARM URL), discovers the authority and requests a token.
+      - The cache lives in C(~/.IdentityService/cloudlb.azure/), a directory only its user can
+        enter (0700), as files only that user can read (0600), or encrypted where the platform can
+        (Windows, macOS Keychain, libsecret). Each user of a controller has a cache of their own;
+        on AWX and Automation Controller every job runs in its own container and home, so the
+        cache lives as long as the job.
+      - A cache belongs to one client ID, tenant, authority and secret; no secret is written, only
+        a hash of it names the file. A different secret never sees a token another secret got, so
+        a wrong or revoked secret fails as it would without a cache. A token is used until five
+        minutes before it expires, then requested again.
+      - A module run whose login fails on a cached metadata document reads the document again,
+        and logs in once more if it changed.
+      - The Azure CLI (O(auth_source=cli)) and managed identity (O(auth_source=msi)) keep no token
+        here; the metadata document is cached for them too.
+      - Can also be set with the environment variable E(ANSIBLE_AZURE_TOKEN_CACHE).
+    type: bool
+    default: true
 requirements:
   - python >= 3.9
   - azure-identity >= 1.27.0

@@ -79,7 +79,7 @@ EXAMPLES = r"""
 # tutorial.azure_vms.yml: the tutorial's VMs, reached on their private addresses.
 plugin: cloudlb.azure.vms
 resource_groups:
-  - myResourceGroupLoadBalancer
+  - myTutorial8
 ansible_host: private_ip
 # Keep the listing for ten minutes (ansible-inventory --flush-cache forgets it).
 cache: true
@@ -96,7 +96,7 @@ compose:
 # Then, for instance:
 #   ansible-inventory -i tutorial.azure_vms.yml --graph pool_myloadbalancer_mybackendpool
 #   ansible-playbook -i tutorial.azure_vms.yml cloudlb.azure.rolling_maintenance \
-#       -e rolling_maintenance_resource_group=myResourceGroupLoadBalancer
+#       -e rolling_maintenance_resource_group=myTutorial8
 """
 
 import os
@@ -105,16 +105,19 @@ import re
 from ansible.errors import AnsibleError
 from ansible.plugins.inventory import BaseInventoryPlugin, Cacheable, Constructable
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._auth import AuthError, build_credential, resolve_auth
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.cloudlb.azure.plugins.module_utils._auth import TOKEN_CACHE_ENV, AuthError, resolve_auth
 from ansible_collections.cloudlb.azure.plugins.module_utils._clients import new_client, package_of
-from ansible_collections.cloudlb.azure.plugins.module_utils._cloud import CloudError, resolve_cloud
+from ansible_collections.cloudlb.azure.plugins.module_utils._cloud import CloudError
 from ansible_collections.cloudlb.azure.plugins.module_utils._compute import vm_to_dict
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError, failure
+from ansible_collections.cloudlb.azure.plugins.module_utils._login import Login
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, parse_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import nic_to_dict
 
-AUTH_OPTIONS = ("auth_source", "subscription_id", "client_id", "secret", "tenant", "profile", "cloud_environment")
+AUTH_OPTIONS = ("auth_source", "subscription_id", "client_id", "secret", "tenant", "profile", "cloud_environment", "token_cache")
 CONFIG_SUFFIXES = ("azure_vms.yml", "azure_vms.yaml")
 
 
@@ -221,11 +224,14 @@ def connect_address(record, source):
 class AzureReader:
     """Lists what the inventory needs, per resource group, with the collection's auth code."""
 
-    def __init__(self, auth_params, environ=None):
+    def __init__(self, auth_params, environ=None, warn=None):
         try:
             self.auth = resolve_auth(auth_params, environ)
-            self.cloud = resolve_cloud(self.auth.cloud_environment)
-            self.credential = build_credential(self.auth, self.cloud)
+            login = Login(self.auth, token_cache=auth_params.get("token_cache", True))
+            if login.warning and warn:
+                warn(f"cloudlb.azure.vms: {login.warning}")
+            self.cloud = login.cloud
+            self.credential = login.credential(self.cloud)
         except (AuthError, CloudError) as exc:
             raise AnsibleError(f"cloudlb.azure.vms cannot authenticate to Azure: {exc}")
         except ImportError as exc:
@@ -310,9 +316,12 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
 
     def auth_params(self):
         params = {key: self.get_option(key) for key in AUTH_OPTIONS}
-        # The modules take ANSIBLE_AZURE_AUTH_SOURCE when auth_source is not given; so do we.
+        # The modules take ANSIBLE_AZURE_AUTH_SOURCE and ANSIBLE_AZURE_TOKEN_CACHE when the options
+        # are not given; so do we (an option at its default counts as not given).
         if params["auth_source"] in (None, "auto") and os.environ.get("ANSIBLE_AZURE_AUTH_SOURCE"):
             params["auth_source"] = os.environ["ANSIBLE_AZURE_AUTH_SOURCE"]
+        if params["token_cache"] in (None, True) and os.environ.get(TOKEN_CACHE_ENV):
+            params["token_cache"] = boolean(os.environ[TOKEN_CACHE_ENV], strict=False)
         return params
 
     def parse(self, inventory, loader, path, cache=True):
@@ -328,7 +337,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
             except KeyError:
                 update_cache = True
         if records is None:
-            records = AzureReader(self.auth_params()).records(self.get_option("resource_groups"))
+            records = AzureReader(self.auth_params(), warn=self.display.warning).records(self.get_option("resource_groups"))
         if update_cache:
             self._cache[cache_key] = records
         self.populate(records)

@@ -16,6 +16,9 @@ from dataclasses import dataclass
 from ansible.module_utils.basic import env_fallback
 
 AUTH_SOURCES = ("auto", "env", "credential_file", "cli", "msi")
+# The sources that log in with a client secret, through ClientSecretCredential.
+SECRET_SOURCES = ("env", "credential_file")
+TOKEN_CACHE_ENV = "ANSIBLE_AZURE_TOKEN_CACHE"
 
 AUTH_ARGUMENT_SPEC = dict(
     auth_source=dict(type="str", choices=list(AUTH_SOURCES), default="auto", fallback=(env_fallback, ["ANSIBLE_AZURE_AUTH_SOURCE"])),
@@ -25,6 +28,7 @@ AUTH_ARGUMENT_SPEC = dict(
     tenant=dict(type="str"),
     profile=dict(type="str"),
     cloud_environment=dict(type="str"),
+    token_cache=dict(type="bool", default=True, fallback=(env_fallback, [TOKEN_CACHE_ENV])),
 )
 
 # Resolved here rather than with argument-spec fallbacks: a value given to the module must be
@@ -192,17 +196,27 @@ def resolve_auth(params, environ=None, home=None, which=shutil.which):
     return settings
 
 
-def build_credential(settings, cloud):
-    """The azure-identity credential for resolved settings on a cloud."""
-    if settings.source in ("env", "credential_file"):
-        from azure.identity import ClientSecretCredential
+def build_credential(settings, cloud, cache_name=None):
+    """The azure-identity credential for resolved settings on a cloud.
 
+    With ``cache_name``, a service principal's tokens go to azure-identity's persistent cache of
+    that name: encrypted where the platform can (Windows DPAPI, macOS Keychain, libsecret), else
+    a file only the user can read, as on controllers and execution environments. The Azure CLI
+    and managed identity take no such cache (the CLI keeps its own; IMDS is on the machine).
+    """
+    if settings.source in SECRET_SOURCES:
+        from azure.identity import ClientSecretCredential, TokenCachePersistenceOptions
+
+        persistence = {}
+        if cache_name:
+            persistence["cache_persistence_options"] = TokenCachePersistenceOptions(name=cache_name, allow_unencrypted_storage=True)
         return ClientSecretCredential(
             settings.tenant,
             settings.client_id,
             settings.secret,
             authority=cloud.login_endpoint,
             disable_instance_discovery=not cloud.instance_discovery,
+            **persistence,
         )
     if settings.source == "cli":
         from azure.identity import AzureCliCredential

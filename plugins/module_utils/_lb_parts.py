@@ -14,7 +14,15 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import PUBLIC_IP, name_of
+from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import address_to_dict
+from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import entries as pool_entries
+from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import kind as pool_kind
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import (
+    PUBLIC_IP,
+    VIRTUAL_NETWORK,
+    name_of,
+    reference_problem,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import ip_address_problem, name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError, reference, subnet_reference
 
@@ -314,6 +322,40 @@ def frontend_properties(spec, subscription, group):
             "privateIPAddress": address}
 
 
+POOL_KEYS = ("name", "virtual_network")
+
+
+def pool_name(item):
+    """The name of a backend pool as a task gives it: a name, or a dict with one."""
+    return item if isinstance(item, str) else (item or {}).get("name")
+
+
+def pool_problem(item):
+    """Why a backend pool item of a task (a name, or ``{name, virtual_network}``) is wrong, or None."""
+    if isinstance(item, dict):
+        unknown = sorted(set(item) - set(POOL_KEYS))
+        if unknown:
+            return f"backend_pools items take {' and '.join(POOL_KEYS)}, not {', '.join(unknown)}"
+        vnet = item.get("virtual_network")
+        if vnet is not None:
+            problem = reference_problem(vnet, VIRTUAL_NETWORK, "virtual network") if isinstance(vnet, str) else \
+                "it is a name or a resource ID"
+            if problem:
+                return f"backend_pools: virtual_network of {item.get('name')!r}: {problem}"
+    elif not isinstance(item, str):
+        return f"backend_pools items are names or dicts, got {item!r}"
+    name = pool_name(item)
+    return name_problem(name if isinstance(name, str) else "", "backend pool name")
+
+
+def pool_properties(item, subscription, group):
+    """Azure's properties for a backend pool item: a virtual network of its own makes it a pool
+    of IP addresses. Raises OptionError for a reference Azure would refuse."""
+    vnet = item.get("virtual_network") if isinstance(item, dict) else None
+    return {"virtualNetwork": {"id": reference(vnet, subscription, group, VIRTUAL_NETWORK, "virtual network")}
+            if vnet else None}
+
+
 def with_ids(lb, lb_id):
     """The load balancer (ARM JSON) with the ids Azure gives it and its parts, where a predicted
     body (check mode) lacks them."""
@@ -345,7 +387,10 @@ def pool_to_dict(pool):
     return {
         "id": pool.get("id"),
         "name": pool.get("name"),
+        "kind": pool_kind(pool),
+        "virtual_network": (props.get("virtualNetwork") or {}).get("id"),
         "backend_ip_configurations": [ref["id"] for ref in props.get("backendIPConfigurations") or []],
+        "backend_addresses": [address_to_dict(entry) for entry in pool_entries(pool)],
         "load_balancing_rules": _names(props.get("loadBalancingRules")),
         "provisioning_state": props.get("provisioningState"),
     }
@@ -366,8 +411,10 @@ def lb_to_dict(lb):
     }
 
 
-# Fields Azure changes without the task asking (state, back-references): kept out of diffs.
-BOOKKEEPING = ("provisioning_state", "load_balancing_rules", "backend_ip_configurations")
+# Fields Azure changes without the task asking (state, back-references), or that other modules
+# manage (a pool's members and their admin state: lb_pool_member, lb_backend_address): kept out
+# of diffs.
+BOOKKEEPING = ("provisioning_state", "load_balancing_rules", "backend_ip_configurations", "backend_addresses", "kind")
 
 
 def diff_view(item):

@@ -11,16 +11,12 @@ import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._auth import (
-    AUTH_ARGUMENT_SPEC,
-    AuthError,
-    build_credential,
-    resolve_auth,
-)
+from ansible_collections.cloudlb.azure.plugins.module_utils._auth import AUTH_ARGUMENT_SPEC, AuthError, resolve_auth
 from ansible_collections.cloudlb.azure.plugins.module_utils._clients import client_class, new_client, package_of
-from ansible_collections.cloudlb.azure.plugins.module_utils._cloud import CloudError, resolve_cloud
+from ansible_collections.cloudlb.azure.plugins.module_utils._cloud import CloudError
 from ansible_collections.cloudlb.azure.plugins.module_utils._diff import diff_result
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import failure
+from ansible_collections.cloudlb.azure.plugins.module_utils._login import Login
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import TAGS_ARGUMENT_SPEC, normalize_tags, tag_problems
 from ansible_collections.cloudlb.azure.plugins.module_utils._wait import WAIT_ARGUMENT_SPEC, wait_for_poller, wait_until
 
@@ -50,6 +46,7 @@ class AzureModule(AnsibleModule):
         spec.update(argument_spec)
         super().__init__(argument_spec=spec, supports_check_mode=supports_check_mode, **kwargs)
         self._auth = None
+        self._login = None
         self._cloud = None
         self._credential = None
         self._clients = {}
@@ -79,11 +76,21 @@ class AzureModule(AnsibleModule):
         return self.auth.subscription_id
 
     @property
+    def login(self):
+        """How this process logs in (Login): through the user's token cache unless token_cache is off."""
+        if self._login is None:
+            self._login = Login(self.auth, token_cache=self.params["token_cache"])
+            if self._login.warning:
+                self.warn(self._login.warning)
+        return self._login
+
+    @property
     def cloud(self):
-        """The Cloud (resource_manager, login_endpoint, scope); an ARM URL costs one metadata GET per run."""
+        """The Cloud (resource_manager, login_endpoint, scope); an ARM URL's metadata document is
+        read once per hour (with the token cache) or once per module run (without)."""
         if self._cloud is None:
             try:
-                self._cloud = resolve_cloud(self.auth.cloud_environment)
+                self._cloud = self.login.cloud
             except CloudError as exc:
                 self.fail_json(msg=f"Cannot use cloud_environment: {exc}")
             except ImportError:
@@ -95,7 +102,7 @@ class AzureModule(AnsibleModule):
         if self._credential is None:
             cloud = self.cloud
             try:
-                self._credential = build_credential(self.auth, cloud)
+                self._credential = self.login.credential(cloud)
             except ImportError:
                 self.fail_json(msg=missing_required_lib("azure-identity"), exception=traceback.format_exc())
             except ValueError as exc:

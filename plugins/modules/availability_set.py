@@ -114,7 +114,7 @@ availability_set:
       description: Region of the set.
       type: str
       returned: always
-      sample: eastus
+      sample: westus
     sku:
       description: V(Aligned) or V(Classic).
       type: str

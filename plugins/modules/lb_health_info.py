@@ -16,7 +16,8 @@ description:
   - With O(wait_for), ask again every O(wait_interval) seconds until the load balancer's own
     view says what you wait for, so a playbook waits on the load balancer rather than on a
     fixed pause.
-  - Always returns a list, empty when the load balancer or the rule does not exist.
+  - Always returns a list, empty when the load balancer does not exist; a O(rule) the load
+    balancer does not have fails the task, naming the rules it has.
   - The health query is a C(POST) for Azure, but it changes nothing.
 options:
   resource_group:
@@ -46,8 +47,9 @@ options:
   member:
     description:
       - The backend O(wait_for=healthy) and O(wait_for=unhealthy) wait on, by the name of its
-        virtual machine, the name of its network interface, or the resource ID of its NIC ip
-        configuration (names compare without regard to case).
+        virtual machine, the name of its network interface, the resource ID of its NIC ip
+        configuration, or its IP address (a member of an IP-based pool); names compare without
+        regard to case.
       - Required with those two, refused otherwise.
     type: str
   wait_timeout:
@@ -68,6 +70,7 @@ extends_documentation_fragment:
 seealso:
   - module: cloudlb.azure.load_balancer_info
   - module: cloudlb.azure.lb_pool_member
+  - module: cloudlb.azure.lb_backend_address
   - name: Manage Azure Load Balancer health status
     description: The states and reason codes Azure reports.
     link: https://learn.microsoft.com/azure/load-balancer/load-balancer-manage-health-status
@@ -78,7 +81,7 @@ author:
 EXAMPLES = r"""
 - name: Show which VMs the tutorial's rule sends traffic to
   cloudlb.azure.lb_health_info:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     rule: myHTTPRule
   register: health
@@ -90,14 +93,14 @@ EXAMPLES = r"""
 
 - name: Wait until the load balancer sees every VM up
   cloudlb.azure.lb_health_info:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     wait_for: all_healthy
     wait_timeout: 600
 
 - name: After maintenance, wait until myVM2 takes traffic again
   cloudlb.azure.lb_health_info:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     wait_for: healthy
     member: myVM2
@@ -144,7 +147,9 @@ rules:
           returned: always
           sample: 10.1.0.4
         ip_configuration:
-          description: Resource ID of the backend's NIC ip configuration.
+          description:
+            - Resource ID of the backend's NIC ip configuration; for a member of an IP-based pool
+              the one holding its address, V(null) when no network interface holds it.
           type: str
           returned: always
         network_interface:
@@ -170,23 +175,34 @@ rules:
         reason:
           description:
             - Azure's reason code, such as V(Up_Probe_Success), V(Down_Probe_HttpStatusCodeError)
-              or V(Down_Probe_ApproachingHealthyThreshold).
+              or V(Down_Probe_ApproachingHealthyThreshold); V(Down_Admin) or V(Up_Admin) when
+              the backend's admin state decides rather than the probe.
           type: str
           returned: always
           sample: Up_Probe_Success
+        admin_state:
+          description:
+            - The backend's admin state in the rule's backend pool, read from the pool.
+              V(Down) takes it out of new connections and V(Up) keeps it in whatever the probe
+              says, V(None) lets the probe decide. Set it with M(cloudlb.azure.lb_pool_member) or
+              M(cloudlb.azure.lb_backend_address).
+          type: str
+          returned: always
+          sample: None
 """
 
 import time
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import (
+    MEMBER_CONDITIONS,
+    Health,
+    is_member,
+    rules_of,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, read
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, parse_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._retries import REPEATABLE
-
-MEMBER_CONDITIONS = ("healthy", "unhealthy")
 
 
 def option_problems(params):
@@ -196,7 +212,8 @@ def option_problems(params):
     if params["rule"] is not None:
         problems.append(name_problem(params["rule"], "rule name"))
     if params["wait_for"] in MEMBER_CONDITIONS and not params["member"]:
-        problems.append(f"wait_for={params['wait_for']} needs member (a VM name, a NIC name or an ip configuration id)")
+        problems.append(f"wait_for={params['wait_for']} needs member (a VM name, a NIC name, an ip configuration id"
+                        " or an IP address)")
     if params["member"] and params["wait_for"] not in MEMBER_CONDITIONS:
         problems.append("member is only used with wait_for=healthy or wait_for=unhealthy")
     if params["wait_timeout"] <= 0:
@@ -206,97 +223,9 @@ def option_problems(params):
     return [p for p in problems if p]
 
 
-def backend_to_dict(entry, vm_of_nic):
-    """A backend of the health API's answer, with its NIC and VM names."""
-    ipconfig_id = entry.get("networkInterfaceIPConfigurationId")
-    nic_id = ipconfig_id.rsplit("/ipConfigurations/", 1)[0] if ipconfig_id else None
-    return {
-        "ip_address": entry.get("ipAddress"),
-        "ip_configuration": ipconfig_id,
-        "network_interface": name_of(nic_id) if nic_id else None,
-        "ip_configuration_name": name_of(ipconfig_id) if ipconfig_id else None,
-        "virtual_machine": vm_of_nic(nic_id) if nic_id else None,
-        "state": entry.get("state"),
-        "reason": entry.get("reason"),
-    }
-
-
-def is_member(backend, member):
-    wanted = member.lower()
-    return any((value or "").lower() == wanted for value in
-               (backend["virtual_machine"], backend["network_interface"], backend["ip_configuration"]))
-
-
-def pending(rules, wait_for, member):
-    """What keeps `wait_for` from holding for `rules`, in words; None once it holds."""
-    if wait_for == "all_healthy":
-        waiting = []
-        for rule in rules:
-            down = [describe(b) for b in rule["backends"] if b["state"] != "Up"]
-            if not rule["backends"]:
-                waiting.append(f"{rule['name']} has no backend")
-            elif down:
-                waiting.append(f"{rule['name']}: {', '.join(down)}")
-        return "; ".join(waiting) or None
-    seen = [(rule["name"], backend) for rule in rules for backend in rule["backends"] if is_member(backend, member)]
-    if wait_for == "healthy":
-        if not seen:
-            return f"{member} is a backend of no rule"
-        down = [f"{name}: {describe(b)}" for name, b in seen if b["state"] != "Up"]
-        return "; ".join(down) or None
-    up = [f"{name}: {describe(b)}" for name, b in seen if b["state"] == "Up"]
-    return "; ".join(up) or None
-
-
 def rule_names(report, lb_name):
     names = ", ".join(r["name"] for r in report)
     return f"rule {names} of load balancer {lb_name}" if names else f"any rule of load balancer {lb_name}"
-
-
-def describe(backend):
-    who = backend["virtual_machine"] or backend["network_interface"] or backend["ip_address"]
-    return f"{who} {backend['state']} ({backend['reason']})"
-
-
-class Health:
-    """Reads the rules' health, resolving each NIC's VM once."""
-
-    def __init__(self, module):
-        self.module = module
-        self.network = module.client("network")
-        self.vms = {}
-
-    def vm_of_nic(self, nic_id):
-        key = nic_id.lower()
-        if key not in self.vms:
-            parts = parse_id(nic_id)
-            nic = read(self.module, self.network.network_interfaces, parts["resource_group"], parts["name"],
-                       f"network interface {parts['name']}") if parts else None
-            vm_id = ((nic or {}).get("properties", {}).get("virtualMachine") or {}).get("id")
-            self.vms[key] = name_of(vm_id) if vm_id else None
-        return self.vms[key]
-
-    def rule(self, rule, timeout):
-        p = self.module.params
-        what = f"the health of rule {rule['name']} of load balancer {p['load_balancer']}"
-        try:
-            # A query that changes nothing: sent again when its answer is lost.
-            poller = self.network.load_balancer_load_balancing_rules.begin_health(
-                p["resource_group"], p["load_balancer"], rule["name"], **REPEATABLE)
-            poller.wait(timeout=timeout)
-            done = poller.done()
-            answer = as_json(poller.result()) if done else None
-        except ResourceNotFoundError:
-            return None      # the rule went away since the load balancer was read
-        except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to read {what}")
-        if not done:
-            self.module.fail_json(msg=f"Timed out after {timeout:.0f} seconds waiting for Azure to report {what}")
-        return {
-            "name": rule["name"], "id": rule["id"], "up": answer.get("up") or 0, "down": answer.get("down") or 0,
-            "backends": [backend_to_dict(entry, self.vm_of_nic)
-                         for entry in answer.get("loadBalancerBackendAddresses") or []],
-        }
 
 
 def main():
@@ -316,12 +245,10 @@ def main():
     if problems:
         module.fail_json(msg="Invalid options: " + "; ".join(problems))
 
-    deadline = time.monotonic() + p["wait_timeout"]
     lb_name = p["load_balancer"]
     lb = read(module, module.client("network").load_balancers, p["resource_group"], lb_name,
               f"load balancer {lb_name}")
-    rules = sorted((r for r in ((lb or {}).get("properties") or {}).get("loadBalancingRules") or []
-                    if p["rule"] is None or r["name"].lower() == p["rule"].lower()), key=lambda r: r["name"].lower())
+    rules = rules_of(lb, p["rule"])
     if lb is not None and p["rule"] and not rules:
         known = ", ".join(sorted(r["name"] for r in lb["properties"].get("loadBalancingRules") or [])) or "none"
         module.fail_json(msg=f"rule: load balancer {lb_name} has no rule {p['rule']} (it has: {known})", rules=[])
@@ -332,24 +259,21 @@ def main():
             why = f"load balancer {lb_name} has no load balancing rule"
         module.fail_json(msg=f"Cannot wait for {p['wait_for']}: {why}", rules=[])
 
-    health = Health(module)
-    while True:
-        # The last query may outlive the deadline a little rather than not be made at all.
-        report = [r for r in (health.rule(rule, max(deadline - time.monotonic(), 1.0)) for rule in rules)
-                  if r is not None]
-        waiting = pending(report, p["wait_for"], p["member"]) if p["wait_for"] else None
-        if p["wait_for"] == "healthy" and not any(is_member(b, p["member"]) for r in report for b in r["backends"]):
-            # Not in any rule's pool: it cannot become healthy there, however long we wait.
+    health = Health(module, p["resource_group"], lb)
+    if not p["wait_for"]:
+        module.exit_json(changed=False, rules=health.report(rules, time.monotonic() + p["wait_timeout"]))
+    if p["wait_for"] == "healthy":
+        # Not in any rule's pool, it cannot become healthy there, however long we wait.
+        report = health.report(rules, time.monotonic() + p["wait_timeout"])
+        if not any(is_member(b, p["member"]) for r in report for b in r["backends"]):
             module.fail_json(msg=f"member: {p['member']} is not a backend of {rule_names(report, lb_name)}; add it to "
                                  "the backend pool first (cloudlb.azure.lb_pool_member)", rules=report)
-        if waiting is None:
-            module.exit_json(changed=False, rules=report)
-        remaining = deadline - time.monotonic()
-        if remaining <= 0:
-            target = f"{p['member']} to be {p['wait_for']}" if p["member"] else "all backends to be healthy"
-            module.fail_json(msg=f"Timed out after {p['wait_timeout']} seconds waiting for {target} on load balancer "
-                                 f"{lb_name}; still: {waiting}", rules=report)
-        time.sleep(min(p["wait_interval"], remaining))
+    report, waiting = health.wait(rules, p["wait_for"], p["member"], p["wait_timeout"], p["wait_interval"])
+    if waiting is not None:
+        target = f"{p['member']} to be {p['wait_for']}" if p["member"] else "all backends to be healthy"
+        module.fail_json(msg=f"Timed out after {p['wait_timeout']} seconds waiting for {target} on load balancer "
+                             f"{lb_name}; still: {waiting}", rules=report)
+    module.exit_json(changed=False, rules=report)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ description:
   - Azure records pool membership on the NIC, so the module writes the NIC, with the C(ETag) it
     read in C(If-Match); when another task wrote the NIC in between, the module reads it again
     and re-applies its change (up to 20 times), so it never undoes another task's change.
+  - With O(admin_state), it also sets or clears the member's admin state in the pool, which
+    takes it out of new connections (or keeps it in) whatever the health probe says.
   - Returns the members of the pool after the change.
   - A second run with the same options changes nothing and sends no write request to Azure.
 options:
@@ -50,10 +52,24 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  admin_state:
+    description:
+      - The member's administrative state in the pool, which overrides the health probe for new
+        connections (C(az network lb address-pool address update --admin-state)).
+      - V(Down) takes it out of rotation whatever the probe says; its established connections
+        continue. V(Up) keeps it in rotation whatever the probe says. V(None) lets the probe
+        decide again. Omitted, the admin state is left as it is.
+      - Azure keeps it on the pool's entry for this ip configuration, so setting it is a write
+        of the pool (with the C(ETag) it read in C(If-Match)), after the NIC's write when the NIC
+        joins the pool in the same task. It takes effect in the rules with a health probe only.
+      - Azure has it for V(Standard) load balancers only; refused with O(state=absent).
+    type: str
+    choices: [Up, Down, None]
   wait:
     description:
-      - Wait until Azure reports the NIC updated (provisioning state C(Succeeded)); the load
-        balancer then sends new flows to the member (once its probe passes), or none when removed.
+      - Wait until Azure reports the NIC (and the pool, for O(admin_state)) updated (provisioning
+        state C(Succeeded)); the load balancer then sends new flows to the member (once its
+        probe passes, or as O(admin_state) says), or none when removed.
     type: bool
     default: true
 extends_documentation_fragment:
@@ -66,9 +82,10 @@ attributes:
     support: full
   diff_mode:
     support: full
-    details: The diff shows the backend pools of the ip configuration before and after.
+    details: The diff shows the backend pools of the ip configuration and its admin state in this pool before and after.
 seealso:
   - module: cloudlb.azure.network_interface
+  - module: cloudlb.azure.lb_backend_address
   - module: cloudlb.azure.load_balancer_info
 author:
   - cloudlb contributors (@cloudlb)
@@ -77,7 +94,7 @@ author:
 EXAMPLES = r"""
 - name: Take myNic2 out of the tutorial's pool (az network nic ip-config address-pool remove)
   cloudlb.azure.lb_pool_member:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     network_interface: myNic2
     ip_configuration: ipConfig1
     load_balancer: myLoadBalancer
@@ -86,11 +103,19 @@ EXAMPLES = r"""
 
 - name: Put it back
   cloudlb.azure.lb_pool_member:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     network_interface: myNic2
     load_balancer: myLoadBalancer
     backend_pool: myBackEndPool
   register: joined
+
+- name: Take it out of new connections while its open ones finish (admin state)
+  cloudlb.azure.lb_pool_member:
+    resource_group: myResourceGroupLoadBalancer
+    network_interface: myNic2
+    load_balancer: myLoadBalancer
+    backend_pool: myBackEndPool
+    admin_state: Down
 
 - name: Show who is in the pool now
   ansible.builtin.debug:
@@ -120,6 +145,11 @@ backend_pool:
       returned: always
       sample:
         - /subscriptions/.../resourceGroups/myRG/providers/Microsoft.Network/networkInterfaces/myNic1/ipConfigurations/ipconfig1
+admin_state:
+  description: The member's admin state in the pool after the change (V(None) when it has none or left the pool).
+  returned: always
+  type: str
+  sample: Down
 ip_configuration:
   description: The NIC ip configuration after the change.
   returned: always
@@ -148,6 +178,8 @@ ip_configuration:
 
 import copy
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._admin_state import set_admin_state
+from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import ADMIN_STATES, admin_states
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb import update
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, fetch, read
@@ -176,6 +208,7 @@ ARGUMENT_SPEC = dict(
     load_balancer=dict(type="str", aliases=["lb_name"]),
     backend_pool=dict(type="str", required=True, aliases=["address_pool"]),
     state=dict(type="str", choices=["present", "absent"], default="present"),
+    admin_state=dict(type="str", choices=list(ADMIN_STATES)),
 )
 
 
@@ -186,6 +219,8 @@ def references(module):
     problem = group_problem(group)
     if not problem and params["ip_configuration"] is not None:
         problem = name_problem(params["ip_configuration"], "ip configuration name")
+    if not problem and params["admin_state"] is not None and params["state"] == "absent":
+        problem = "admin_state cannot be used with state=absent: a network interface out of the pool has none"
     if problem:
         module.fail_json(msg=f"Invalid options: {problem}")
     pool = params["backend_pool"]
@@ -292,6 +327,20 @@ def main():
 
     config = config_view(config_of(after), nic_id)
     config["id"] = config["id"] or f"{nic_id}/ipConfigurations/{config['name']}"
+    admin_before = admin_after = admin_states(before_pool).get(config["id"].lower(), "None")
+    admin_changed = False
+    if params["admin_state"] is not None:
+        if module.check_mode and changed:
+            admin_changed = params["admin_state"] != "None"      # it joins the pool with this admin state
+        else:
+            try:
+                _was, _now, admin_changed = set_admin_state(module, pool["resource_group"], pool["name"], pool_name,
+                                                            config["id"], params["admin_state"])
+            except OptionError as exc:
+                module.fail_json(msg=str(exc))
+        admin_after = params["admin_state"]
+    elif not present:
+        admin_after = "None"
     if changed and params["wait"] and not module.check_mode:
         if (after.get("properties") or {}).get("provisioningState") != "Succeeded":
             module.wait_until(provisioned, f"{nic_what} to be updated")
@@ -301,9 +350,10 @@ def main():
         if changed:
             members = [m for m in members if not same_id(m, config["id"])] + ([config["id"]] if present else [])
     key = "load_balancer_backend_address_pools"
-    diff_before, diff_after = {key: config_view(config_of(before), nic_id)[key]}, {key: config[key]}
-    module.exit_with_diff(changed, diff_before, diff_after, ip_configuration=config,
-                          backend_pool={"id": pool_id, "name": pool_name, "members": members})
+    diff_before = {key: config_view(config_of(before), nic_id)[key], "admin_state": admin_before}
+    diff_after = {key: config[key], "admin_state": admin_after}
+    module.exit_with_diff(changed or admin_changed, diff_before, diff_after, ip_configuration=config,
+                          admin_state=admin_after, backend_pool={"id": pool_id, "name": pool_name, "members": members})
 
 
 if __name__ == "__main__":

@@ -66,13 +66,16 @@ options:
     type: int
   number_of_probes:
     description:
-      - Number of failed probes after which a backend is taken out of rotation (Azure's
-        C(numberOfProbes)). Azure's default is 2.
+      - Azure's older C(numberOfProbes) - in the REST API's words, the number of unanswered probes
+        after which traffic stops. Azure's default is 2.
+      - The load balancer's up/down decision follows O(probe_threshold); set that one to change how
+        fast a backend leaves and rejoins the rotation. azemu ignores this value.
     type: int
   probe_threshold:
     description:
-      - Number of consecutive probe results, failed or successful, that flip a backend down or
-        up. Azure's default is 1.
+      - Number of consecutive probe results, failed or successful, after which a backend leaves or
+        rejoins the rotation (Azure's C(probeThreshold)). Azure's default is 1.
+      - The tutorial's "two consecutive failures at 15-second intervals" is V(2) with O(interval=15).
     type: int
 extends_documentation_fragment:
   - cloudlb.azure.auth
@@ -96,7 +99,7 @@ author:
 EXAMPLES = r"""
 - name: Create the tutorial's TCP health probe
   cloudlb.azure.lb_probe:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     name: myHealthProbe
     protocol: Tcp
@@ -104,7 +107,7 @@ EXAMPLES = r"""
 
 - name: Probe an HTTP health page instead, every 5 seconds
   cloudlb.azure.lb_probe:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     name: myHealthProbe
     protocol: Http
@@ -114,7 +117,7 @@ EXAMPLES = r"""
 
 - name: Delete the probe (after the rules that use it)
   cloudlb.azure.lb_probe:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     name: myHealthProbe
     state: absent

@@ -117,7 +117,7 @@ author:
 EXAMPLES = r"""
 - name: Create the tutorial's rule, port 80 to port 80 of the pool, behind the health probe
   cloudlb.azure.lb_rule:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     name: myLoadBalancerRule
     protocol: Tcp
@@ -129,14 +129,14 @@ EXAMPLES = r"""
 
 - name: Keep each client on one backend
   cloudlb.azure.lb_rule:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     name: myLoadBalancerRule
     load_distribution: SourceIP
 
 - name: Delete the rule
   cloudlb.azure.lb_rule:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     name: myLoadBalancerRule
     state: absent

@@ -85,11 +85,16 @@ options:
         choices: [Dynamic, Static]
   backend_pools:
     description:
-      - Names of backend address pools to have (C(az network lb create --backend-pool-name)).
-        Pools not named are kept unless O(purge_backend_pools=true).
-      - Put network interfaces in a pool with M(cloudlb.azure.lb_pool_member).
+      - Backend address pools to have (C(az network lb create --backend-pool-name)), each a name,
+        or a dict with C(name) and C(virtual_network) (by name in O(resource_group), or by
+        resource ID) for a pool of IP addresses in that network (C(az network lb address-pool
+        create --vnet)). Pools not named are kept unless O(purge_backend_pools=true).
+      - A pool holds one kind of member, which Azure decides by the first ones it gets, network
+        interfaces (put them in with M(cloudlb.azure.lb_pool_member)) or IP addresses (with
+        M(cloudlb.azure.lb_backend_address), on V(Standard) load balancers only). A pool with a
+        virtual network of its own takes IP addresses only.
     type: list
-    elements: str
+    elements: raw
   purge_backend_pools:
     description:
       - Delete the backend pools not named in O(backend_pools). Azure refuses to delete a pool
@@ -121,10 +126,10 @@ options:
         description: Seconds between probes, at least 5.
         type: int
       number_of_probes:
-        description: Failed probes that take a backend out of rotation.
+        description: Azure's older C(numberOfProbes); the health decision follows O(probes[].probe_threshold).
         type: int
       probe_threshold:
-        description: Consecutive results that flip a backend down or up.
+        description: Consecutive results, failed or successful, after which a backend leaves or rejoins the rotation.
         type: int
   purge_probes:
     description: Delete the probes not named in O(probes).
@@ -197,6 +202,7 @@ seealso:
   - module: cloudlb.azure.lb_probe
   - module: cloudlb.azure.lb_rule
   - module: cloudlb.azure.lb_pool_member
+  - module: cloudlb.azure.lb_backend_address
   - module: cloudlb.azure.load_balancer_info
 author:
   - cloudlb contributors (@cloudlb)
@@ -205,7 +211,7 @@ author:
 EXAMPLES = r"""
 - name: Create the tutorial's load balancer on its public IP
   cloudlb.azure.load_balancer:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     name: myLoadBalancer
     frontend_ip_configurations:
       - name: myFrontEndPool
@@ -214,7 +220,7 @@ EXAMPLES = r"""
 
 - name: The same with its probe and rule inline, removing any other probe and rule
   cloudlb.azure.load_balancer:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     name: myLoadBalancer
     frontend_ip_configurations:
       - name: myFrontEndPool
@@ -233,9 +239,18 @@ EXAMPLES = r"""
     purge_probes: true
     purge_rules: true
 
-- name: An internal load balancer with a static address
+- name: A pool of IP addresses beside the NIC-based one (az network lb address-pool create --vnet)
   cloudlb.azure.load_balancer:
     resource_group: myResourceGroupLoadBalancer
+    name: myLoadBalancer
+    backend_pools:
+      - myBackEndPool
+      - name: myIpPool
+        virtual_network: myVNet
+
+- name: An internal load balancer with a static address
+  cloudlb.azure.load_balancer:
+    resource_group: myTutorial8
     name: myInternalLoadBalancer
     frontend_ip_configurations:
       - name: internal
@@ -246,7 +261,7 @@ EXAMPLES = r"""
 
 - name: Delete it
   cloudlb.azure.load_balancer:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     name: myInternalLoadBalancer
     state: absent
 """
@@ -273,7 +288,7 @@ load_balancer:
       description: Region.
       type: str
       returned: always
-      sample: eastus
+      sample: westus
     sku:
       description: SKU name.
       type: str
@@ -304,14 +319,22 @@ load_balancer:
           load_balancing_rules: [myLoadBalancerRule]
           provisioning_state: Succeeded
     backend_pools:
-      description: Backend address pools, with the ids of the NIC ip configurations in them.
+      description:
+        - Backend address pools, with the ids of the NIC ip configurations in them
+          (C(backend_ip_configurations)), their kind (V(nic), V(ip), or V(null) while it has
+          no member and no virtual network of its own), their own C(virtual_network), and their
+          members as Azure lists them (C(backend_addresses), as
+          M(cloudlb.azure.lb_backend_address) returns one, with each member's admin state).
       type: list
       elements: dict
       returned: always
       sample:
         - id: /subscriptions/.../resourceGroups/myRG/providers/Microsoft.Network/loadBalancers/myLoadBalancer/backendAddressPools/myBackEndPool
           name: myBackEndPool
+          kind: nic
+          virtual_network: null
           backend_ip_configurations: []
+          backend_addresses: []
           load_balancing_rules: [myLoadBalancerRule]
           provisioning_state: Succeeded
     probes:
@@ -343,6 +366,9 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     frontend_properties,
     lb_to_dict,
     merge_entry,
+    pool_name,
+    pool_problem,
+    pool_properties,
     probe_problems,
     probe_properties,
     rule_problems,
@@ -370,7 +396,7 @@ ARGUMENT_SPEC = dict(
         private_ip_address=dict(type="str"),
         private_ip_allocation_method=dict(type="str", choices=["Dynamic", "Static"]),
     )),
-    backend_pools=dict(type="list", elements="str"),
+    backend_pools=dict(type="list", elements="raw"),
     purge_backend_pools=dict(type="bool", default=False),
     probes=dict(type="list", elements="dict", options=dict(
         name=dict(type="str", required=True),
@@ -406,7 +432,7 @@ def option_problems(params):
                             name_problem(params["name"], "load balancer name"),
                             location_problem(params["location"])) if p]
     for pool in params["backend_pools"] or []:
-        problem = name_problem(pool, "backend pool name")
+        problem = pool_problem(pool)
         if problem:
             problems.append(problem)
     for probe in params["probes"] or []:
@@ -415,7 +441,7 @@ def option_problems(params):
         problems += rule_problems(rule)
     for key, label in (("frontend_ip_configurations", "frontend IP configuration"), ("backend_pools", "backend pool"),
                        ("probes", "probe"), ("rules", "rule")):
-        names = [(item if isinstance(item, str) else item["name"]).lower() for item in params[key] or []]
+        names = [(pool_name(item) if key == "backend_pools" else item["name"]).lower() for item in params[key] or []]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             problems.append(f"{key} names the {label} {', '.join(twice)} twice (names are compared without regard"
@@ -508,13 +534,15 @@ class LoadBalancerChange:
         return changed
 
     def set_pools(self, props):
-        names = self.params["backend_pools"]
-        if names is None:
+        pools = self.params["backend_pools"]
+        if pools is None:
             return False
         items = props.get(POOLS) or []
         changed = False
-        for name in names:
-            items, one = merge_entry(items, name, {})
+        names = [pool_name(pool) for pool in pools]
+        for pool in pools:
+            properties = pool_properties(pool, self.module.subscription_id, self.params["resource_group"])
+            items, one = merge_entry(items, pool_name(pool), properties)
             changed = changed or one
         if self.params["purge_backend_pools"]:
             for item in list(items):

@@ -45,7 +45,7 @@ author:
 EXAMPLES = r"""
 - name: Get the tutorial's load balancer
   cloudlb.azure.load_balancer_info:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     name: myLoadBalancer
   register: found
 
@@ -57,7 +57,7 @@ EXAMPLES = r"""
 
 - name: List every load balancer of a resource group, without extra reads
   cloudlb.azure.load_balancer_info:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     resolve: false
 """
 
@@ -67,7 +67,8 @@ load_balancers:
     - The load balancers found, sorted by ID; empty when there are none.
     - Each has the fields cloudlb.azure.load_balancer returns as RV(cloudlb.azure.load_balancer#module:load_balancer),
       plus RV(load_balancers[].frontend_ip_configurations[].ip_address) and
-      RV(load_balancers[].backend_pools[].members).
+      RV(load_balancers[].backend_pools[].members), the pool's members of either kind with
+      their admin state.
   returned: always
   type: list
   elements: dict
@@ -92,17 +93,41 @@ load_balancers:
       returned: always
       contains:
         members:
-          description: The NIC ip configurations in the pool.
+          description:
+            - The members of the pool, its NIC ip configurations (a NIC-based pool) or its IP
+              addresses (an IP-based one), each with its admin state.
           type: list
           elements: dict
           returned: always
           contains:
+            name:
+              description:
+                - Name of the member's entry in the pool (C(az network lb address-pool address
+                  --name)); Azure names a NIC member's after it; V(null) where Azure lists no
+                  entry (a V(Basic) load balancer).
+              type: str
+              returned: always
+              sample: myVM1
+            ip_address:
+              description: The member's address in the pool (an IP-based member's; a NIC member's private address).
+              type: str
+              returned: always
+              sample: 10.0.0.4
+            admin_state:
+              description:
+                - V(Down) (out of new connections whatever the probe says), V(Up) (in them whatever
+                  the probe says) or V(None) (the probe decides).
+              type: str
+              returned: always
+              sample: None
             ip_configuration:
-              description: Resource ID of the NIC ip configuration.
+              description:
+                - Resource ID of the NIC ip configuration; for an IP-based member the one holding its
+                  address, V(null) when no network interface holds it.
               type: str
               returned: always
             network_interface:
-              description: Name of the NIC.
+              description: Name of the NIC; V(null) when none.
               type: str
               returned: always
               sample: myNic1
@@ -124,7 +149,7 @@ load_balancers:
   sample:
     - id: /subscriptions/.../resourceGroups/myRG/providers/Microsoft.Network/loadBalancers/myLoadBalancer
       name: myLoadBalancer
-      location: eastus
+      location: westus
       sku: Standard
       tags: {}
       provisioning_state: Succeeded
@@ -185,6 +210,19 @@ class Resolver:
         return (pip.get("properties") or {}).get("ipAddress")
 
 
+def member(ipconfig_id, address, resolver):
+    """A pool member: its NIC ip configuration (if any) and its entry in the pool (if any)."""
+    out = {"name": address.get("name"), "ip_address": address.get("ip_address"),
+           "admin_state": address.get("admin_state") or "None", "ip_configuration": ipconfig_id,
+           "network_interface": name_of(ipconfig_id.rsplit("/ipConfigurations/", 1)[0]) if ipconfig_id else None,
+           "ip_configuration_name": name_of(ipconfig_id) if ipconfig_id else None,
+           "private_ip_address": address.get("ip_address"), "virtual_machine": None}
+    if resolver and ipconfig_id:
+        out.update(resolver.member(ipconfig_id))
+        out["ip_address"] = out["ip_address"] or out["private_ip_address"]
+    return out
+
+
 def describe(lb, resolver):
     out = lb_to_dict(lb)
     for frontend in out["frontend_ip_configurations"]:
@@ -192,15 +230,12 @@ def describe(lb, resolver):
         frontend["ip_address"] = frontend["private_ip_address"] if not pip else (
             resolver.address(pip) if resolver else None)
     for pool in out["backend_pools"]:
-        pool["members"] = []
-        for ipconfig_id in pool["backend_ip_configurations"]:
-            member = {"ip_configuration": ipconfig_id,
-                      "network_interface": name_of(ipconfig_id.rsplit("/ipConfigurations/", 1)[0]),
-                      "ip_configuration_name": name_of(ipconfig_id),
-                      "private_ip_address": None, "virtual_machine": None}
-            if resolver:
-                member.update(resolver.member(ipconfig_id))
-            pool["members"].append(member)
+        entries = {(a["ip_configuration"] or "").lower(): a for a in pool["backend_addresses"]}
+        if pool["kind"] == "ip":
+            pool["members"] = [member(a["ip_configuration"], a, resolver) for a in pool["backend_addresses"]]
+        else:
+            pool["members"] = [member(ipconfig_id, entries.get(ipconfig_id.lower(), {}), resolver)
+                               for ipconfig_id in pool["backend_ip_configurations"]]
     return out
 
 

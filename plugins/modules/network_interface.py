@@ -47,7 +47,7 @@ options:
     default: present
   location:
     description:
-      - Azure region of the NIC, such as V(eastus).
+      - Azure region of the NIC, such as V(westus).
       - Defaults to the region of the virtual network of O(subnet), where Azure requires the NIC to be.
       - The region of an existing NIC cannot be changed; a different value is an error.
     type: str
@@ -253,7 +253,7 @@ network_interface:
       description: Region of the NIC.
       type: str
       returned: always
-      sample: eastus
+      sample: westus
     tags:
       description: Tags of the NIC.
       type: dict

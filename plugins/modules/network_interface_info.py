@@ -72,7 +72,7 @@ network_interfaces:
       description: Region of the NIC.
       type: str
       returned: always
-      sample: eastus
+      sample: westus
     tags:
       description: Tags of the NIC.
       type: dict

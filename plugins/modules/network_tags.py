@@ -73,7 +73,7 @@ author:
 EXAMPLES = r"""
 - name: Take a lock on the load balancer, unless someone holds it
   cloudlb.azure.network_tags:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     set:
       maintenance-lock: "run=1234;expires=1767225600"
@@ -82,7 +82,7 @@ EXAMPLES = r"""
 
 - name: Release it, if it is still ours
   cloudlb.azure.network_tags:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     load_balancer: myLoadBalancer
     remove: [maintenance-lock]
     expect:
@@ -90,7 +90,7 @@ EXAMPLES = r"""
 
 - name: Read a NIC's tags
   cloudlb.azure.network_tags:
-    resource_group: myResourceGroupLoadBalancer
+    resource_group: myTutorial8
     network_interface: myNicVM1
   register: nic_tags
 """

@@ -143,7 +143,7 @@ public_ip:
       description: Region.
       type: str
       returned: always
-      sample: eastus
+      sample: westus
     tags:
       description: Tags.
       type: dict
@@ -185,7 +185,7 @@ public_ip:
         - In check mode, V(null) when the label would change, as Azure has not named it yet.
       type: str
       returned: always
-      sample: myapp-demo.eastus.cloudapp.azure.com
+      sample: myapp-demo.westus.cloudapp.azure.com
     idle_timeout:
       description: TCP idle timeout in minutes.
       type: int

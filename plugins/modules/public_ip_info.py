@@ -59,7 +59,7 @@ public_ips:
   sample:
     - id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupLB/providers/Microsoft.Network/publicIPAddresses/myPublicIP
       name: myPublicIP
-      location: eastus
+      location: westus
       tags: {}
       sku: Standard
       tier: Regional

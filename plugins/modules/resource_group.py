@@ -70,7 +70,7 @@ EXAMPLES = r"""
 - name: Create a resource group
   cloudlb.azure.resource_group:
     name: myResourceGroupLB
-    location: eastus
+    location: westus
     tags:
       environment: demo
 
@@ -122,7 +122,7 @@ resource_group:
       description: Region of the group, as Azure names it.
       type: str
       returned: always
-      sample: eastus
+      sample: westus
     tags:
       description: Tags of the group.
       type: dict

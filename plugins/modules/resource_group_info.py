@@ -72,7 +72,7 @@ resource_groups:
       description: Region of the group.
       type: str
       returned: always
-      sample: eastus
+      sample: westus
     tags:
       description: Tags of the group.
       type: dict

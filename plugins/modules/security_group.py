@@ -181,7 +181,7 @@ security_group:
       description: Region.
       type: str
       returned: always
-      sample: eastus
+      sample: westus
     tags:
       description: Tags.
       type: dict

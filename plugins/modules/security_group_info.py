@@ -57,7 +57,7 @@ security_groups:
   sample:
     - id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myResourceGroupLB/providers/Microsoft.Network/networkSecurityGroups/myNSG
       name: myNSG
-      location: eastus
+      location: westus
       tags: {}
       rules: []
       default_rules: []

@@ -242,7 +242,7 @@ virtual_machine:
       description: Region of the VM.
       type: str
       returned: always
-      sample: eastus
+      sample: westus
     vm_id:
       description: Azure's unique ID of the VM (its SMBIOS UUID); V(null) in check mode for a new VM.
       type: str

@@ -149,7 +149,7 @@ virtual_network:
       description: Region.
       type: str
       returned: always
-      sample: eastus
+      sample: westus
     tags:
       description: Tags.
       type: dict

@@ -57,7 +57,7 @@ virtual_networks:
   sample:
     - id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/myRG/providers/Microsoft.Network/virtualNetworks/myVNet
       name: myVNet
-      location: eastus
+      location: westus
       tags: {}
       address_prefixes: [10.1.0.0/16]
       dns_servers: []

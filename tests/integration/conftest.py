@@ -69,6 +69,11 @@ class PlaybookRun:
         """The result of the (last) task called ``name``."""
         return self.record(name)["result"]
 
+    def during(self, name, requests):
+        """Those of ``requests`` (azemu's log entries) made while the (last) task ``name`` ran."""
+        record = self.record(name)
+        return [request for request in requests if record["started"] <= request["time"] <= record["ended"]]
+
     def output(self):
         """Everything the run printed, for assertion messages and leak checks."""
         return f"rc={self.rc}\n--- stdout\n{self.stdout}\n--- stderr\n{self.stderr}\n--- results\n{json.dumps(self.document, indent=1)}"
@@ -127,6 +132,22 @@ class PlaybookRunner:
         run = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, document)
         if document is None:
             raise AssertionError(f"ansible-playbook produced no results\n{run.output()}")
+        return run
+
+    def each_refused(self, azemu, cases, counted=lambda request: True, **kwargs):
+        """Options a module must refuse before it sends anything, as tasks of one playbook
+        rather than a playbook each: ``cases`` are (task, words) pairs. Every task fails, with
+        ``words`` in its message, and the run sends no request that ``counted`` selects."""
+        tasks = [dict(task, name=f"case {i}", ignore_errors=True) for i, (task, _words) in enumerate(cases)]
+        mark = azemu.mark()
+        run = self(tasks, **kwargs)
+        sent = [request for request in azemu.requests(since=mark) if counted(request)]
+        for task, (_task, words) in zip(tasks, cases):
+            record = run.record(task["name"])
+            assert record["status"] == "failed", (task, run.output())
+            assert words in record["result"]["msg"], (task, record["result"])
+            assert run.during(task["name"], sent) == [], task
+        assert sent == []
         return run
 
 

@@ -80,7 +80,8 @@ def test_add_remove_and_add_again_keeps_the_other_pool(run_playbook, azemu, sdk,
     pools = {p["name"]: p for p in run.task("info")["load_balancers"][0]["backend_pools"]}
     assert pools["pool"]["members"] == [{"ip_configuration": member, "network_interface": "nic1",
                                          "ip_configuration_name": "ipconfig1", "private_ip_address": "10.0.0.4",
-                                         "virtual_machine": "vm1"}], run.output()
+                                         "virtual_machine": "vm1", "name": f"{group}_nic1ipconfig1",
+                                         "ip_address": "10.0.0.4", "admin_state": "None"}], run.output()
     assert pools["other"]["members"] == pools["pool"]["members"]
 
 

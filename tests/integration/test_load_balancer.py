@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lb_setup import ids, make_lb, names, read_lb, task
+from playbook_tasks import assert_unchanged, check, with_diff
 
 
 def lb_task(group, task_name="lb", **options):
@@ -10,45 +11,49 @@ def lb_task(group, task_name="lb", **options):
 
 
 def test_lifecycle(run_playbook, azemu, sdk, lb_group):
+    """Create, update, delete in three playbooks (what Azure stored is read with the SDK in
+    between); each step's writes are the ones azemu logged while its task ran."""
     group = lb_group
     lb = ids(sdk, group)
-    create = [lb_task(group, frontend_ip_configurations=[{"name": "fe", "public_ip_address": "pip"}],
-                      backend_pools=["pool"], tags={"env": "demo"})]
-
+    create = dict(frontend_ip_configurations=[{"name": "fe", "public_ip_address": "pip"}], backend_pools=["pool"],
+                  tags={"env": "demo"})
     mark = azemu.mark()
-    run = run_playbook(create, check=True, diff=True)
-    result = run.task("lb")
-    assert run.ok and result["changed"], run.output()
+    run = run_playbook([check(with_diff(lb_task(group, "predict", **create))), lb_task(group, "create", **create)])
+    assert run.ok, run.output()
+    result = run.task("predict")
+    assert result["changed"]
     predicted = result["load_balancer"]
     assert predicted["id"] == lb.lb and predicted["sku"] == "Standard" and predicted["location"] == "eastus"
     assert predicted["frontend_ip_configurations"][0]["public_ip_address"] == lb.pip()
     assert [p["id"] for p in predicted["backend_pools"]] == [lb.part("backendAddressPools", "pool")]
     assert result["diff"]["before"] == {} and result["diff"]["after"]["name"] == "lb"
-    assert azemu.writes(since=mark) == []
+    assert run.during("predict", azemu.writes(since=mark)) == []
 
-    run = run_playbook(create)
-    result = run.task("lb")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("create")
+    assert result["changed"]
     created = result["load_balancer"]
     assert created["provisioning_state"] == "Succeeded" and created["tags"] == {"env": "demo"}
     assert created["frontend_ip_configurations"][0]["name"] == "fe"
     stored = read_lb(sdk, group)
     assert stored["sku"]["name"] == "Standard" and names(stored, "backendAddressPools") == ["pool"]
 
+    update = dict(backend_pools=["other"], tags={"owner": "web"}, probes=[{"name": "probe", "protocol": "Tcp", "port": 80}],
+                  rules=[{"name": "rule", "protocol": "Tcp", "frontend_port": 80, "backend_port": 80,
+                          "backend_pool": "pool", "probe": "probe"}])
     mark = azemu.mark()
-    run = run_playbook(create)
-    assert run.ok and not run.task("lb")["changed"], run.output()
-    assert azemu.writes(since=mark) == []
-    run = run_playbook(create, check=True)
-    assert run.ok and not run.task("lb")["changed"], run.output()
+    run = run_playbook([
+        lb_task(group, "again", **create),
+        check(lb_task(group, "again in check mode", **create)),
+        with_diff(lb_task(group, "update", **update)),
+        lb_task(group, "update again", **update),
+        check(with_diff(lb_task(group, "predict delete", state="absent"))),
+    ])
+    assert run.ok, run.output()
+    writes = azemu.writes(since=mark)
+    assert_unchanged(run, writes, "again", "again in check mode")
 
-    update = [lb_task(group, backend_pools=["other"], tags={"owner": "web"},
-                      probes=[{"name": "probe", "protocol": "Tcp", "port": 80}],
-                      rules=[{"name": "rule", "protocol": "Tcp", "frontend_port": 80, "backend_port": 80,
-                              "backend_pool": "pool", "probe": "probe"}])]
-    run = run_playbook(update, diff=True)
-    result = run.task("lb")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("update")
+    assert result["changed"]
     after = result["diff"]["after"]
     assert [p["name"] for p in after["backend_pools"]] == ["pool", "other"]
     assert after["tags"] == {"env": "demo", "owner": "web"}
@@ -56,20 +61,16 @@ def test_lifecycle(run_playbook, azemu, sdk, lb_group):
     assert result["diff"]["before"]["probes"] == []
     assert "provisioning_state" not in after
     assert result["load_balancer"]["probes"][0]["load_balancing_rules"] == ["rule"]
-    mark = azemu.mark()
-    assert not run_playbook(update).task("lb")["changed"]
-    assert azemu.writes(since=mark) == []
+    assert_unchanged(run, writes, "update again")
 
-    delete = [lb_task(group, state="absent")]
-    run = run_playbook(delete, check=True, diff=True)
-    assert run.ok and run.task("lb")["changed"] and run.task("lb")["diff"]["after"] == {}
+    assert run.task("predict delete")["changed"] and run.task("predict delete")["diff"]["after"] == {}
     assert read_lb(sdk, group)
-    run = run_playbook(delete)
-    assert run.ok and run.task("lb")["changed"], run.output()
+
     mark = azemu.mark()
-    run = run_playbook(delete)
-    assert run.ok and not run.task("lb")["changed"]
-    assert azemu.writes(since=mark) == []
+    run = run_playbook([lb_task(group, "delete", state="absent"), lb_task(group, "delete again", state="absent")])
+    assert run.ok, run.output()
+    assert run.task("delete")["changed"]
+    assert_unchanged(run, azemu.writes(since=mark), "delete again")
 
 
 def test_omitted_parts_are_left_alone_unless_purged(run_playbook, sdk, lb_group):
@@ -121,24 +122,19 @@ def test_internal_frontend_and_info(run_playbook, sdk, lb_group):
 
 def test_bad_input_fails_before_any_request(run_playbook, azemu, lb_group):
     group = lb_group
-    cases = {
-        "lb name": task("load_balancer", "t1", resource_group=group, name="bad name!"),
-        "frontend": lb_task(group, "t2", frontend_ip_configurations=[{"name": "fe"}]),
-        "both": lb_task(group, "t3", frontend_ip_configurations=[{"name": "fe", "public_ip_address": "pip",
-                                                                  "subnet": "web", "virtual_network": "vnet"}]),
-        "probe": lb_task(group, "t4", probes=[{"name": "p", "protocol": "Tcp", "port": 80, "request_path": "/"}]),
-        "interval": lb_task(group, "t5", probes=[{"name": "p", "protocol": "Tcp", "port": 80, "interval": 2}]),
-        "timeout": lb_task(group, "t6", rules=[{"name": "r", "idle_timeout": 31}]),
-        "twice": lb_task(group, "t7", backend_pools=["pool", "POOL"]),
-        "subnet": lb_task(group, "t8", frontend_ip_configurations=[{"name": "fe", "subnet": "web"}]),
-    }
-    mark = azemu.mark()
-    run = run_playbook([dict(case, ignore_errors=True) for case in cases.values()])
-    for label, record in zip(cases, run.records):
-        assert record["status"] == "failed", (label, run.output())
-        assert "Invalid options" in record["result"]["msg"], (label, record["result"]["msg"])
+    cases = [
+        task("load_balancer", resource_group=group, name="bad name!"),
+        lb_task(group, frontend_ip_configurations=[{"name": "fe"}]),
+        lb_task(group, frontend_ip_configurations=[{"name": "fe", "public_ip_address": "pip", "subnet": "web",
+                                                    "virtual_network": "vnet"}]),
+        lb_task(group, probes=[{"name": "p", "protocol": "Tcp", "port": 80, "request_path": "/"}]),
+        lb_task(group, probes=[{"name": "p", "protocol": "Tcp", "port": 80, "interval": 2}]),
+        lb_task(group, rules=[{"name": "r", "idle_timeout": 31}]),
+        lb_task(group, backend_pools=["pool", "POOL"]),
+        lb_task(group, frontend_ip_configurations=[{"name": "fe", "subnet": "web"}]),
+    ]
+    run = run_playbook.each_refused(azemu, [(case, "Invalid options") for case in cases])
     assert len(run.records) == len(cases)
-    assert azemu.requests(since=mark) == [], azemu.requests(since=mark)
 
 
 def test_azure_errors_carry_their_code(run_playbook, sdk, lb_group):

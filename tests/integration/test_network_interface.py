@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 from azure.core.exceptions import HttpResponseError
+from playbook_tasks import assert_unchanged, check, may_fail, with_diff
 
 NETWORK = "/providers/Microsoft.Network"
 
@@ -72,24 +73,36 @@ def load_balancer(sdk, group, pools):
 
 
 def test_lifecycle(run_playbook, azemu, sdk, group):
-    create = [in_subnet(group, "nic1", tags={"env": "demo"})]
-
+    """Create, update and delete in two playbooks (the NSG's own view of its NICs is read in
+    between); each step's writes are the ones azemu logged while its task ran."""
+    create = dict(tags={"env": "demo"})
+    update = dict(security_group="nsg", public_ip_address="pip1", ip_forwarding=True, tags={"owner": "team-a"})
     mark = azemu.mark()
-    run = run_playbook(create, check=True, diff=True)
-    result = run.task("nic")
-    assert run.ok and result["changed"], run.output()
+    run = run_playbook([
+        check(with_diff(in_subnet(group, "nic1", "predict", **create))),
+        info_task("info before", resource_group=group),
+        in_subnet(group, "nic1", "create", **create),
+        in_subnet(group, "nic1", "again", **create),
+        check(in_subnet(group, "nic1", "again in check mode", **create)),
+        check(with_diff(in_subnet(group, "nic1", "predict update", **update))),
+        with_diff(in_subnet(group, "nic1", "update", **update)),
+    ])
+    assert run.ok, run.output()
+    writes = azemu.writes(since=mark)
+
+    result = run.task("predict")
+    assert result["changed"]
     predicted = result["network_interface"]
     nic_id = f"{group_id(sdk, group)}{NETWORK}/networkInterfaces/nic1"
     assert predicted["id"] == nic_id and predicted["location"] == "eastus"
     assert [c["name"] for c in predicted["ip_configurations"]] == ["ipconfig1"]
     assert predicted["private_ip_address"] is None, "check mode cannot know the address Azure will give"
     assert result["diff"]["before"] == {} and result["diff"]["after"]["name"] == "nic1"
-    assert azemu.writes(since=mark) == []
-    assert run_playbook([info_task(resource_group=group)]).task("info")["network_interfaces"] == []
+    assert run.during("predict", writes) == []
+    assert run.task("info before")["network_interfaces"] == []
 
-    run = run_playbook(create)
-    result = run.task("nic")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("create")
+    assert result["changed"]
     nic = result["network_interface"]
     subnet_id = f"{group_id(sdk, group)}{NETWORK}/virtualNetworks/vnet/subnets/web"
     assert (nic["id"], nic["private_ip_address"], nic["provisioning_state"]) == (nic_id, "10.0.0.4", "Succeeded")
@@ -100,30 +113,20 @@ def test_lifecycle(run_playbook, azemu, sdk, group):
     assert (config["name"], config["primary"], config["subnet"], config["private_ip_allocation_method"]) == (
         "ipconfig1", True, subnet_id, "Dynamic")
 
-    mark = azemu.mark()
-    run = run_playbook(create)
-    assert run.ok and not run.task("nic")["changed"], run.output()
-    assert run.task("nic")["network_interface"] == nic
-    run = run_playbook(create, check=True)
-    assert run.ok and not run.task("nic")["changed"], run.output()
-    assert azemu.writes(since=mark) == []
+    assert_unchanged(run, writes, "again", "again in check mode")
+    assert run.task("again")["network_interface"] == nic
 
-    update = [in_subnet(group, "nic1", security_group="nsg", public_ip_address="pip1", ip_forwarding=True,
-                        tags={"owner": "team-a"})]
-    mark = azemu.mark()
-    run = run_playbook(update, check=True, diff=True)
-    result = run.task("nic")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("predict update")
+    assert result["changed"]
     before, after = result["diff"]["before"], result["diff"]["after"]
     assert (before["security_group"], before["ip_forwarding"]) == (None, False)
     assert after["security_group"].endswith("/networkSecurityGroups/nsg") and after["ip_forwarding"] is True
     assert after["ip_configurations"][0]["public_ip_address"].endswith("/publicIPAddresses/pip1")
     assert after["tags"] == {"env": "demo", "owner": "team-a"}
-    assert azemu.writes(since=mark) == []
+    assert run.during("predict update", writes) == []
 
-    run = run_playbook(update, diff=True)
-    result = run.task("nic")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("update")
+    assert result["changed"]
     updated = result["network_interface"]
     assert updated["private_ip_address"] == "10.0.0.4", "a dynamic address stays while the NIC stays in its subnet"
     assert updated["security_group"] == f"{group_id(sdk, group)}{NETWORK}/networkSecurityGroups/nsg"
@@ -134,36 +137,50 @@ def test_lifecycle(run_playbook, azemu, sdk, group):
     assert [n.id.lower() for n in nsg.network_interfaces or []] == [nic_id.lower()]
 
     mark = azemu.mark()
-    assert not run_playbook(update).task("nic")["changed"]
-    assert azemu.writes(since=mark) == []
+    run = run_playbook([
+        in_subnet(group, "nic1", "update again", **update),
+        in_subnet(group, "nic1", "detach", security_group="", public_ip_address=""),
+        check(with_diff(nic_task(group, "nic1", "predict delete", state="absent"))),
+        info_task("info before delete", resource_group=group, name="nic1"),
+        nic_task(group, "nic1", "delete", state="absent"),
+        info_task("info after delete", resource_group=group, name="nic1"),
+        nic_task(group, "nic1", "delete again", state="absent"),
+    ])
+    assert run.ok, run.output()
+    writes = azemu.writes(since=mark)
+    assert_unchanged(run, writes, "update again")
 
-    run = run_playbook([in_subnet(group, "nic1", security_group="", public_ip_address="")])
-    result = run.task("nic")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("detach")
+    assert result["changed"]
     assert result["network_interface"]["security_group"] is None
     assert result["network_interface"]["ip_configurations"][0]["public_ip_address"] is None
 
-    delete = [nic_task(group, "nic1", state="absent")]
-    run = run_playbook(delete, check=True, diff=True)
-    assert run.ok and run.task("nic")["changed"], run.output()
-    assert run.task("nic")["diff"]["after"] == {}
-    assert len(run_playbook([info_task(resource_group=group, name="nic1")]).task("info")["network_interfaces"]) == 1
+    assert run.task("predict delete")["changed"]
+    assert run.task("predict delete")["diff"]["after"] == {}
+    assert len(run.task("info before delete")["network_interfaces"]) == 1
 
-    run = run_playbook(delete)
-    assert run.ok and run.task("nic")["changed"], run.output()
-    assert run_playbook([info_task(resource_group=group, name="nic1")]).task("info")["network_interfaces"] == []
+    assert run.task("delete")["changed"]
+    assert run.task("info after delete")["network_interfaces"] == []
 
-    mark = azemu.mark()
-    run = run_playbook(delete)
-    assert run.ok and not run.task("nic")["changed"], run.output()
-    assert azemu.writes(since=mark) == []
+    assert_unchanged(run, writes, "delete again")
+
+
+BAD_ADDRESSES = (("10.0.1.20", "is not in subnet web (10.0.0.0/24)"),
+                 ("10.0.0.1", "is one of the addresses Azure keeps in subnet web"),
+                 ("10.0.0.255", "is one of the addresses Azure keeps in subnet web"))
 
 
 def test_addresses_static_and_moving_subnets(run_playbook, azemu, group):
+    mark = azemu.mark()
     run = run_playbook([
         in_subnet(group, "nic1", "first"),
         in_subnet(group, "nic2", "second"),
         in_subnet(group, "nic3", "static", private_ip_address="10.0.0.10"),
+        may_fail(in_subnet(group, "nic4", "taken", private_ip_address="10.0.0.10")),
+        *[may_fail(in_subnet(group, "nic4", f"bad {address}", private_ip_address=address)) for address, _words in BAD_ADDRESSES],
+        in_subnet(group, "nic1", "move", subnet="app"),
+        in_subnet(group, "nic4", "after the move"),
+        in_subnet(group, "nic3", "dynamic", private_ip_allocation_method="Dynamic"),
     ])
     assert run.ok, run.output()
     assert [run.task(t)["network_interface"]["private_ip_address"] for t in ("first", "second", "static")] == [
@@ -171,81 +188,81 @@ def test_addresses_static_and_moving_subnets(run_playbook, azemu, group):
     config = run.task("static")["network_interface"]["ip_configurations"][0]
     assert config["private_ip_allocation_method"] == "Static"
 
-    mark = azemu.mark()
-    run = run_playbook([in_subnet(group, "nic4", private_ip_address="10.0.0.10")])
-    result = run.task("nic")
-    assert not run.ok
+    result = run.task("taken")
+    assert run.record("taken")["status"] == "failed"
     assert result["error_code"] == "PrivateIPAddressIsAllocated", result
     assert "10.0.0.10" in result["msg"] and "/networkInterfaces/nic3/ipConfigurations/ipconfig1" in result["msg"]
-    assert [w["method"] for w in azemu.writes(since=mark)] == ["PUT"], "the one refused create"
+    writes = azemu.writes(since=mark)
+    assert [w["method"] for w in run.during("taken", writes)] == ["PUT"], "the one refused create"
 
     # What Azure refuses as PrivateIPAddressNotInSubnet and PrivateIPAddressInReservedRange, the
     # module refuses before any write, from the subnet it reads.
-    mark = azemu.mark()
-    for address, words in (("10.0.1.20", "is not in subnet web (10.0.0.0/24)"),
-                           ("10.0.0.1", "is one of the addresses Azure keeps in subnet web"),
-                           ("10.0.0.255", "is one of the addresses Azure keeps in subnet web")):
-        run = run_playbook([in_subnet(group, "nic4", private_ip_address=address)])
-        assert not run.ok and f"private_ip_address: {address} {words}" in run.task("nic")["msg"], run.output()
-    assert azemu.writes(since=mark) == []
+    for address, words in BAD_ADDRESSES:
+        assert run.record(f"bad {address}")["status"] == "failed"
+        assert f"private_ip_address: {address} {words}" in run.task(f"bad {address}")["msg"], run.output()
+        assert run.during(f"bad {address}", writes) == [], f"bad {address}"
 
-    run = run_playbook([in_subnet(group, "nic1", subnet="app")])
-    assert run.ok and run.task("nic")["changed"], run.output()
-    assert run.task("nic")["network_interface"]["private_ip_address"] == "10.0.1.4"
-    run = run_playbook([in_subnet(group, "nic4")])
-    assert run.task("nic")["network_interface"]["private_ip_address"] == "10.0.0.4", "nic1 left .4 free"
+    assert run.task("move")["changed"]
+    assert run.task("move")["network_interface"]["private_ip_address"] == "10.0.1.4"
+    assert run.task("after the move")["network_interface"]["private_ip_address"] == "10.0.0.4", "nic1 left .4 free"
 
-    run = run_playbook([in_subnet(group, "nic3", private_ip_allocation_method="Dynamic")])
-    assert run.ok and run.task("nic")["changed"], run.output()
-    config = run.task("nic")["network_interface"]["ip_configurations"][0]
+    assert run.task("dynamic")["changed"]
+    config = run.task("dynamic")["network_interface"]["ip_configurations"][0]
     assert (config["private_ip_allocation_method"], config["private_ip_address"]) == ("Dynamic", "10.0.0.10")
 
 
 def test_more_ip_configurations(run_playbook, azemu, group):
-    create = [in_subnet(group, "nic1", ip_configurations=[
-        {"name": "ipconfig2", "private_ip_address": "10.0.0.20", "public_ip_address": "pip2"},
-        {"name": "backend", "subnet": "web"}])]
-    run = run_playbook(create)
-    assert run.ok, run.output()
-    configs = {c["name"]: c for c in run.task("nic")["network_interface"]["ip_configurations"]}
+    more = dict(ip_configurations=[{"name": "ipconfig2", "private_ip_address": "10.0.0.20", "public_ip_address": "pip2"},
+                                   {"name": "backend", "subnet": "web"}])
+    mark = azemu.mark()
+    run = run_playbook([
+        in_subnet(group, "nic1", "create", **more),
+        in_subnet(group, "nic1", "again", **more),
+        in_subnet(group, "nic1", "without them"),
+        in_subnet(group, "nic1", "other case", ip_configurations=[{"name": "IPCONFIG1", "primary": True}]),
+        may_fail(in_subnet(group, "nic1", "pip in use", public_ip_address="pip2")),
+    ])
+    assert run.record("create")["status"] == "ok", run.output()
+    configs = {c["name"]: c for c in run.task("create")["network_interface"]["ip_configurations"]}
     assert {n: (c["primary"], c["private_ip_address"]) for n, c in configs.items()} == {
         "ipconfig1": (True, "10.0.0.4"), "ipconfig2": (False, "10.0.0.20"), "backend": (False, "10.0.0.5")}
     assert configs["ipconfig2"]["public_ip_address"].endswith("/publicIPAddresses/pip2")
 
-    mark = azemu.mark()
-    assert not run_playbook(create).task("nic")["changed"]
-    assert not run_playbook([in_subnet(group, "nic1")]).task("nic")["changed"], "unlisted ip configurations stay"
-    assert not run_playbook([in_subnet(group, "nic1", ip_configurations=[{"name": "IPCONFIG1", "primary": True}])]
-                            ).task("nic")["changed"], "names compare without regard to case"
-    assert azemu.writes(since=mark) == []
+    writes = azemu.writes(since=mark)
+    assert not run.task("again")["changed"]
+    assert not run.task("without them")["changed"], "unlisted ip configurations stay"
+    assert not run.task("other case")["changed"], "names compare without regard to case"
+    assert [run.during(name, writes) for name in ("again", "without them", "other case")] == [[], [], []]
 
-    run = run_playbook([in_subnet(group, "nic1", public_ip_address="pip2")])
-    assert not run.ok and run.task("nic")["error_code"] == "PublicIPAddressInUse", run.output()
+    assert run.record("pip in use")["status"] == "failed"
+    assert run.task("pip in use")["error_code"] == "PublicIPAddressInUse", run.output()
 
 
 def test_pools_are_added_never_dropped(run_playbook, azemu, sdk, group):
     lb = load_balancer(sdk, group, ["pool1", "pool2"])
     pool1, pool2 = (p.id for p in lb.backend_address_pools)
-    run = run_playbook([in_subnet(group, "nic1", load_balancer_backend_address_pools=[
-        {"load_balancer": "lb", "name": "pool1"}])])
+    keep = {"without pools": {}, "the first pool again": {"load_balancer_backend_address_pools": [
+        {"load_balancer": "lb", "name": "pool1"}]}, "an NSG": {"security_group": "nsg"}}
+    mark = azemu.mark()
+    run = run_playbook([
+        in_subnet(group, "nic1", "create", load_balancer_backend_address_pools=[{"load_balancer": "lb", "name": "pool1"}]),
+        with_diff(in_subnet(group, "nic1", "add", load_balancer_backend_address_pools=[pool2])),
+        *[in_subnet(group, "nic1", name, **options) for name, options in keep.items()],
+    ])
     assert run.ok, run.output()
-    assert run.task("nic")["network_interface"]["ip_configurations"][0]["load_balancer_backend_address_pools"] == [pool1]
+    assert run.task("create")["network_interface"]["ip_configurations"][0]["load_balancer_backend_address_pools"] == [pool1]
 
-    run = run_playbook([in_subnet(group, "nic1", load_balancer_backend_address_pools=[pool2])], diff=True)
-    result = run.task("nic")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("add")
+    assert result["changed"]
     assert result["network_interface"]["ip_configurations"][0]["load_balancer_backend_address_pools"] == [pool1, pool2]
     assert result["diff"]["before"]["ip_configurations"][0]["load_balancer_backend_address_pools"] == [pool1]
 
-    mark = azemu.mark()
-    for tasks in ([in_subnet(group, "nic1")],
-                  [in_subnet(group, "nic1", load_balancer_backend_address_pools=[{"load_balancer": "lb", "name": "pool1"}])],
-                  [in_subnet(group, "nic1", security_group="nsg")]):
-        run = run_playbook(tasks)
-        assert run.ok, run.output()
-        assert run.task("nic")["network_interface"]["ip_configurations"][0]["load_balancer_backend_address_pools"] == [
+    writes = azemu.writes(since=mark)
+    for name in keep:
+        assert run.task(name)["network_interface"]["ip_configurations"][0]["load_balancer_backend_address_pools"] == [
             pool1, pool2]
-    assert [w["method"] for w in azemu.writes(since=mark)] == ["PUT"], "only the NSG change writes"
+    assert [[w["method"] for w in run.during(name, writes)] for name in keep] == [[], [], ["PUT"]], \
+        "only the NSG change writes"
     pools = sdk.network.network_interfaces.get(group, "nic1").ip_configurations[0].load_balancer_backend_address_pools
     assert [p.id for p in pools] == [pool1, pool2]
 
@@ -309,15 +326,14 @@ def test_references_must_exist(run_playbook, azemu, sdk, group):
     before any write, naming the option."""
     mark = azemu.mark()
     missing = f"{group_id(sdk, group)}{NETWORK}/virtualNetworks/vnet/subnets/nosuch"
-    run = run_playbook([in_subnet(group, "nic1", subnet="nosuch")])
-    assert not run.ok and f"subnet: subnet {missing} does not exist" in run.task("nic")["msg"], run.output()
-
-    run = run_playbook([in_subnet(group, "nic1", security_group="nosuch")])
-    assert not run.ok and "security_group: network security group " in run.task("nic")["msg"], run.output()
-    assert "/networkSecurityGroups/nosuch does not exist" in run.task("nic")["msg"]
-
-    run = run_playbook([nic_task(group, "nic1", virtual_network="novnet", subnet="web")])
-    assert not run.ok and "subnet: virtual network novnet does not exist" in run.task("nic")["msg"], run.output()
+    run = run_playbook([may_fail(in_subnet(group, "nic1", "subnet", subnet="nosuch")),
+                        may_fail(in_subnet(group, "nic1", "nsg", security_group="nosuch")),
+                        may_fail(nic_task(group, "nic1", "vnet", virtual_network="novnet", subnet="web"))])
+    assert [run.record(name)["status"] for name in ("subnet", "nsg", "vnet")] == ["failed"] * 3, run.output()
+    assert f"subnet: subnet {missing} does not exist" in run.task("subnet")["msg"], run.output()
+    assert "security_group: network security group " in run.task("nsg")["msg"], run.output()
+    assert "/networkSecurityGroups/nosuch does not exist" in run.task("nsg")["msg"]
+    assert "subnet: virtual network novnet does not exist" in run.task("vnet")["msg"], run.output()
     assert azemu.writes(since=mark) == []
 
 
@@ -354,90 +370,89 @@ def test_a_vm_shows_on_its_nic_and_keeps_it(run_playbook, sdk, group):
             "networkProfile": {"networkInterfaces": [{"id": nic["id"]}]},
         }}).result()
 
-    run = run_playbook([info_task(resource_group=group, name="nic1")])
+    run = run_playbook([info_task(resource_group=group, name="nic1"), may_fail(nic_task(group, "nic1", state="absent"))])
     seen = run.task("info")["network_interfaces"][0]
     assert (seen["virtual_machine"], seen["primary"]) == (vm.id, True), run.output()
     assert seen["mac_address"]
 
-    run = run_playbook([nic_task(group, "nic1", state="absent")])
     result = run.task("nic")
-    assert not run.ok and result["error_code"] == "NicInUse", run.output()
+    assert run.record("nic")["status"] == "failed" and result["error_code"] == "NicInUse", run.output()
     assert result["msg"].startswith(f"Failed to delete network interface nic1: (NicInUse) Network Interface {nic['id']}")
 
 
 def test_without_waiting(run_playbook, group):
-    run = run_playbook([in_subnet(group, "nic1", wait=False)])
-    assert run.ok and run.task("nic")["changed"], run.output()
-    run = run_playbook([in_subnet(group, "nic1")])
-    assert run.ok and not run.task("nic")["changed"], run.output()
-    assert run.task("nic")["network_interface"]["provisioning_state"] == "Succeeded"
-    run = run_playbook([nic_task(group, "nic1", state="absent", wait=False)])
-    assert run.ok and run.task("nic")["changed"], run.output()
+    run = run_playbook([in_subnet(group, "nic1", "create", wait=False),
+                        in_subnet(group, "nic1", "again"),
+                        nic_task(group, "nic1", "delete", state="absent", wait=False)])
+    assert run.ok, run.output()
+    assert run.task("create")["changed"]
+    assert not run.task("again")["changed"]
+    assert run.task("again")["network_interface"]["provisioning_state"] == "Succeeded"
+    assert run.task("delete")["changed"]
 
 
-@pytest.mark.parametrize(
-    "options, message",
-    [
-        ({"name": "bad name!"}, "Invalid option: the network interface name 'bad name!' is not valid"),
-        ({"name": "x" * 81}, "longer than 80 characters"),
-        ({"name": "trailing-"}, "must begin with a letter, digit or underscore and end with"),
-        ({"resource_group": "bad group!"}, "the resource group name 'bad group!' may contain only"),
-        ({"location": "east-us"}, "'east-us' is not a region name"),
-        ({"subnet": None}, "subnet is required with state=present"),
-        ({"virtual_network": None}, "subnet 'web' is a name: give virtual_network too"),
-        ({"subnet": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v"},
-         "is not the id of a Microsoft.Network/virtualNetworks/subnets resource"),
-        ({"private_ip_address": "10.0.0.300"}, "private_ip_address '10.0.0.300' of the primary ip configuration is not an IPv4"),
-        ({"private_ip_address": "fe80::4"}, "is not an IPv4 address"),
-        ({"private_ip_address": "10.0.0.9", "private_ip_allocation_method": "Dynamic"},
-         "needs private_ip_allocation_method=Static"),
-        ({"private_ip_allocation_method": "Static"}, "private_ip_allocation_method=Static needs private_ip_address"),
-        ({"security_group": "bad/name"}, "Invalid network security group"),
-        ({"public_ip_address": "-pip"}, "Invalid public IP address: the public IP address name '-pip' is not valid"),
-        ({"load_balancer_backend_address_pools": [{"load_balancer": "lb"}]}, "needs both load_balancer and name"),
-        ({"load_balancer_backend_address_pools": [{"lb": "lb", "name": "p"}]}, "is a resource ID or a dict with"),
-        ({"load_balancer_backend_address_pools": ["/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/"
-                                                  "loadBalancers/lb/probes/p"]},
-         "is not the id of a Microsoft.Network/loadBalancers/backendAddressPools resource"),
-        ({"load_balancer_inbound_nat_rules": [{"load_balancer": "lb", "name": "bad rule"}]}, "Invalid inbound NAT rule"),
-        ({"ip_configurations": [{"name": "a"}, {"name": "A"}]}, "names 'A' twice"),
-        ({"ip_configurations": [{"name": "a", "primary": True}, {"name": "b", "primary": True}]},
-         "only one item of ip_configurations can have primary=true"),
-        ({"private_ip_address": "10.0.0.9", "ip_configurations": [{"name": "a", "primary": True,
-                                                                   "private_ip_address": "10.0.0.8"}]},
-         "gets private_ip_address both from the top-level option and from ip_configurations item 'a'"),
-        ({"ip_configurations": [{"name": "bad name"}]}, "Invalid ip configuration"),
-        ({"wait_timeout": 0}, "wait_timeout must be a positive number of seconds"),
-        ({"tags": {"a/b": "x"}}, "Invalid tags: tag name 'a/b' contains one of"),
-    ],
-)
-def test_options_validated_before_any_request(run_playbook, azemu, options, message):
-    task = {"resource_group": "rg", "name": "nic1", "virtual_network": "vnet", "subnet": "web"}
-    task.update(options)
-    mark = azemu.mark()
-    run = run_playbook([{"name": "nic", "cloudlb.azure.network_interface": {k: v for k, v in task.items() if v is not None}}])
-    assert not run.ok
-    assert message in run.task("nic")["msg"], run.output()
-    assert azemu.requests(since=mark) == []
+INVALID = [
+    ({"name": "bad name!"}, "Invalid option: the network interface name 'bad name!' is not valid"),
+    ({"name": "x" * 81}, "longer than 80 characters"),
+    ({"name": "trailing-"}, "must begin with a letter, digit or underscore and end with"),
+    ({"resource_group": "bad group!"}, "the resource group name 'bad group!' may contain only"),
+    ({"location": "east-us"}, "'east-us' is not a region name"),
+    ({"subnet": None}, "subnet is required with state=present"),
+    ({"virtual_network": None}, "subnet 'web' is a name: give virtual_network too"),
+    ({"subnet": "/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/virtualNetworks/v"},
+     "is not the id of a Microsoft.Network/virtualNetworks/subnets resource"),
+    ({"private_ip_address": "10.0.0.300"}, "private_ip_address '10.0.0.300' of the primary ip configuration is not an IPv4"),
+    ({"private_ip_address": "fe80::4"}, "is not an IPv4 address"),
+    ({"private_ip_address": "10.0.0.9", "private_ip_allocation_method": "Dynamic"},
+     "needs private_ip_allocation_method=Static"),
+    ({"private_ip_allocation_method": "Static"}, "private_ip_allocation_method=Static needs private_ip_address"),
+    ({"security_group": "bad/name"}, "Invalid network security group"),
+    ({"public_ip_address": "-pip"}, "Invalid public IP address: the public IP address name '-pip' is not valid"),
+    ({"load_balancer_backend_address_pools": [{"load_balancer": "lb"}]}, "needs both load_balancer and name"),
+    ({"load_balancer_backend_address_pools": [{"lb": "lb", "name": "p"}]}, "is a resource ID or a dict with"),
+    ({"load_balancer_backend_address_pools": ["/subscriptions/s/resourceGroups/g/providers/Microsoft.Network/"
+                                              "loadBalancers/lb/probes/p"]},
+     "is not the id of a Microsoft.Network/loadBalancers/backendAddressPools resource"),
+    ({"load_balancer_inbound_nat_rules": [{"load_balancer": "lb", "name": "bad rule"}]}, "Invalid inbound NAT rule"),
+    ({"ip_configurations": [{"name": "a"}, {"name": "A"}]}, "names 'A' twice"),
+    ({"ip_configurations": [{"name": "a", "primary": True}, {"name": "b", "primary": True}]},
+     "only one item of ip_configurations can have primary=true"),
+    ({"private_ip_address": "10.0.0.9", "ip_configurations": [{"name": "a", "primary": True,
+                                                               "private_ip_address": "10.0.0.8"}]},
+     "gets private_ip_address both from the top-level option and from ip_configurations item 'a'"),
+    ({"ip_configurations": [{"name": "bad name"}]}, "Invalid ip configuration"),
+    ({"wait_timeout": 0}, "wait_timeout must be a positive number of seconds"),
+    ({"tags": {"a/b": "x"}}, "Invalid tags: tag name 'a/b' contains one of"),
+]
+
+
+def test_options_validated_before_any_request(run_playbook, azemu):
+    base = {"resource_group": "rg", "name": "nic1", "virtual_network": "vnet", "subnet": "web"}
+    run_playbook.each_refused(azemu, [
+        ({"cloudlb.azure.network_interface": {k: v for k, v in {**base, **options}.items() if v is not None}}, message)
+        for options, message in INVALID])
 
 
 def test_info(run_playbook, group):
-    assert run_playbook([in_subnet(group, "nic1", "one"), in_subnet(group, "nic2", "two")]).ok
     run = run_playbook([
+        in_subnet(group, "nic1", "one"),
+        in_subnet(group, "nic2", "two"),
         info_task("by name", resource_group=group, name="nic2"),
         info_task("missing", resource_group=group, name="nosuch"),
         info_task("group", resource_group=group),
         info_task("missing group", resource_group=group + "-none"),
         info_task("all"),
+        may_fail(info_task("name alone", name="nic1")),
     ])
-    assert run.ok, run.output()
+    succeeded = ("one", "two", "by name", "missing", "group", "missing group", "all")
+    assert all(run.record(name)["status"] == "ok" for name in succeeded), run.output()
     assert [(n["name"], n["private_ip_address"]) for n in run.task("by name")["network_interfaces"]] == [("nic2", "10.0.0.5")]
     assert run.task("missing")["network_interfaces"] == []
     assert sorted(n["name"] for n in run.task("group")["network_interfaces"]) == ["nic1", "nic2"]
     assert run.task("missing group")["network_interfaces"] == []
     assert {f"{group}/nic1".lower(), f"{group}/nic2".lower()} <= {
         f"{n['id'].split('/')[4]}/{n['name']}".lower() for n in run.task("all")["network_interfaces"]}
-    assert not any(task["changed"] for task in run.tasks)
+    assert not any(run.task(name)["changed"] for name in ("by name", "missing", "group", "missing group", "all"))
 
-    run = run_playbook([info_task(name="nic1")])
-    assert not run.ok and run.task("info")["msg"] == "missing parameter(s) required by 'name': resource_group"
+    assert run.record("name alone")["status"] == "failed"
+    assert run.task("name alone")["msg"] == "missing parameter(s) required by 'name': resource_group"

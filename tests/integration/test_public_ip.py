@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 
 import pytest
+from playbook_tasks import assert_unchanged, check, delete_steps, may_fail, with_diff
 
 AZEMU_PUBLIC_POOL = ipaddress.ip_network("127.224.0.0/16")
 
@@ -17,10 +18,6 @@ def info_task(task_name="info", **options):
     return {"name": task_name, "cloudlb.azure.public_ip_info": options}
 
 
-def arm_requests(azemu, mark):
-    return [r for r in azemu.requests(since=mark) if r["kind"] == "arm"]
-
-
 @pytest.fixture
 def group(sdk, unique_name):
     name = unique_name("rg")
@@ -29,21 +26,37 @@ def group(sdk, unique_name):
 
 
 def test_lifecycle(run_playbook, azemu, group):
-    create = [pip_task(group, "pip1", domain_name_label=f"lb-{group}", tags={"env": "demo"})]
-
+    """Create, update, drop the DNS label, delete: one playbook, each step's writes the ones
+    azemu logged while its task ran."""
+    create = dict(domain_name_label=f"lb-{group}", tags={"env": "demo"})
+    update = dict(idle_timeout=15, tags={"owner": "team-a"})
     mark = azemu.mark()
-    run = run_playbook(create, check=True)
-    result = run.task("pip")
-    assert run.ok and result["changed"], run.output()
+    run = run_playbook([
+        check(pip_task(group, "pip1", "predict", **create)),
+        info_task("info before", resource_group=group),
+        pip_task(group, "pip1", "create", **create),
+        pip_task(group, "pip1", "again", **create),
+        check(pip_task(group, "pip1", "again in check mode", **create)),
+        check(with_diff(pip_task(group, "pip1", "predict update", **update))),
+        with_diff(pip_task(group, "pip1", "update", **update)),
+        pip_task(group, "pip1", "drop the label", domain_name_label=""),
+        info_task("info after", resource_group=group, name="pip1"),
+        *delete_steps(pip_task, group, "pip1"),
+        info_task("info after delete", resource_group=group, name="pip1"),
+    ])
+    assert run.ok, run.output()
+    writes = azemu.writes(since=mark)
+
+    result = run.task("predict")
+    assert result["changed"]
     predicted = result["public_ip"]
     assert (predicted["sku"], predicted["allocation_method"], predicted["version"]) == ("Standard", "Static", "IPv4")
     assert predicted["location"] == "eastus" and predicted["ip_address"] is None
-    assert azemu.writes(since=mark) == []
-    assert run_playbook([info_task(resource_group=group)]).task("info")["public_ips"] == []
+    assert run.during("predict", writes) == []
+    assert run.task("info before")["public_ips"] == []
 
-    run = run_playbook(create)
-    result = run.task("pip")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("create")
+    assert result["changed"]
     pip = result["public_ip"]
     assert ipaddress.ip_address(pip["ip_address"]) in AZEMU_PUBLIC_POOL
     assert pip["fqdn"] == f"lb-{group}.eastus.cloudapp.azure.com"
@@ -52,48 +65,31 @@ def test_lifecycle(run_playbook, azemu, group):
     assert {k: v for k, v in predicted.items() if k not in ("ip_address", "fqdn", "provisioning_state")} == {
         k: v for k, v in pip.items() if k not in ("ip_address", "fqdn", "provisioning_state")}
 
-    mark = azemu.mark()
-    run = run_playbook(create)
-    assert run.ok and not run.task("pip")["changed"], run.output()
-    assert run.task("pip")["public_ip"] == pip
-    run = run_playbook(create, check=True)
-    assert run.ok and not run.task("pip")["changed"], run.output()
-    assert azemu.writes(since=mark) == []
+    assert_unchanged(run, writes, "again", "again in check mode")
+    assert run.task("again")["public_ip"] == pip
 
-    update = [pip_task(group, "pip1", idle_timeout=15, tags={"owner": "team-a"})]
-    mark = azemu.mark()
-    run = run_playbook(update, check=True, diff=True)
-    result = run.task("pip")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("predict update")
+    assert result["changed"]
     assert result["diff"]["before"]["idle_timeout"] == 4 and result["diff"]["after"]["idle_timeout"] == 15
     assert result["diff"]["after"]["tags"] == {"env": "demo", "owner": "team-a"}
-    assert azemu.writes(since=mark) == []
+    assert run.during("predict update", writes) == []
 
-    run = run_playbook(update, diff=True)
-    result = run.task("pip")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("update")
+    assert result["changed"]
     assert result["public_ip"]["idle_timeout"] == 15
     assert result["public_ip"]["ip_address"] == pip["ip_address"], "a static address keeps its IP"
     assert result["diff"]["before"]["idle_timeout"] == 4
 
-    run = run_playbook([pip_task(group, "pip1", domain_name_label="")])
-    assert run.ok and run.task("pip")["changed"], run.output()
-    assert (run.task("pip")["public_ip"]["domain_name_label"], run.task("pip")["public_ip"]["fqdn"]) == (None, None)
+    result = run.task("drop the label")
+    assert result["changed"]
+    assert (result["public_ip"]["domain_name_label"], result["public_ip"]["fqdn"]) == (None, None)
+    assert [p["ip_address"] for p in run.task("info after")["public_ips"]] == [pip["ip_address"]]
 
-    found = run_playbook([info_task(resource_group=group, name="pip1")]).task("info")["public_ips"]
-    assert [p["ip_address"] for p in found] == [pip["ip_address"]]
-
-    delete = [pip_task(group, "pip1", state="absent")]
-    run = run_playbook(delete, check=True, diff=True)
-    assert run.ok and run.task("pip")["changed"], run.output()
-    assert run.task("pip")["diff"]["after"] == {}
-    run = run_playbook(delete)
-    assert run.ok and run.task("pip")["changed"], run.output()
-    mark = azemu.mark()
-    run = run_playbook(delete)
-    assert run.ok and not run.task("pip")["changed"], run.output()
-    assert azemu.writes(since=mark) == []
-    assert run_playbook([info_task(resource_group=group, name="pip1")]).task("info")["public_ips"] == []
+    assert run.task("predict delete")["changed"]
+    assert run.task("predict delete")["diff"]["after"] == {}
+    assert run.task("delete")["changed"]
+    assert_unchanged(run, writes, "delete again")
+    assert run.task("info after delete")["public_ips"] == []
 
 
 def test_addresses_are_distinct_and_released(run_playbook, group):
@@ -107,22 +103,21 @@ def test_addresses_are_distinct_and_released(run_playbook, group):
 
 
 def test_basic_and_changes_azure_cannot_make(run_playbook, azemu, group):
-    run = run_playbook([pip_task(group, "basic", sku="Basic")])
-    assert run.ok, run.output()
-    basic = run.task("pip")["public_ip"]
-    assert (basic["sku"], basic["allocation_method"], basic["ip_address"]) == ("Basic", "Dynamic", None)
-
-    run = run_playbook([pip_task(group, "std", zones=["1"])])
-    assert run.ok, run.output()
+    changes = [({"zones": ["2"]}, "zones"), ({"version": "IPv6"}, "IP version"),
+               ({"sku": "Basic"}, "downgrade"), ({"location": "westus"}, "cannot move")]
     mark = azemu.mark()
-    for options, words in [({"zones": ["2"]}, "zones"), ({"version": "IPv6"}, "IP version"),
-                           ({"sku": "Basic"}, "downgrade"), ({"location": "westus"}, "cannot move")]:
-        run = run_playbook([pip_task(group, "std", **options)])
-        assert not run.ok and words in run.task("pip")["msg"], run.output()
-    assert azemu.writes(since=mark) == []
+    run = run_playbook([pip_task(group, "basic", "basic", sku="Basic"), pip_task(group, "std", "zonal", zones=["1"]),
+                        *[may_fail(pip_task(group, "std", f"change {i}", **options)) for i, (options, _words) in enumerate(changes)]])
+    assert run.record("basic")["status"] == "ok" and run.record("zonal")["status"] == "ok", run.output()
+    basic = run.task("basic")["public_ip"]
+    assert (basic["sku"], basic["allocation_method"], basic["ip_address"]) == ("Basic", "Dynamic", None)
+    writes = azemu.writes(since=mark)
+    for i, (_options, words) in enumerate(changes):
+        assert run.record(f"change {i}")["status"] == "failed" and words in run.task(f"change {i}")["msg"], run.output()
+        assert run.during(f"change {i}", writes) == []
 
 
-@pytest.mark.parametrize("options, words", [
+INVALID = [
     ({"name": "-bad-"}, "public IP name"),
     ({"name": "x" * 81}, "longer than 80"),
     ({"idle_timeout": 3}, "idle_timeout 3"),
@@ -131,13 +126,13 @@ def test_basic_and_changes_azure_cannot_make(run_playbook, azemu, group):
     ({"allocation_method": "Dynamic"}, "needs sku=Basic"),
     ({"location": "west-europe!"}, "region name"),
     ({"tags": {"a/b": "x"}}, "tag name"),
-])
-def test_bad_input_is_refused_before_any_request(run_playbook, azemu, group, options, words):
-    args = {"resource_group": group, "name": "pip1", **options}
-    mark = azemu.mark()
-    run = run_playbook([{"name": "pip", "cloudlb.azure.public_ip": args}])
-    assert not run.ok and words in run.task("pip")["msg"], run.output()
-    assert arm_requests(azemu, mark) == []
+]
+
+
+def test_bad_input_is_refused_before_any_request(run_playbook, azemu, group):
+    run_playbook.each_refused(azemu, [
+        ({"cloudlb.azure.public_ip": {"resource_group": group, "name": "pip1", **options}}, words)
+        for options, words in INVALID], counted=lambda request: request["kind"] == "arm")
 
 
 def test_in_use_address_cannot_be_deleted(run_playbook, azemu, sdk, group):

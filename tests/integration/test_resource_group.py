@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
+from playbook_tasks import assert_unchanged, check, may_fail, with_diff
 
 
 def rg_task(name, task_name="rg", **options):
@@ -13,77 +13,75 @@ def info_task(task_name="info", **options):
     return {"name": task_name, "cloudlb.azure.resource_group_info": options}
 
 
-def groups_named(run_playbook, name):
-    return run_playbook([info_task(name=name)]).task("info")["resource_groups"]
-
-
 def test_lifecycle(run_playbook, azemu, unique_name):
+    """Create, update and delete in one playbook; each step's writes are the ones azemu logged
+    while its task ran."""
     name = unique_name("rg")
-    create = [rg_task(name, location="West Europe", tags={"env": "demo", "n": 1})]
-
+    create = dict(location="West Europe", tags={"env": "demo", "n": 1})
+    update = dict(tags={"owner": "team-a"})
     mark = azemu.mark()
-    run = run_playbook(create, check=True)
-    result = run.task("rg")
-    assert run.ok and result["changed"], run.output()
+    run = run_playbook([
+        check(rg_task(name, "predict", **create)),
+        info_task("info before", name=name),
+        rg_task(name, "create", **create),
+        rg_task(name, "again", **create),
+        check(rg_task(name, "again in check mode", **create)),
+        check(with_diff(rg_task(name, "predict update", **update))),
+        with_diff(rg_task(name, "update", **update)),
+        rg_task(name, "replace tags", tags={"owner": "team-b"}, append_tags=False),
+        info_task("info after replace", name=name),
+        check(with_diff(rg_task(name, "predict delete", state="absent"))),
+        info_task("info before delete", name=name),
+        rg_task(name, "delete", state="absent"),
+        info_task("info after delete", name=name),
+        rg_task(name, "delete again", state="absent"),
+    ])
+    assert run.ok, run.output()
+    writes = azemu.writes(since=mark)
+
+    result = run.task("predict")
+    assert result["changed"]
     assert result["resource_group"]["name"] == name
     assert result["resource_group"]["location"] == "westeurope"
     assert result["resource_group"]["tags"] == {"env": "demo", "n": "1"}
-    assert azemu.writes(since=mark) == []
-    assert groups_named(run_playbook, name) == []
+    assert run.during("predict", writes) == []
+    assert run.task("info before")["resource_groups"] == []
 
-    run = run_playbook(create)
-    result = run.task("rg")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("create")
+    assert result["changed"]
     group = result["resource_group"]
     assert group["id"].lower().endswith(f"/resourcegroups/{name}".lower())
     assert (group["location"], group["tags"], group["provisioning_state"]) == ("westeurope", {"env": "demo", "n": "1"}, "Succeeded")
 
-    mark = azemu.mark()
-    run = run_playbook(create)
-    assert run.ok and not run.task("rg")["changed"], run.output()
-    assert run.task("rg")["resource_group"] == group
-    assert azemu.writes(since=mark) == []
+    assert_unchanged(run, writes, "again", "again in check mode")
+    assert run.task("again")["resource_group"] == group
 
-    run = run_playbook(create, check=True)
-    assert run.ok and not run.task("rg")["changed"], run.output()
-
-    update = [rg_task(name, tags={"owner": "team-a"})]
-    mark = azemu.mark()
-    run = run_playbook(update, check=True, diff=True)
-    result = run.task("rg")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("predict update")
+    assert result["changed"]
     assert result["diff"] == {
         "before": {"name": name, "location": "westeurope", "tags": {"env": "demo", "n": "1"}},
         "after": {"name": name, "location": "westeurope", "tags": {"env": "demo", "n": "1", "owner": "team-a"}},
     }
-    assert azemu.writes(since=mark) == []
+    assert run.during("predict update", writes) == []
 
-    run = run_playbook(update, diff=True)
-    result = run.task("rg")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("update")
+    assert result["changed"]
     assert result["resource_group"]["tags"] == {"env": "demo", "n": "1", "owner": "team-a"}
     assert "diff" in result
 
-    run = run_playbook([rg_task(name, tags={"owner": "team-b"}, append_tags=False)])
-    assert run.ok and run.task("rg")["changed"], run.output()
-    assert run.task("rg")["resource_group"]["tags"] == {"owner": "team-b"}
-    assert groups_named(run_playbook, name)[0]["tags"] == {"owner": "team-b"}
+    assert run.task("replace tags")["changed"]
+    assert run.task("replace tags")["resource_group"]["tags"] == {"owner": "team-b"}
+    assert run.task("info after replace")["resource_groups"][0]["tags"] == {"owner": "team-b"}
 
-    delete = [rg_task(name, state="absent")]
-    run = run_playbook(delete, check=True, diff=True)
-    result = run.task("rg")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("predict delete")
+    assert result["changed"]
     assert result["diff"]["after"] == {} and result["diff"]["before"]["name"] == name
-    assert len(groups_named(run_playbook, name)) == 1
+    assert len(run.task("info before delete")["resource_groups"]) == 1
 
-    run = run_playbook(delete)
-    assert run.ok and run.task("rg")["changed"], run.output()
-    assert groups_named(run_playbook, name) == []
+    assert run.task("delete")["changed"]
+    assert run.task("info after delete")["resource_groups"] == []
 
-    mark = azemu.mark()
-    run = run_playbook(delete)
-    assert run.ok and not run.task("rg")["changed"], run.output()
-    assert azemu.writes(since=mark) == []
+    assert_unchanged(run, writes, "delete again")
 
 
 def test_second_run_of_a_play_is_all_unchanged(run_playbook, azemu, unique_name):
@@ -104,11 +102,13 @@ def test_second_run_of_a_play_is_all_unchanged(run_playbook, azemu, unique_name)
 
 def test_location_cannot_change(run_playbook, unique_name):
     name = unique_name("rg")
-    assert run_playbook([rg_task(name, location="eastus")]).ok
-    run = run_playbook([rg_task(name, location="westus")])
-    assert not run.ok
-    assert "Azure cannot move a resource group to another region" in run.task("rg")["msg"]
-    assert run_playbook([rg_task(name, state="absent")]).ok
+    run = run_playbook([rg_task(name, "create", location="eastus"),
+                        may_fail(rg_task(name, "move", location="westus")),
+                        rg_task(name, "delete", state="absent")])
+    assert run.ok and run.record("create")["status"] == "ok", run.output()
+    assert run.record("move")["status"] == "failed"
+    assert "Azure cannot move a resource group to another region" in run.task("move")["msg"]
+    assert run.record("delete")["status"] == "ok"
 
 
 def test_location_required_to_create(run_playbook, unique_name):
@@ -117,33 +117,30 @@ def test_location_required_to_create(run_playbook, unique_name):
     assert run.task("rg")["msg"].startswith("location is required to create resource group")
 
 
-@pytest.mark.parametrize(
-    "options, message",
-    [
-        ({"name": "bad name!", "location": "eastus"}, "Invalid name: the resource group name 'bad name!' may contain only"),
-        ({"name": "trailing.", "location": "eastus"}, "Invalid name: the resource group name 'trailing.' cannot end with a period"),
-        ({"name": "x" * 91, "location": "eastus"}, "longer than 90 characters"),
-        ({"name": "ok", "location": "east-us"}, "Invalid options: location 'east-us' is not a region name"),
-        ({"name": "ok", "location": "eastus", "tags": {"a/b": "x"}}, "Invalid tags: tag name 'a/b' contains one of"),
-        ({"name": "ok", "wait_timeout": 0}, "wait_timeout must be a positive number of seconds"),
-    ],
-)
-def test_options_validated_before_any_request(run_playbook, azemu, options, message):
-    mark = azemu.mark()
-    run = run_playbook([{"name": "rg", "cloudlb.azure.resource_group": options}])
-    assert not run.ok
-    assert message in run.task("rg")["msg"]
-    assert azemu.requests(since=mark) == []
+INVALID = [
+    ({"name": "bad name!", "location": "eastus"}, "Invalid name: the resource group name 'bad name!' may contain only"),
+    ({"name": "trailing.", "location": "eastus"}, "Invalid name: the resource group name 'trailing.' cannot end with a period"),
+    ({"name": "x" * 91, "location": "eastus"}, "longer than 90 characters"),
+    ({"name": "ok", "location": "east-us"}, "Invalid options: location 'east-us' is not a region name"),
+    ({"name": "ok", "location": "eastus", "tags": {"a/b": "x"}}, "Invalid tags: tag name 'a/b' contains one of"),
+    ({"name": "ok", "wait_timeout": 0}, "wait_timeout must be a positive number of seconds"),
+]
+
+
+def test_options_validated_before_any_request(run_playbook, azemu):
+    run_playbook.each_refused(azemu, [({"cloudlb.azure.resource_group": options}, message) for options, message in INVALID])
 
 
 def test_delete_without_waiting(run_playbook, unique_name):
     name = unique_name("rg")
-    assert run_playbook([rg_task(name, location="eastus")]).ok
-    run = run_playbook([rg_task(name, state="absent", wait=False)])
-    assert run.ok and run.task("rg")["changed"], run.output()
-    run = run_playbook([rg_task(name, state="absent")])
-    assert run.ok and not run.task("rg")["changed"], run.output()
-    assert groups_named(run_playbook, name) == []
+    run = run_playbook([rg_task(name, "create", location="eastus"),
+                        rg_task(name, "delete", state="absent", wait=False),
+                        rg_task(name, "delete again", state="absent"),
+                        info_task("info", name=name)])
+    assert run.ok, run.output()
+    assert run.task("delete")["changed"]
+    assert not run.task("delete again")["changed"]
+    assert run.task("info")["resource_groups"] == []
 
 
 def test_nonempty_group_is_refused_without_force(run_playbook, azemu, unique_name, sdk):
@@ -152,20 +149,23 @@ def test_nonempty_group_is_refused_without_force(run_playbook, azemu, unique_nam
     resource_id = sdk.create_resource_in(name)
 
     mark = azemu.mark()
-    run = run_playbook([rg_task(name, state="absent")])
-    result = run.task("rg")
-    assert not run.ok
+    run = run_playbook([may_fail(rg_task(name, "delete", state="absent")),
+                        may_fail(check(rg_task(name, "delete in check mode", state="absent"))),
+                        rg_task(name, "force", state="absent", force_delete_nonempty=True),
+                        info_task("info", name=name)])
+    assert run.ok, run.output()
+    result = run.task("delete")
+    assert run.record("delete")["status"] == "failed"
     assert result["msg"].startswith(f"Resource group {name} is not empty, it holds {resource_id}")
     assert "force_delete_nonempty=true" in result["msg"]
     assert result["resources"] == [resource_id]
-    assert azemu.writes(since=mark) == []
+    writes = azemu.writes(since=mark)
+    assert run.during("delete", writes) == []
 
-    run = run_playbook([rg_task(name, state="absent")], check=True)
-    assert not run.ok
+    assert run.record("delete in check mode")["status"] == "failed"
 
-    run = run_playbook([rg_task(name, state="absent", force_delete_nonempty=True)])
-    assert run.ok and run.task("rg")["changed"], run.output()
-    assert groups_named(run_playbook, name) == []
+    assert run.task("force")["changed"]
+    assert run.task("info")["resource_groups"] == []
 
 
 def test_info(run_playbook, unique_name):
@@ -175,16 +175,18 @@ def test_info(run_playbook, unique_name):
         rg_task(first, "first", location="eastus", tags={"marker": marker, "role": "web"}),
         rg_task(second, "second", location="eastus", tags={"marker": marker, "role": "db"}),
     ]
-    assert run_playbook(setup).ok
-
     run = run_playbook(
         [
+            *setup,
             info_task("by name", name=first),
             info_task("missing", name=unique_name("missing")),
             info_task("by tag", tags=[f"marker:{marker}"]),
             info_task("by two tags", tags=[f"marker:{marker}", "role:db"]),
             info_task("by tag name", tags=["marker", f"marker:{marker}", "role"]),
             info_task("all"),
+            rg_task(first, "delete first", state="absent"),
+            rg_task(second, "delete second", state="absent"),
+            info_task("after", tags=[f"marker:{marker}"]),
         ]
     )
     assert run.ok, run.output()
@@ -195,10 +197,8 @@ def test_info(run_playbook, unique_name):
     assert [g["name"] for g in run.task("by two tags")["resource_groups"]] == [second]
     assert len(run.task("by tag name")["resource_groups"]) == 2
     assert {first, second} <= {g["name"] for g in run.task("all")["resource_groups"]}
-    assert not any(task["changed"] for task in run.tasks)
-
-    assert run_playbook([rg_task(first, "first", state="absent"), rg_task(second, "second", state="absent")]).ok
-    assert run_playbook([info_task(tags=[f"marker:{marker}"])]).task("info")["resource_groups"] == []
+    assert not any(run.task(name)["changed"] for name in ("by name", "missing", "by tag", "by two tags", "by tag name", "all"))
+    assert run.task("after")["resource_groups"] == []
 
 
 def test_module_defaults_group(run_playbook, azure_env, unique_name):

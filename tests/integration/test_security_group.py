@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playbook_tasks import assert_unchanged, check, delete_steps, may_fail, with_diff
 
 HTTP = {"name": "http", "priority": 1001, "protocol": "Tcp", "source_address_prefixes": ["Internet"]}
 
@@ -13,10 +14,6 @@ def nsg_task(rg, name, task_name="nsg", **options):
 
 def info_task(task_name="info", **options):
     return {"name": task_name, "cloudlb.azure.security_group_info": options}
-
-
-def arm_requests(azemu, mark):
-    return [r for r in azemu.requests(since=mark) if r["kind"] == "arm"]
 
 
 def rules_of(result):
@@ -31,18 +28,40 @@ def group(sdk, unique_name):
 
 
 def test_lifecycle(run_playbook, azemu, group):
-    create = [nsg_task(group, "nsg1", rules=[HTTP], tags={"env": "demo"})]
-
+    """Create, change rules, purge, delete: one playbook, each step's writes the ones azemu
+    logged while its task ran."""
+    create = dict(rules=[HTTP], tags={"env": "demo"})
+    # A changed rule is updated, a new one added, the unlisted one kept.
+    update = dict(rules=[
+        dict(HTTP, destination_port_ranges=["80", "443"]),
+        {"name": "ssh", "priority": 1001, "direction": "Outbound", "protocol": "Tcp", "access": "Deny",
+         "destination_port_range": "22", "description": "no ssh out"},
+    ])
     mark = azemu.mark()
-    run = run_playbook(create, check=True)
-    result = run.task("nsg")
-    assert run.ok and result["changed"], run.output()
-    assert azemu.writes(since=mark) == []
-    assert run_playbook([info_task(resource_group=group)]).task("info")["security_groups"] == []
+    run = run_playbook([
+        check(nsg_task(group, "nsg1", "predict", **create)),
+        info_task("info before", resource_group=group),
+        nsg_task(group, "nsg1", "create", **create),
+        check(nsg_task(group, "nsg1", "predict again", **create)),
+        nsg_task(group, "nsg1", "again", **create),
+        check(with_diff(nsg_task(group, "nsg1", "predict update", **update))),
+        with_diff(nsg_task(group, "nsg1", "update", **update)),
+        nsg_task(group, "nsg1", "update again", **update),
+        nsg_task(group, "nsg1", "purge", purge_rules=True, rules=[{
+            "name": "ssh", "priority": 1001, "direction": "Outbound", "protocol": "Tcp", "access": "Deny",
+            "destination_port_ranges": ["22"], "description": "no ssh out"}]),
+        info_task("info after purge", resource_group=group, name="nsg1"),
+        *delete_steps(nsg_task, group, "nsg1"),
+    ])
+    assert run.ok, run.output()
+    writes = azemu.writes(since=mark)
 
-    run = run_playbook(create)
-    result = run.task("nsg")
-    assert run.ok and result["changed"], run.output()
+    assert run.task("predict")["changed"]
+    assert run.during("predict", writes) == []
+    assert run.task("info before")["security_groups"] == []
+
+    result = run.task("create")
+    assert result["changed"]
     nsg = result["security_group"]
     http = rules_of(result)["http"]
     # What the module did not say takes the az CLI's defaults.
@@ -54,67 +73,44 @@ def test_lifecycle(run_playbook, azemu, group):
     assert [(r["name"], r["priority"]) for r in nsg["default_rules"]] == [
         ("AllowVnetInBound", 65000), ("AllowAzureLoadBalancerInBound", 65001), ("DenyAllInBound", 65500),
         ("AllowVnetOutBound", 65000), ("AllowInternetOutBound", 65001), ("DenyAllOutBound", 65500)]
-    predicted = rules_of(run_playbook(create, check=True).task("nsg"))["http"]
-    assert predicted == http
+    assert rules_of(run.task("predict again"))["http"] == http
 
-    mark = azemu.mark()
-    run = run_playbook(create)
-    assert run.ok and not run.task("nsg")["changed"], run.output()
-    assert run.task("nsg")["security_group"] == nsg
-    assert azemu.writes(since=mark) == []
+    assert_unchanged(run, writes, "again")
+    assert run.task("again")["security_group"] == nsg
 
-    # A changed rule is updated, a new one added, the unlisted one kept.
-    update = [nsg_task(group, "nsg1", rules=[
-        dict(HTTP, destination_port_ranges=["80", "443"]),
-        {"name": "ssh", "priority": 1001, "direction": "Outbound", "protocol": "Tcp", "access": "Deny",
-         "destination_port_range": "22", "description": "no ssh out"},
-    ])]
-    mark = azemu.mark()
-    run = run_playbook(update, check=True, diff=True)
-    result = run.task("nsg")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("predict update")
+    assert result["changed"]
     assert [r["name"] for r in result["diff"]["before"]["rules"]] == ["http"]
     assert sorted(r["name"] for r in result["diff"]["after"]["rules"]) == ["http", "ssh"]
-    assert azemu.writes(since=mark) == []
-    run = run_playbook(update, diff=True)
-    result = run.task("nsg")
-    assert run.ok and result["changed"], run.output()
+    assert run.during("predict update", writes) == []
+    result = run.task("update")
+    assert result["changed"]
     rules = rules_of(result)
     assert rules["http"]["destination_port_ranges"] == ["80", "443"]
     assert (rules["ssh"]["access"], rules["ssh"]["destination_port_ranges"]) == ("Deny", ["22"])
-    mark = azemu.mark()
-    assert not run_playbook(update).task("nsg")["changed"]
-    assert azemu.writes(since=mark) == []
+    assert_unchanged(run, writes, "update again")
 
-    run = run_playbook([nsg_task(group, "nsg1", rules=[{"name": "ssh", "priority": 1001, "direction": "Outbound",
-                                                        "protocol": "Tcp", "access": "Deny",
-                                                        "destination_port_ranges": ["22"],
-                                                        "description": "no ssh out"}], purge_rules=True)])
-    assert run.ok and run.task("nsg")["changed"], run.output()
-    assert list(rules_of(run.task("nsg"))) == ["ssh"]
-    found = run_playbook([info_task(resource_group=group, name="nsg1")]).task("info")["security_groups"]
+    assert run.task("purge")["changed"]
+    assert list(rules_of(run.task("purge"))) == ["ssh"]
+    found = run.task("info after purge")["security_groups"]
     assert [r["name"] for r in found[0]["rules"]] == ["ssh"]
 
-    delete = [nsg_task(group, "nsg1", state="absent")]
-    run = run_playbook(delete, check=True, diff=True)
-    assert run.ok and run.task("nsg")["changed"] and run.task("nsg")["diff"]["after"] == {}, run.output()
-    run = run_playbook(delete)
-    assert run.ok and run.task("nsg")["changed"], run.output()
-    mark = azemu.mark()
-    run = run_playbook(delete)
-    assert run.ok and not run.task("nsg")["changed"], run.output()
-    assert azemu.writes(since=mark) == []
+    assert run.task("predict delete")["changed"] and run.task("predict delete")["diff"]["after"] == {}
+    assert run.task("delete")["changed"]
+    assert_unchanged(run, writes, "delete again")
 
 
 def test_a_listed_rule_taking_a_kept_rules_priority_is_refused(run_playbook, azemu, group):
-    assert run_playbook([nsg_task(group, "nsg1", rules=[HTTP])]).ok
     mark = azemu.mark()
-    run = run_playbook([nsg_task(group, "nsg1", rules=[dict(HTTP, name="https", destination_port_ranges=["443"])])])
-    assert not run.ok and "same priority 1001" in run.task("nsg")["msg"], run.output()
-    assert azemu.writes(since=mark) == []
+    run = run_playbook([nsg_task(group, "nsg1", "create", rules=[HTTP]),
+                        may_fail(nsg_task(group, "nsg1", "clash", rules=[dict(HTTP, name="https",
+                                                                              destination_port_ranges=["443"])]))])
+    assert run.record("create")["status"] == "ok", run.output()
+    assert run.record("clash")["status"] == "failed" and "same priority 1001" in run.task("clash")["msg"], run.output()
+    assert run.during("clash", azemu.writes(since=mark)) == []
 
 
-@pytest.mark.parametrize("rule, words", [
+BAD_RULES = [
     ({"priority": 99}, "priority 99 is out of range"),
     ({"priority": 4097}, "priority 4097 is out of range"),
     ({"destination_port_ranges": ["80-"]}, "port range '80-'"),
@@ -124,21 +120,19 @@ def test_a_listed_rule_taking_a_kept_rules_priority_is_refused(run_playbook, aze
     ({"source_address_prefixes": ["not a prefix"]}, "address prefix"),
     ({"name": "bad rule!"}, "rule name"),
     ({"description": "x" * 141}, "longer than 140"),
-])
-def test_bad_rule_is_refused_before_any_request(run_playbook, azemu, group, rule, words):
-    mark = azemu.mark()
-    run = run_playbook([nsg_task(group, "nsg1", rules=[dict(HTTP, **rule)])])
-    assert not run.ok and words in run.task("nsg")["msg"], run.output()
-    assert arm_requests(azemu, mark) == []
+]
+
+
+def test_bad_rule_is_refused_before_any_request(run_playbook, azemu, group):
+    run_playbook.each_refused(azemu, [(nsg_task(group, "nsg1", rules=[dict(HTTP, **rule)]), words)
+                                      for rule, words in BAD_RULES], counted=lambda request: request["kind"] == "arm")
 
 
 def test_duplicate_priority_and_bad_name_are_refused_before_any_request(run_playbook, azemu, group):
-    mark = azemu.mark()
-    run = run_playbook([nsg_task(group, "nsg1", rules=[HTTP, dict(HTTP, name="other")])])
-    assert not run.ok and "same priority 1001 and direction Inbound" in run.task("nsg")["msg"], run.output()
-    run = run_playbook([nsg_task(group, "nsg 1")])
-    assert not run.ok and "security group name" in run.task("nsg")["msg"], run.output()
-    assert arm_requests(azemu, mark) == []
+    run_playbook.each_refused(azemu, [
+        (nsg_task(group, "nsg1", rules=[HTTP, dict(HTTP, name="other")]), "same priority 1001 and direction Inbound"),
+        (nsg_task(group, "nsg 1"), "security group name"),
+    ], counted=lambda request: request["kind"] == "arm")
 
 
 def test_in_use_security_group_cannot_be_deleted(run_playbook, azemu, sdk, group):
@@ -157,13 +151,14 @@ def test_in_use_security_group_cannot_be_deleted(run_playbook, azemu, sdk, group
                        "ipConfigurations": [{"name": "ipconfig1", "properties": {"subnet": {"id": subnet_id}}}]},
     }).result().as_dict()
 
-    found = run_playbook([info_task(resource_group=group, name="nsg1")]).task("info")["security_groups"][0]
+    mark = azemu.mark()
+    run = run_playbook([info_task(resource_group=group, name="nsg1"), may_fail(nsg_task(group, "nsg1", state="absent"))])
+    found = run.task("info")["security_groups"][0]
     assert (found["subnets"], found["network_interfaces"]) == ([subnet_id], [nic["id"]])
 
-    mark = azemu.mark()
-    run = run_playbook([nsg_task(group, "nsg1", state="absent")])
     result = run.task("nsg")
-    assert not run.ok and result["error_code"] == "InUseNetworkSecurityGroupCannotBeDeleted", run.output()
+    assert run.record("nsg")["status"] == "failed", run.output()
+    assert result["error_code"] == "InUseNetworkSecurityGroupCannotBeDeleted", run.output()
     assert subnet_id in result["msg"] and nic["id"] in result["msg"]
     assert [w["method"] for w in azemu.writes(since=mark)] == ["DELETE"]
 

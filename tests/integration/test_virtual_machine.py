@@ -6,30 +6,41 @@ from __future__ import annotations
 
 import base64
 
-import pytest
-
 from compute_setup import SSH_KEY, arm_requests, compute, info_task, new_vm, vm_task
+from playbook_tasks import assert_unchanged, check, may_fail, with_diff
 
 CLOUD_CONFIG = "#cloud-config\nruncmd:\n  - echo cloudlb-secret-marker-7f3a\n"
 
 
 def test_lifecycle(run_playbook, azemu, sdk, vm_group):
+    """Create, resize and delete in two playbooks (the disks and NICs left are read in between);
+    each step's writes are the ones azemu logged while its task ran."""
     group = vm_group
-    create = [new_vm(group, custom_data=CLOUD_CONFIG, availability_set="avset", tags={"env": "demo"})]
-
+    create = new_vm(group, "vm1", "nic1", "create", custom_data=CLOUD_CONFIG, availability_set="avset",
+                    tags={"env": "demo"})
+    resize = vm_task(group, task_name="resize", size="Standard_B2s", tags={"owner": "ops"}, append_tags=False)
     mark = azemu.mark()
-    run = run_playbook(create, check=True, diff=True)
-    result = run.task("vm")
-    assert run.ok and result["changed"], run.output()
+    run = run_playbook([
+        check(with_diff(dict(create, name="predict"))),
+        create,
+        dict(create, name="again"),
+        check(dict(create, name="again in check mode")),
+        check(with_diff(dict(resize, name="predict resize"))),
+        resize,
+    ])
+    assert run.ok, run.output()
+    writes = azemu.writes(since=mark)
+
+    result = run.task("predict")
+    assert result["changed"]
     predicted = result["virtual_machine"]
     assert (predicted["power_state"], predicted["size"], predicted["image"]["offer"]) == (
         "running", "Standard_B1s", "ubuntu-24_04-lts")
     assert result["diff"]["before"] == {}
-    assert azemu.writes(since=mark) == []
+    assert run.during("predict", writes) == []
 
-    run = run_playbook(create)
-    result = run.task("vm")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("create")
+    assert result["changed"]
     vm = result["virtual_machine"]
     assert (vm["provisioning_state"], vm["power_state"], vm["computer_name"], vm["admin_username"]) == (
         "Succeeded", "running", "vm1", "azureuser")
@@ -48,69 +59,64 @@ def test_lifecycle(run_playbook, azemu, sdk, vm_group):
     predicted["tags"][digest] = vm["tags"][digest]
     assert {key: predicted[key] for key in same} == {key: vm[key] for key in same}
 
-    mark = azemu.mark()
-    run = run_playbook(create)
-    assert run.ok and not run.task("vm")["changed"], run.output()
-    assert run.task("vm")["virtual_machine"] == vm
-    run = run_playbook(create, check=True)
-    assert run.ok and not run.task("vm")["changed"], run.output()
-    assert azemu.writes(since=mark) == []
+    assert_unchanged(run, writes, "again", "again in check mode")
+    assert run.task("again")["virtual_machine"] == vm
 
-    resize = [vm_task(group, size="Standard_B2s", tags={"owner": "ops"}, append_tags=False)]
-    run = run_playbook(resize, check=True, diff=True)
-    result = run.task("vm")
-    assert run.ok and result["changed"], run.output()
+    result = run.task("predict resize")
+    assert result["changed"]
     assert result["diff"]["before"]["size"] == "Standard_B1s" and result["diff"]["after"]["size"] == "Standard_B2s"
     assert result["diff"]["after"]["tags"] == {"owner": "ops", "cloudlb-custom-data-sha256": vm["tags"]["cloudlb-custom-data-sha256"]}
-    run = run_playbook(resize)
-    result = run.task("vm")["virtual_machine"]
+    result = run.task("resize")["virtual_machine"]
     assert (result["size"], result["tags"]["owner"], "env" in result["tags"]) == ("Standard_B2s", "ops", False)
     assert result["tags"]["cloudlb-custom-data-sha256"] == vm["tags"]["cloudlb-custom-data-sha256"]
 
-    delete = [vm_task(group, state="absent", remove_on_absent=["os_disk", "network_interfaces"])]
+    delete = vm_task(group, task_name="delete", state="absent", remove_on_absent=["os_disk", "network_interfaces"])
     mark = azemu.mark()
-    run = run_playbook(delete, check=True)
-    assert run.ok and run.task("vm")["changed"] and azemu.writes(since=mark) == [], run.output()
-    run = run_playbook(delete)
-    assert run.ok and run.task("vm")["changed"], run.output()
+    run = run_playbook([check(dict(delete, name="predict delete")), delete])
+    assert run.ok, run.output()
+    assert run.task("predict delete")["changed"] and run.during("predict delete", azemu.writes(since=mark)) == []
+    assert run.task("delete")["changed"]
     assert [d.name for d in compute(sdk).disks.list_by_resource_group(group)] == []
     assert "nic1" not in [n.name for n in sdk.network.network_interfaces.list(group)]
     mark = azemu.mark()
-    run = run_playbook(delete)
-    assert run.ok and not run.task("vm")["changed"], run.output()
+    run = run_playbook([dict(delete, name="delete again")])
+    assert run.ok and not run.task("delete again")["changed"], run.output()
     assert azemu.writes(since=mark) == []
+
+
+POWER_STEPS = [  # (task name, power_state, changed); each followed by an info task "<name> seen"
+    ("stop", "stopped", True), ("stop again", "stopped", False), ("deallocate", "deallocated", True),
+    ("stop from deallocated", "stopped", True),       # start, then power off
+    ("start", "running", True), ("restart", "restarted", True),
+    ("restart again", "restarted", True),             # restarts every time
+]
 
 
 def test_power_states(run_playbook, azemu, vm_group):
     group = vm_group
-    assert run_playbook([new_vm(group, nic="nic2")]).ok
-
-    def power(state, expect_changed=True, **options):
-        run = run_playbook([vm_task(group, power_state=state, **options), info_task(resource_group=group, name="vm1")])
-        assert run.ok and run.task("vm")["changed"] is expect_changed, run.output()
-        return run.task("vm")["virtual_machine"]["power_state"], run.task("info")["virtual_machines"][0]["power_state"]
-
-    assert power("stopped") == ("stopped", "stopped")
-    mark = azemu.mark()
-    assert power("stopped", expect_changed=False) == ("stopped", "stopped")
-    assert azemu.writes(since=mark) == []
-    assert power("deallocated") == ("deallocated", "deallocated")
-    assert power("stopped") == ("stopped", "stopped")       # start, then power off
-    assert power("running") == ("running", "running")
-    mark = azemu.mark()
-    assert power("restarted") == ("running", "running")
-    assert [w["path"].rsplit("/", 1)[-1] for w in azemu.writes(since=mark)] == ["restart"]
-    assert power("restarted") == ("running", "running")      # restarts every time
-
+    tasks = [new_vm(group, nic="nic2", task_name="create")]
+    for name, state, _changed in POWER_STEPS:
+        tasks += [vm_task(group, task_name=name, power_state=state), info_task(f"{name} seen", resource_group=group, name="vm1")]
     # Growing the OS disk needs the VM deallocated: in one task, deallocate and then grow.
+    tasks += [may_fail(vm_task(group, task_name="grow", os_disk_size_gb=64)),
+              vm_task(group, task_name="deallocate and grow", os_disk_size_gb=64, power_state="deallocated")]
     mark = azemu.mark()
-    run = run_playbook([vm_task(group, os_disk_size_gb=64)])
-    assert not run.ok and "only while the VM is deallocated" in run.task("vm")["msg"]
-    assert azemu.writes(since=mark) == []
-    run = run_playbook([vm_task(group, os_disk_size_gb=64, power_state="deallocated")])
-    assert run.ok, run.output()
-    assert (run.task("vm")["virtual_machine"]["os_disk"]["size_gb"], run.task("vm")["virtual_machine"]["power_state"]) == (
-        64, "deallocated")
+    run = run_playbook(tasks)
+    assert run.record("create")["status"] == "ok", run.output()
+    writes = azemu.writes(since=mark)
+    for name, state, changed in POWER_STEPS:
+        assert run.record(name)["status"] == "ok" and run.task(name)["changed"] is changed, (name, run.output())
+        shown = "running" if state == "restarted" else state
+        assert (run.task(name)["virtual_machine"]["power_state"],
+                run.task(f"{name} seen")["virtual_machines"][0]["power_state"]) == (shown, shown), name
+    assert run.during("stop again", writes) == []
+    assert [w["path"].rsplit("/", 1)[-1] for w in run.during("restart", writes)] == ["restart"]
+
+    assert run.record("grow")["status"] == "failed" and "only while the VM is deallocated" in run.task("grow")["msg"]
+    assert run.during("grow", writes) == []
+    assert run.record("deallocate and grow")["status"] == "ok", run.output()
+    grown = run.task("deallocate and grow")["virtual_machine"]
+    assert (grown["os_disk"]["size_gb"], grown["power_state"]) == (64, "deallocated")
 
 
 def test_no_wait_then_wait_without_writes(run_playbook, azemu, vm_group):
@@ -231,7 +237,7 @@ def test_info(run_playbook, azemu, vm_group):
     assert azemu.writes(since=mark) == []
 
 
-@pytest.mark.parametrize("options, message", [
+INVALID = [
     (dict(name="-vm"), "the VM name"),
     (dict(name="web_01"), "the computer (host) name 'web_01'"),
     (dict(computer_name="my.host"), "computer (host) name"),
@@ -252,28 +258,32 @@ def test_info(run_playbook, azemu, vm_group):
     (dict(remove_on_absent=["os_disk"]), "only with state=absent"),
     (dict(power_state="paused"), "value of power_state must be one of"),
     (dict(wait_timeout=0), "wait_timeout must be a positive number"),
-])
-def test_bad_input_fails_before_any_request(run_playbook, azemu, options, message):
-    task = vm_task("rg-never-used", options.pop("name", "vm1"), **{"network_interfaces": ["nic1"], **options})
-    mark = azemu.mark()
-    run = run_playbook([task])
-    assert not run.ok
-    assert message in run.task("vm")["msg"], run.output()
-    assert azemu.requests(since=mark) == []
+]
 
 
-@pytest.mark.parametrize("options, message", [
+def test_bad_input_fails_before_any_request(run_playbook, azemu):
+    cases = []
+    for options, message in INVALID:
+        others = {key: value for key, value in options.items() if key != "name"}
+        cases.append((vm_task("rg-never-used", options.get("name", "vm1"), **{"network_interfaces": ["nic1"], **others}),
+                      message))
+    run_playbook.each_refused(azemu, cases)
+
+
+CREATION_NEEDS = [
     (dict(network_interfaces=None), "network_interfaces is required"),
     (dict(ssh_public_keys=None), "ssh_public_keys or admin_password is required"),
     (dict(power_state="stopped", wait=False), "needs wait=true"),
-])
-def test_creation_needs(run_playbook, azemu, vm_group, options, message):
-    task = new_vm(vm_group, "new")
-    task["cloudlb.azure.virtual_machine"].update(options)
-    mark = azemu.mark()
-    run = run_playbook([task])
-    assert not run.ok and message in run.task("vm")["msg"], run.output()
-    assert azemu.writes(since=mark) == []
+]
+
+
+def test_creation_needs(run_playbook, azemu, vm_group):
+    cases = []
+    for options, message in CREATION_NEEDS:
+        task = new_vm(vm_group, "new")
+        task["cloudlb.azure.virtual_machine"].update(options)
+        cases.append((task, message))
+    run_playbook.each_refused(azemu, cases, counted=lambda request: request["write"])
 
 
 def test_azure_errors_carry_their_code(run_playbook, azemu, vm_group):

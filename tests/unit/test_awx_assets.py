@@ -35,7 +35,7 @@ def names(kind):
 def test_there_is_a_job_template_for_each_playbook():
     assert sorted(t["playbook"] for t in TEMPLATES.values()) == [
         "playbooks/pool_member.yml", "playbooks/rolling_maintenance.yml", "playbooks/site.yml",
-        "playbooks/teardown.yml"]
+        "playbooks/smoke_test.yml", "playbooks/teardown.yml"]
 
 
 @pytest.mark.parametrize("name", sorted(TEMPLATES))

@@ -60,9 +60,27 @@ def test_the_app_says_hello_from_its_host(config):
 
 
 def test_ports_and_directory_follow_the_variables():
-    config = yaml.safe_load(render(vms_http_port=8080, vms_app_port=5000, vms_app_dir="/srv/hello"))
+    config = yaml.safe_load(render(vms_http_ports=[8080], vms_app_port=5000, vms_app_dir="/srv/hello"))
     files = files_of(config)
     assert "listen 8080;" in files["/etc/nginx/sites-available/default"]["content"]
     assert "proxy_pass http://localhost:5000;" in files["/etc/nginx/sites-available/default"]["content"]
     assert "app.listen(5000," in files["/srv/hello/index.js"]["content"]
     assert ["sh", "-c", "cd /srv/hello && npm init -y && npm install express"] == config["runcmd"][0]
+
+
+def test_nginx_serves_every_port_and_the_app_has_a_health_route():
+    config = yaml.safe_load(render(vms_http_ports=[80, 8080]))
+    nginx = files_of(config)["/etc/nginx/sites-available/default"]["content"]
+    assert "listen 80;" in nginx and "listen 8080;" in nginx
+    app = files_of(config)["/opt/myapp/index.js"]["content"]
+    assert "app.get('/healthz', function (req, res) {" in app and "res.send('OK');" in app
+
+
+def test_azemu_reads_the_same_ports_and_health_route_from_it():
+    """azemu's VMs run the app where the cloud-init says: the two must agree."""
+    from types import SimpleNamespace
+
+    from azemu.dataplane import guest
+
+    vm = SimpleNamespace(internal={"cloud_init": {"user_data": render(vms_http_ports=[80, 8080])}})
+    assert guest.serves_app(vm) and guest.app_ports(vm) == (80, 8080) and guest.health_path(vm) == "/healthz"

@@ -2,12 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudlb.azure.plugins.modules.lb_health_info import (
-    backend_to_dict,
-    is_member,
-    option_problems,
-    pending,
-)
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import backend_to_dict, is_member, pending
+from ansible_collections.cloudlb.azure.plugins.modules.lb_health_info import option_problems
 
 IPCONFIG = ("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkInterfaces/myNicVM{n}"
             "/ipConfigurations/ipconfig1")
@@ -56,7 +52,7 @@ def test_backend_names_come_from_the_ip_configuration_and_its_nic():
     b = backend(2, "Down", "Down_Probe_HttpStatusCodeError")
     assert b == {"ip_address": "10.1.0.5", "ip_configuration": IPCONFIG.format(n=2), "network_interface": "myNicVM2",
                  "ip_configuration_name": "ipconfig1", "virtual_machine": "myVM2", "state": "Down",
-                 "reason": "Down_Probe_HttpStatusCodeError"}
+                 "reason": "Down_Probe_HttpStatusCodeError", "admin_state": "None"}
 
 
 def test_a_member_is_named_by_vm_nic_or_ip_configuration_id():

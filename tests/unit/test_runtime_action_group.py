@@ -1,4 +1,6 @@
-"""meta/runtime.yml's action group must hold every module, so module_defaults reaches them all."""
+"""meta/runtime.yml's action group must hold every module, so module_defaults reaches them all,
+and every module must run through the collection's action plugin (plugins/action/azure.py),
+which keeps secrets out of a failed ad-hoc task's message."""
 
 from __future__ import annotations
 
@@ -9,9 +11,12 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
+def runtime():
+    return yaml.safe_load((REPO_ROOT / "meta" / "runtime.yml").read_text(encoding="utf-8"))
+
+
 def azure_group():
-    runtime = yaml.safe_load((REPO_ROOT / "meta" / "runtime.yml").read_text(encoding="utf-8"))
-    return runtime["action_groups"]["azure"]
+    return runtime()["action_groups"]["azure"]
 
 
 def modules():
@@ -29,3 +34,9 @@ def test_the_azure_action_group_names_only_modules():
 def test_the_azure_action_group_lists_each_module_once():
     group = azure_group()
     assert len(group) == len(set(group))
+
+
+def test_every_module_runs_through_the_action_plugin():
+    routed = {name for name, route in runtime()["plugin_routing"]["action"].items()
+              if route == {"redirect": "cloudlb.azure.azure"}}
+    assert modules() - routed == set(), "route these modules' action to cloudlb.azure.azure in meta/runtime.yml"

@@ -7,9 +7,11 @@ See emulator/docs/resource-types.md.
 
 from ..errors import ArmError, in_use
 from .context import Ctx, Res, render
-from .lro import COMPUTE, NETWORK, RESOURCES, LroStyle, Operation
+from .lro import COMPUTE, DEPLOYMENTS, NETWORK, RESOURCES, LroStyle, Operation
+from .operations import Pending
 from .registry import register
-from .resource_type import ResourceType, action
+from .resource_type import CHILD_METHODS, READ_ONLY_METHODS, ResourceType, action
 
-__all__ = ["ArmError", "in_use", "Ctx", "Res", "render", "COMPUTE", "NETWORK", "RESOURCES", "LroStyle",
-           "Operation", "register", "ResourceType", "action"]
+__all__ = ["ArmError", "in_use", "Ctx", "Res", "render", "COMPUTE", "DEPLOYMENTS", "NETWORK", "RESOURCES", "LroStyle",
+           "Operation", "Pending", "register", "ResourceType", "action", "CHILD_METHODS",
+           "READ_ONLY_METHODS"]

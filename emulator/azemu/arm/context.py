@@ -97,6 +97,7 @@ class Ctx:
         self.query = query if query is not None else {}
         self.request = request
         self.operation = None     # the Operation being completed, inside completion hooks
+        self.target_id = None     # the id an action was requested on (also when nothing is stored there)
 
     store = property(lambda self: self.emu.store)
     settings = property(lambda self: self.emu.settings)
@@ -175,7 +176,7 @@ class Ctx:
                                  or target.startswith(record.key + "/")):
                 continue
             rtype = registry.get(record.type_key)
-            if rtype is None:
+            if rtype is None or not rtype.refers:
                 continue
             for path, ref in _references(record.body.get("properties", {}), "properties"):
                 low = ref.lower()

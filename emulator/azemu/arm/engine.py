@@ -16,7 +16,7 @@ from typing import Any
 from ..errors import ArmError
 from ..store import Record
 from . import registry
-from .context import Ctx, Res, input_view
+from .context import ID_RE, Ctx, Res, input_view
 from .lro import Operation
 from .regions import REGIONS
 from .resource_type import ResourceType
@@ -270,3 +270,59 @@ def remove(ctx: Ctx, resource_id: str) -> None:
             ctx.emu.ops.supersede(record.op)
         rtype.on_deleted(ctx, res)
         ctx.emu.publish("delete", ctx, res)
+
+
+def locate(ctx: Ctx, resource_id: str) -> tuple[ResourceType, Res | None, Res | None, str, str]:
+    """What a PUT at `resource_id` would write, without HTTP (template deployments): the type,
+    the stored resource (None: a create), the parent (None: top-level), the id to store under
+    (canonical namespace and type casing) and the name. Raises what the routes raise for an
+    unknown namespace or type or a missing parent."""
+    m = ID_RE.match(resource_id or "")
+    segs = m.group(4).split("/") if m and m.group(3) else []
+    if not segs or len(segs) % 2:
+        raise ArmError.no_route(resource_id)
+    sub, rg, ns = m.group(1), m.group(2), m.group(3)
+    canonical = registry.namespace(ns)
+    if canonical is None:
+        raise ArmError.invalid_namespace(ns)
+    rtype = registry.get(f"{canonical}/{segs[0]}")
+    if rtype is None or not rtype.is_top_level:
+        raise registry.type_error(canonical, segs[0], ctx.api_version)
+    rid = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{canonical}/{rtype.type}/{segs[1]}"
+    parent = None
+    for i in range(2, len(segs), 2):
+        ctype = registry.child(rtype, segs[i])
+        if ctype is None:
+            raise ArmError.invalid_resource_type("/".join(segs[0:i + 1:2]), canonical, ctx.api_version)
+        parent = ctx.resolve(rid)
+        if parent is None:
+            raise ArmError.parent_not_found(rid)
+        rtype, rid = ctype, f"{parent.id}/{ctype.segment}/{segs[i + 1]}"
+    return rtype, ctx.resolve(rid), parent, rid, segs[-1]
+
+
+def put(ctx: Ctx, resource_id: str, body: Any) -> tuple[Res, Operation | None]:
+    """PUT of any resource by id, as the routes do it: name rules on create, embedded children
+    through their owner. Returns the resource and its operation (None when synchronous)."""
+    rtype, current, parent, rid, name = locate(ctx, resource_id)
+    if current is None:
+        rtype.check_name(ctx, name)
+    if rtype.embedded:
+        _, op = write_embedded(ctx, parent, rtype, name, body)
+        return ctx.resolve(rid), op
+    return write(ctx, rtype, current.id if current else rid, current.name if current else name, body, current,
+                 parent)
+
+
+def check(ctx: Ctx, resource_id: str, body: Any) -> dict[str, Any]:
+    """The body a PUT at `resource_id` would store, validated as a write validates it, without
+    storing anything (preflight validation and what-if of template deployments)."""
+    rtype, current, parent, rid, name = locate(ctx, resource_id)
+    if current is None:
+        rtype.check_name(ctx, name)
+    record = Record(body={}, type_key=rtype.key, internal=copy.deepcopy(current.record.internal) if current else {})
+    stored = build(ctx, rtype, body, current, current.id if current else rid, current.name if current else name,
+                   record, parent)
+    if not rtype.embedded:
+        _top_fields(ctx, rtype, body, stored, current)
+    return stored

@@ -23,7 +23,7 @@ from . import conditions, registry
 from .context import Ctx
 from .filters import groups_filter, resources_filter
 from .http import json_body, operation_headers, respond
-from .lro import RESOURCES
+from .lro import RESOURCES, ResourcesStyle
 from .paging import page
 from .regions import REGIONS
 
@@ -172,7 +172,7 @@ def complete_group_delete(ctx: Ctx, op) -> None:
 def operation_result(ctx: Ctx, sub: str, token: str) -> web.Response:
     from .handlers import operation_result as result_of
     op = ctx.emu.ops.get(token)
-    if op is None or op.subscription.lower() != sub.lower() or op.style != RESOURCES.name:
+    if op is None or op.subscription.lower() != sub.lower() or not isinstance(ctx.emu.ops.style(op), ResourcesStyle):
         raise ArmError(404, "NotFound", f"The operation '{token}' could not be found.")
     return result_of(ctx, op)
 
@@ -190,7 +190,7 @@ def list_resources(ctx: Ctx, sub: str, rg: str | None) -> web.Response:
     items = []
     for record in ctx.store.under(scope):
         rtype = registry.get(record.type_key)
-        if rtype is None or not rtype.is_top_level:
+        if rtype is None or not rtype.is_top_level or not rtype.listed:
             continue
         body = record.body
         item = {k: copy.deepcopy(body[k]) for k in

@@ -77,6 +77,9 @@ def route(request: web.Request) -> web.StreamResponse:
             return groups.list_resources(ctx, sub, rg)
         if n >= 7 and low[4] == "providers":
             return resource_request(ctx, sub, rg, segs[5], segs[6:])
+        if n >= 6 and low[4] == "deployments":
+            # DeploymentOperations_List/Get in the spec have no /providers/Microsoft.Resources.
+            return resource_request(ctx, sub, rg, "Microsoft.Resources", segs[4:])
     elif low[2] == "resources" and n == 3:
         return groups.list_resources(ctx, sub, None)
     elif low[2] == "operationresults" and n == 4:
@@ -90,8 +93,13 @@ def route(request: web.Request) -> web.StreamResponse:
         if n >= 7 and low[4] == "locations":
             return location_request(ctx, sub, segs[3], segs[5], segs[6:])
         if n == 5:
+            real = registry.real_type(_namespace(ctx, segs[3]), segs[4])
+            if real:
+                return absent_type_request(ctx, real, None, segs[4:])
             rtype = _top_type(ctx, segs[3], segs[4])
-            return _list(ctx, rtype, [r for r in ctx.store.under(f"/subscriptions/{sub}") if r.type_key == rtype.key])
+            scoped = "subscription" in rtype.list_scopes      # deployments: only those at subscription scope
+            return _list(ctx, rtype, [r for r in ctx.store.under(f"/subscriptions/{sub}")
+                                      if scoped and r.type_key == rtype.key])
     raise ArmError.no_route(request.path)
 
 
@@ -139,11 +147,17 @@ def _list(ctx: Ctx, rtype: ResourceType, records) -> web.Response:
 
 def resource_request(ctx: Ctx, sub: str, rg: str, ns: str, rest: list[str]) -> web.StreamResponse:
     request = ctx.request
+    real = registry.real_type(_namespace(ctx, ns), rest[0])
+    if real:
+        groups.require_group(ctx, sub, rg, write=request.method not in ("GET", "HEAD"))
+        return absent_type_request(ctx, real, rg, rest)
     top = _top_type(ctx, ns, rest[0])
     group = groups.require_group(ctx, sub, rg, write=request.method not in ("GET", "HEAD"))
     if len(rest) == 1:
         scope = group.id
         return _list(ctx, top, [r for r in ctx.store.under(scope) if r.type_key == top.key])
+    if len(rest) == 4 and rest[2].lower() == "operationstatuses":
+        return operation(ctx, sub, rest[3], result=False)     # {id}/operationStatuses/{op}: DEPLOYMENTS style
     rtype = top
     new_id = f"/subscriptions/{sub}/resourceGroups/{rg}/providers/{top.provider}/{top.type}/{rest[1]}"
     record = ctx.store.get(new_id)
@@ -157,7 +171,7 @@ def resource_request(ctx: Ctx, sub: str, rg: str, ns: str, rest: list[str]) -> w
         last = i == len(rest) - 1
         if ctype is None:
             if last and seg.lower() in rtype.actions:
-                return action_request(ctx, rtype, res, rtype.actions[seg.lower()])
+                return action_request(ctx, rtype, res, rtype.actions[seg.lower()], new_id)
             raise ArmError.invalid_resource_type("/".join(rest[0:i + 1:2]), top.provider, ctx.api_version)
         request["azemu_type"] = ctype.full_type
         if last:
@@ -176,6 +190,27 @@ def resource_request(ctx: Ctx, sub: str, rg: str, ns: str, rest: list[str]) -> w
         rtype = ctype
         i += 2
     return instance_request(ctx, rtype, res, parent, rest[-1], new_id, missing_ancestor)
+
+
+def absent_type_request(ctx: Ctx, full_type: str, rg: str | None, rest: list[str]) -> web.Response:
+    """A type Azure has and azemu does not emulate (registry.real_types): no resource of it
+    exists, so azemu answers as Azure does then: lists are empty, a GET, PATCH or action 404
+    ResourceNotFound (where an unknown type is InvalidResourceType, which stops clients that
+    probe for a resource, such as `az vm create --image NAME` looking for a managed image), a
+    DELETE 204. Only a create is refused, saying why (ArmError.not_emulated)."""
+    method = ctx.request.method
+    ctx.request["azemu_type"] = full_type
+    if method == "PUT":
+        raise ArmError.not_emulated(full_type)
+    if len(rest) == 1:
+        if method != "GET":
+            raise ArmError.method_not_allowed(method)
+        return respond(page(ctx.request, [], ctx.settings.page_size))
+    if method == "HEAD":
+        return web.Response(status=404)
+    if method == "DELETE":
+        return web.Response(status=204)
+    raise ArmError.resource_not_found(full_type, rest[1], rg)
 
 
 def _not_found(rtype: ResourceType, name: str, res_id: str) -> ArmError:
@@ -203,6 +238,8 @@ def instance_request(ctx: Ctx, rtype: ResourceType, res: Res | None, parent: Res
     request = ctx.request
     method = request.method
     request["azemu_type"] = rtype.full_type
+    if method not in rtype.methods:
+        raise ArmError.method_not_allowed(method)
     if method in ("GET", "HEAD"):
         if res is None:
             if method == "HEAD":
@@ -251,24 +288,26 @@ def instance_request(ctx: Ctx, rtype: ResourceType, res: Res | None, parent: Res
     return respond(render(ctx, result), status, headers)
 
 
-def action_request(ctx: Ctx, rtype: ResourceType, res: Res | None, spec) -> web.StreamResponse:
+def action_request(ctx: Ctx, rtype: ResourceType, res: Res | None, spec, target_id: str) -> web.StreamResponse:
     request = ctx.request
     request["azemu_type"] = f"{rtype.full_type}/{spec.name}"
     request["azemu_read_only"] = spec.read_only
     if request.method != spec.method:
         raise ArmError.method_not_allowed(request.method)
-    if res is None:
+    if res is None and spec.requires_resource:
         raise ArmError(404, "ResourceNotFound", "The resource the action was requested on was not found.")
+    ctx.target_id = res.id if res else target_id
     if spec.method != "GET":
-        conditions.check(request.headers, res.etag, True)
+        conditions.check(request.headers, res.etag if res else None, res is not None)
     body = json_body(request, required=False) if spec.method != "GET" else None
     if not spec.long_running:
         result = spec.begin(rtype, ctx, res, body)
         ctx.emu.save()
-        return respond(result, 200)
+        return respond(result, spec.status)
     engine.ensure_writable(ctx, res)
     state = spec.begin(rtype, ctx, res, body)
-    op = ctx.emu.ops.start(ctx, kind="action", target=res, action=spec.name.lower(), state=state)
+    op = ctx.emu.ops.start(ctx, kind="action", target=res, rtype=rtype, target_id=ctx.target_id,
+                           action=spec.name.lower(), state=state)
     ctx.emu.save()
     return web.Response(status=202, headers=operation_headers(ctx, op, ctx.emu.ops.style(op).action_headers))
 

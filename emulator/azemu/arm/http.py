@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+import json5
 from aiohttp import web
 
 from ..errors import ArmError
@@ -27,7 +28,14 @@ def json_body(request: web.Request, *, required: bool = True) -> Any:
     try:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError) as err:
-        raise ArmError.invalid_content(str(err)) from None
+        strict_error = err
+    # ARM reads bodies as Newtonsoft's JsonTextReader does: comments, unquoted property names,
+    # single quotes, trailing commas. az sends templates so (azure-cli's JsonCTemplatePolicy
+    # splices the template file, comments and all, after an unquoted `template:`).
+    try:
+        return json5.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise ArmError.invalid_content(str(strict_error)) from None
 
 
 def respond(body: Any = None, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

@@ -6,8 +6,9 @@ recordings in azure-reference): Network answers a PUT with `Azure-AsyncOperation
 `{"status": ...}`, and a DELETE with that plus `Location: .../operationResults/{id}` which
 gives 204 when done. Compute uses `operations/{id}` for both, the Location one with
 `monitor=true`, and a status body with start/end times. Resource groups use
-`/subscriptions/{sub}/operationresults/{token}` (Location only: 202 until done, then 200).
-A resource type picks its style with `ResourceType.lro`.
+`/subscriptions/{sub}/operationresults/{token}` (Location only: 202 until done, then 200);
+template deployments poll `{deployment id}/operationStatuses/{id}`. A resource type picks its
+style with `ResourceType.lro`.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ class Operation:
     target: str                   # id of the resource the operation works on
     type_key: str                 # resource type key of the target
     api_version: str
-    due: float                    # wall-clock time (epoch seconds) the operation completes
+    # Wall-clock time (epoch seconds) the operation completes; None while it waits for the
+    # operations it started (a deployment's resources) to wake it.
+    due: float | None
     start: str                    # ISO time, shown by the Compute style
     action: str | None = None     # action name for kind == "action"
     state: Any = None             # JSON value an action's begin hook returned, handed to its done hook
@@ -46,6 +49,7 @@ class Operation:
     result: Any = None            # body of the final Location GET (actions with output)
     status_extra: dict = field(default_factory=dict)   # merged into the status body (Compute `properties`)
     end: str | None = None
+    parent: str | None = None     # id of the operation waiting for this one (a deployment's)
     fault: str | None = None      # injected outcome (Failed or Canceled) it ends with, see faults.py
 
     @property
@@ -147,7 +151,32 @@ class ResourcesStyle(LroStyle):
         return "eyJqb2JJZCI6" + uuid.uuid4().hex.upper()
 
 
+class DeploymentsStyle(ResourcesStyle):
+    """Microsoft.Resources/deployments (the az CLI recordings, e.g. test_network_lb.yaml): PUT
+    201 + `Azure-AsyncOperation: {deployment id}/operationStatuses/{id}` answering
+    `{"status": "Accepted"|"Running"|"Succeeded"|"Failed"|"Canceled"}`; DELETE and POST actions
+    202 + `Location: /subscriptions/{sub}/operationresults/{id}`, 204 (or the result) when done."""
+    name = "deployments"
+    put_headers = ("Azure-AsyncOperation",)
+    done_status = 204
+
+    def new_id(self) -> str:
+        # Azure's are 20-digit numbers ("08585250662433620966").
+        return "0858" + str(uuid.uuid4().int)[:16]
+
+    def status_url(self, base_url: str, op: Operation) -> str:
+        return f"{base_url}{op.target}/operationStatuses/{op.id}?api-version={op.api_version}"
+
+    def status_body(self, op: Operation) -> dict[str, Any]:
+        body = super().status_body(op)
+        if not op.done:
+            # Accepted until the deployment has started its resources (and waits for them).
+            body["status"] = "Accepted" if op.due is not None else "Running"
+        return body
+
+
 NETWORK = NetworkStyle()
 COMPUTE = ComputeStyle()
 RESOURCES = ResourcesStyle()
-STYLES: dict[str, LroStyle] = {s.name: s for s in (NETWORK, COMPUTE, RESOURCES)}
+DEPLOYMENTS = DeploymentsStyle()
+STYLES: dict[str, LroStyle] = {s.name: s for s in (NETWORK, COMPUTE, RESOURCES, DEPLOYMENTS)}

@@ -4,6 +4,10 @@ An operation is due `settings.latency` seconds after it starts. It completes at 
 moment azemu looks after that: a timer, or the start of any ARM request (so with latency 0
 the first poll always sees it done). Completion of each kind is a registered function, so
 providers with their own kinds (resource group delete) plug in the same way.
+
+An operation can wait for others (a template deployment for its resources): its completion
+raises `Pending` and it sleeps (`due` None) until an operation it `follow`s ends, which makes
+it due again, so its completion runs once more and looks at what its children did.
 """
 
 from __future__ import annotations
@@ -16,13 +20,18 @@ from typing import TYPE_CHECKING, Callable
 from ..errors import ArmError
 from . import registry
 from .context import Ctx, Res
-from .lro import CANCELED, CANCELED_ERROR, FAILED, LRO_FAULT, STYLES, SUCCEEDED, LroStyle, Operation
+from .lro import CANCELED, CANCELED_ERROR, FAILED, IN_PROGRESS, LRO_FAULT, STYLES, SUCCEEDED, LroStyle, Operation
 
 if TYPE_CHECKING:
     from ..emulator import Emulator
 
 log = logging.getLogger("azemu.operations")
 KEEP_DONE = 2000      # finished operations kept so late polls still get an answer
+
+
+class Pending(Exception):
+    """Raised by a completion (a type's `on_provisioned`) that is not finished yet: the operation
+    stays InProgress until an operation it follows ends."""
 
 
 class OperationManager:
@@ -69,23 +78,46 @@ class OperationManager:
         op = self.ops.get(op_id)
         if op is None or op.done:
             return
+        self.cancel(op, {**CANCELED_ERROR, "details": [{
+            "code": "CanceledAndSupersededDueToAnotherOperation",
+            "message": f"Operation {op.id} was canceled and superseded by another operation on the resource."}]})
+
+    def cancel(self, op: Operation, error: dict | None = None) -> None:
+        """End a running operation Canceled (its target is left as it is)."""
         op.status = CANCELED
         op.error_status = 409
         op.end = Ctx.now_iso()
-        op.error = {**CANCELED_ERROR, "details": [{
-            "code": "CanceledAndSupersededDueToAnotherOperation",
-            "message": f"Operation {op.id} was canceled and superseded by another operation on the resource."}]}
+        op.error = error
+        self._wake(op)
         self._sync()
 
+    def follow(self, child: Operation, parent: Operation) -> None:
+        """`parent` waits for `child`: when `child` ends, `parent` is due again."""
+        child.parent = parent.id
+        if child.done:
+            self._wake(child)
+        self._sync()
+
+    def _wake(self, op: Operation) -> None:
+        parent = self.ops.get(op.parent) if op.parent else None
+        if parent is not None and not parent.done:
+            parent.due = time.time()
+
     def settle(self) -> None:
-        """Complete every operation that is due."""
-        now = time.time()
-        due = sorted((op for op in self.ops.values() if not op.done and op.due <= now), key=lambda o: o.due)
-        for op in due:
-            if op.done:          # superseded by an earlier completion in this loop
-                continue
-            self.finish(op)
-        if due:
+        """Complete every operation that is due, and those their completions make due (a
+        deployment woken by its resources), until none is."""
+        finished = False
+        while True:
+            now = time.time()
+            due = sorted((op for op in self.ops.values() if not op.done and op.due is not None and op.due <= now),
+                         key=lambda o: o.due)
+            if not due:
+                break
+            for op in due:
+                if not op.done and op.due is not None:     # not superseded or put to sleep meanwhile
+                    self.finish(op)
+            finished = True
+        if finished:
             self._sync()
             self.emu.save()
         self.schedule()
@@ -97,9 +129,14 @@ class OperationManager:
         if op.fault:
             fail_injected(ctx, op, self.completers[op.kind])
             op.end = ctx.now_iso()
+            self._wake(op)
             return
         try:
             self.completers[op.kind](ctx, op)
+        except Pending:
+            op.status = IN_PROGRESS
+            op.due = None
+            return
         except ArmError as err:
             op.status = FAILED
             op.error = err.error()
@@ -110,6 +147,7 @@ class OperationManager:
             op.error = {"code": "InternalServerError", "message": f"An internal error occurred: {err}"}
             op.error_status = 500
         op.end = ctx.now_iso()
+        self._wake(op)
 
     def schedule(self) -> None:
         """Arm one timer for the earliest pending operation (when an event loop runs)."""
@@ -117,7 +155,7 @@ class OperationManager:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return
-        pending = [op.due for op in self.ops.values() if not op.done]
+        pending = [op.due for op in self.ops.values() if not op.done and op.due is not None]
         if self._timer:
             self._timer.cancel()
             self._timer = None
@@ -144,13 +182,14 @@ def complete_put(ctx: Ctx, op: Operation) -> None:
     res = _target(ctx, op)
     if res is None or res.record is None or res.record.op != op.id:
         return
-    res.record.op = None
     try:
         for r in descendants(res):
             r.rtype.on_provisioned(ctx, r)
     except ArmError:
+        res.record.op = None
         set_state(res, "Failed", new_etag())
         raise
+    res.record.op = None
     set_state(res, "Succeeded", new_etag())
     ctx.emu.publish("provisioned", ctx, res)
 
@@ -166,12 +205,15 @@ def complete_delete(ctx: Ctx, op: Operation) -> None:
 
 def complete_action(ctx: Ctx, op: Operation) -> None:
     res = ctx.resolve(op.target)
-    if res is None:
+    rtype = res.rtype if res else registry.get(op.type_key)
+    spec = rtype.actions.get(op.action) if rtype else None
+    if spec is None or (res is None and spec.requires_resource):
         raise ArmError(404, "NotFound", f"Resource {op.target} not found.")
-    spec = res.rtype.actions[op.action]
+    ctx.target_id = op.target
     if spec.finish is not None:
-        op.result = spec.finish(res.rtype, ctx, res, op.state)
-    ctx.emu.publish("action", ctx, res)
+        op.result = spec.finish(rtype, ctx, res, op.state)
+    if res is not None:
+        ctx.emu.publish("action", ctx, res)
 
 
 def fail_injected(ctx: Ctx, op: Operation, complete: Callable[[Ctx, Operation], None]) -> None:

@@ -14,9 +14,11 @@ import traceback
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from ..errors import ArmError
 from .resource_type import ActionSpec, ResourceType
 
 _types: dict[str, ResourceType] = {}
+_real_types: dict[str, str] = {}     # lower-case "namespace/type" -> its canonical casing
 _namespaces: dict[str, str] = {}     # lower-case namespace -> canonical casing
 _location_endpoints: list["LocationEndpoint"] = []
 _documents: dict[str, "Document"] = {}
@@ -102,15 +104,16 @@ def location_handler(namespace: str, segments: list[str]) -> tuple[LocationEndpo
 class Document:
     fn: Callable[[], Any]
     content_type: str
-    headers: dict[str, str]
+    public_urls: tuple[str, ...]     # where public Azure's clients fetch the same document
 
 
 def public_document(path: str, *, content_type: str = "application/json",
-                    headers: dict[str, str] | None = None) -> Callable[[Callable], Callable]:
+                    public_urls: tuple[str, ...] = ()) -> Callable[[Callable], Callable]:
     """Decorator for a JSON document served at `path` to anyone, outside ARM and its tokens (the
-    VM image alias document the cloud metadata advertises): `fn() -> body`."""
+    VM image alias document the cloud metadata advertises): `fn() -> body`. `public_urls`: the
+    same document at the public hosts Azure's clients fetch it from (`documents.py`)."""
     def deco(fn: Callable) -> Callable:
-        _documents[path] = Document(fn, content_type, dict(headers or {}))
+        _documents[path] = Document(fn, content_type, tuple(public_urls))
         return fn
     return deco
 
@@ -125,6 +128,27 @@ def get(key: str) -> ResourceType | None:
 
 def all_types() -> list[ResourceType]:
     return list(_types.values())
+
+
+def real_types(namespace: str, types: tuple[str, ...]) -> None:
+    """Declare top-level types Azure has in `namespace` that no provider emulates. Nothing of
+    them exists in azemu, so reads answer as Azure answers for a resource that does not exist
+    (`handlers.absent_type_request`), where an unknown type is `InvalidResourceType`."""
+    for name in types:
+        _real_types[f"{namespace}/{name}".lower()] = f"{namespace}/{name}"
+    _namespaces.setdefault(namespace.lower(), namespace)
+
+
+def real_type(namespace: str, type_segment: str) -> str | None:
+    """The canonical "namespace/type" of a declared real type no provider serves, or None."""
+    key = f"{namespace}/{type_segment}".lower()
+    return None if key in _types else _real_types.get(key)
+
+
+def type_error(namespace: str, type_name: str, api_version: str) -> ArmError:
+    """What a write of an unserved type gets: a real one is not emulated, any other unknown."""
+    real = real_type(namespace, type_name)
+    return ArmError.not_emulated(real) if real else ArmError.invalid_resource_type(type_name, namespace, api_version)
 
 
 def namespace(name: str) -> str | None:

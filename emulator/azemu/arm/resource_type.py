@@ -17,6 +17,11 @@ from .lro import NETWORK, LroStyle
 if TYPE_CHECKING:
     from .context import Ctx, Res
 
+# `ResourceType.methods` of child types: Network's children take PUT and DELETE but no PATCH
+# (their specs list no Update), and some are read-only (GET only).
+CHILD_METHODS = ("GET", "HEAD", "PUT", "DELETE")
+READ_ONLY_METHODS = ("GET", "HEAD")
+
 # Top-level keys of a PUT body that a type keeps by default. The framework owns id, name,
 # type, etag, location and tags.
 NAME_RE = re.compile(r"^\w(?:[\w.-]{0,78}\w)?$")
@@ -26,13 +31,18 @@ DEFAULT_BODY_KEYS = ("properties", "sku", "kind", "zones", "plan", "identity", "
 class ActionSpec:
     """A POST (or GET) sub-operation of a resource: `virtualMachines/{vm}/powerOff`."""
 
-    def __init__(self, name: str, method: str, long_running: bool, begin: Callable, *, read_only: bool = False):
+    def __init__(self, name: str, method: str, long_running: bool, begin: Callable, *, read_only: bool = False,
+                 requires_resource: bool = True, status: int = 200):
         self.name = name
         self.method = method.upper()
         self.long_running = long_running
         self.begin = begin
         # A POST that only reads (rule health): not a write in the request log.
         self.read_only = read_only
+        # False: the action also runs on a name nothing is stored under yet (a deployment's
+        # validate and whatIf); `res` is then None and the hooks get the id as `ctx.target_id`.
+        self.requires_resource = requires_resource
+        self.status = status              # of a synchronous action's answer (cancel: 204)
         self.finish: Callable | None = None
 
     def done(self, fn: Callable) -> Callable:
@@ -41,16 +51,17 @@ class ActionSpec:
         return fn
 
 
-def action(name: str, *, method: str = "POST", long_running: bool = True,
-           read_only: bool = False) -> Callable[[Callable], ActionSpec]:
+def action(name: str, *, method: str = "POST", long_running: bool = True, read_only: bool = False,
+           requires_resource: bool = True, status: int = 200) -> Callable[[Callable], ActionSpec]:
     """Declare an action. The decorated method runs when the request arrives:
     `begin(self, ctx, res, body) -> state` (raise ArmError to refuse). For a long-running
     action the returned JSON-able state is kept with the operation and handed to the
     `@<name>.done` hook `done(self, ctx, res, state) -> result body or None` when the
     operation completes. For a synchronous action (`long_running=False`) the return value is
-    the 200 response body (None: an empty 200)."""
+    the response body (None: an empty answer) with status `status`."""
     def deco(fn: Callable) -> ActionSpec:
-        return ActionSpec(name, method, long_running, fn, read_only=read_only)
+        return ActionSpec(name, method, long_running, fn, read_only=read_only,
+                          requires_resource=requires_resource, status=status)
     return deco
 
 
@@ -70,6 +81,14 @@ class ResourceType:
     location_required: bool = True   # top-level types only
     has_tags: bool = True
     has_etag: bool = True
+    # False: `{"id": ...}` members of this type's bodies are records of what it deployed, not
+    # references that put their target in use or show as back-references (deployments).
+    refers: bool = True
+    listed: bool = True              # shown by the generic `/resources` lists
+    # The methods Azure serves on one resource of this type. Some child types are read-only in
+    # Azure (a load balancer's probes and rules, a NIC's ip configurations: the spec has only
+    # their GET; they change through their parent's PUT): ("GET", "HEAD").
+    methods: tuple[str, ...] = ("GET", "HEAD", "PUT", "PATCH", "DELETE")
 
     # --- long-running behaviour -----------------------------------------------------------
     lro: LroStyle = NETWORK

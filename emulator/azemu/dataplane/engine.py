@@ -1,5 +1,6 @@
 """The data plane engine: keeps the frontends, the VMs' apps and the probers in line with the
-store, picks the backend of each new flow, and knows each backend's health per rule.
+store, picks the backend of each new flow, and knows each backend's health per rule (its probe's
+view, overridden by its admin state in the rule's pool).
 
 It follows the store through the emulator's listeners (a write, a completed operation or a
 delete wakes it at once) and also looks again every POLL_SECONDS, for changes no event
@@ -29,22 +30,24 @@ from . import nsg
 from .addresses import BackendAddresses, listen_port
 from .distribution import choose, flow_key
 from .frontend import Flow, Frontend, Route
-from .prober import DOWN, REASON_ALL_DOWN_IS_UP, REASON_SUCCESS, UP, Health, Prober, Target
+from .prober import (DOWN, REASON_ADMIN_DOWN, REASON_ADMIN_UP, REASON_ALL_DOWN_IS_UP, REASON_SUCCESS, UP, Health,
+                     Prober, Target)
 from .topology import Backend, Rule, Topology, snapshot
 from .vm_app import HelloApp
 
 log = logging.getLogger("azemu.dataplane")
 POLL_SECONDS = 0.5
-APP_PORT = 80                  # nginx in the tutorial's cloud-init
 SHUTDOWN_GRACE = 30.0          # emulated seconds a graceful stop gives requests in flight
 PROBE_SOURCE_PORT = 49152      # probes come from an ephemeral port of 168.63.129.16
+
+ADMIN_OVERRIDES = {"Up": (UP, REASON_ADMIN_UP), "Down": (DOWN, REASON_ADMIN_DOWN)}
 
 
 @dataclass
 class RunningApp:
     app: HelloApp
     hosts: list[str]
-    port: int
+    ports: tuple[int, ...]
     boot: str
 
 
@@ -128,30 +131,32 @@ class DataPlane:
         self._sync_flows(topo)
 
     async def _sync_apps(self, topo: Topology) -> None:
-        port = listen_port(APP_PORT, self.settings.port_offset)
+        def ports(vm):
+            return tuple(listen_port(port, self.settings.port_offset) for port in vm.ports)
+
         for key in list(self.apps):
             vm = topo.vms.get(key)
             running = self.apps[key]
             hosts = [self.addresses.address(b.id) for b in topo.backends_of(key)]
-            if vm is None or not (vm.running and vm.app) or (vm.boot, hosts, port) != (
-                    running.boot, running.hosts, running.port):
+            if vm is None or not (vm.running and vm.app) or (vm.boot, hosts, ports(vm)) != (
+                    running.boot, running.hosts, running.ports):
                 self._stop_app(self.apps.pop(key))
         for key, vm in topo.vms.items():
             backends = topo.backends_of(key)
             if key in self.apps or not (vm.running and vm.app and backends):
                 continue
             hosts = [self.addresses.address(b.id) for b in backends]
-            app = HelloApp(vm.hostname)
+            app = HelloApp(vm.hostname, vm.health_path)
             try:
-                await app.start(hosts, port)
+                await app.start(hosts, *ports(vm))
             except OSError as err:
-                self._error(key, f"VM {vm.name}: cannot serve on {', '.join(hosts)} port {port}: {err}")
+                self._error(key, f"VM {vm.name}: cannot serve on {', '.join(hosts)} ports {ports(vm)}: {err}")
                 if err.errno == errno.EADDRINUSE:      # another process has it: take other addresses
                     for backend in backends:
                         self.addresses.replace(backend.id)
                 continue
             self.errors.pop(key, None)
-            self.apps[key] = RunningApp(app, hosts, port, vm.boot)
+            self.apps[key] = RunningApp(app, hosts, ports(vm), vm.boot)
 
     def _stop_app(self, running: RunningApp) -> None:
         running.app.stop_listening()
@@ -224,7 +229,10 @@ class DataPlane:
 
     def health(self, rule: Rule) -> list[tuple[Backend, str, str]]:
         """(backend, state, reason) for each member of the rule's pools, as the load balancer
-        sees them now. A rule without a probe sends flows to every member."""
+        sees them now. A rule without a probe sends flows to every member, whatever their admin
+        state ("Admin state will only take effect when there's a health probe configured").
+        Otherwise a member's admin state overrides its probe: Up takes new flows, Down none
+        (its established flows continue, as when probed down); None follows the probe."""
         members = self.topology.members(rule)
         probe = self.topology.probes.get(rule.probe or "")
         if probe is None:
@@ -235,8 +243,8 @@ class DataPlane:
             health = prober.health if prober else Health()
             states.append((backend, health.state, health.reason))
         if probe.all_down_is_up and states and all(state == DOWN for _b, state, _r in states):
-            return [(b, UP, REASON_ALL_DOWN_IS_UP) for b, _s, _r in states]
-        return states
+            states = [(b, UP, REASON_ALL_DOWN_IS_UP) for b, _s, _r in states]
+        return [(b, *ADMIN_OVERRIDES.get(b.admin_state(rule), (state, reason))) for b, state, reason in states]
 
     def rule_health(self, rule_id: str) -> dict:
         """The body of `POST .../loadBalancingRules/{rule}/health`."""
@@ -246,8 +254,9 @@ class DataPlane:
             "up": sum(1 for _b, state, _r in states if state == UP),
             "down": sum(1 for _b, state, _r in states if state == DOWN),
             "loadBalancerBackendAddresses": [
-                {"ipAddress": b.private_ip, "networkInterfaceIPConfigurationId": b.id, "state": state,
-                 "reason": reason} for b, state, reason in states],
+                {"ipAddress": b.private_ip,
+                 **({"networkInterfaceIPConfigurationId": b.ip_configuration} if b.ip_configuration else {}),
+                 "state": state, "reason": reason} for b, state, reason in states],
         }
 
     # --- new flows ----------------------------------------------------------------------------
@@ -297,8 +306,10 @@ class DataPlane:
                            "rule": getattr(topo.rules.get(self.routes.get((a, p), "")), "id", None)}
                           for (a, p), f in sorted(self.frontends.items())],
             "vms": [dict(id=vm.id, name=vm.name, **self._app_status(key)) for key, vm in sorted(topo.vms.items())],
-            "backends": [{"id": b.id, "nic": b.nic_name, "vm": topo.vms[b.vm].name if b.vm in topo.vms else None,
+            "backends": [{"id": b.id, "nic": b.nic_name or None,
+                          "vm": topo.vms[b.vm].name if b.vm in topo.vms else None,
                           "private_ip": b.private_ip, "address": self.addresses.address(b.id),
+                          "admin_states": dict(sorted(b.admin.items())),
                           "flows": flows.get(key, 0)} for key, b in sorted(topo.backends.items())],
             "probes": [{"probe": topo.probes[p].id, "backend": topo.backends[b].id, "state": pr.health.state,
                         "reason": pr.health.reason} for (p, b), pr in sorted(self.probers.items())
@@ -310,8 +321,8 @@ class DataPlane:
     def _app_status(self, vm_key: str) -> dict:
         running = self.apps.get(vm_key)
         if running is None:
-            return {"serving": False, "addresses": [], "port": None, "connections": 0, "requests": 0}
-        return {"serving": True, "addresses": running.hosts, "port": running.port,
+            return {"serving": False, "addresses": [], "port": None, "ports": [], "connections": 0, "requests": 0}
+        return {"serving": True, "addresses": running.hosts, "port": running.ports[0], "ports": list(running.ports),
                 "connections": len(running.app.connections), "requests": running.app.requests}
 
 

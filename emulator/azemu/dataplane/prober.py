@@ -27,7 +27,9 @@ MIN_TIMEOUT = 2.0       # real seconds: a busy test machine must not fail probes
 REASON_SUCCESS = "Up_Probe_Success"
 REASON_APPROACHING_UNHEALTHY = "Up_Probe_ApproachingUnhealthyThreshold"
 REASON_ALL_DOWN_IS_UP = "Up_Probe_AllDownIsUp"
+REASON_ADMIN_UP = "Up_Admin"            # admin state Up: in rotation whatever the probe says
 REASON_APPROACHING_HEALTHY = "Down_Probe_ApproachingHealthyThreshold"
+REASON_ADMIN_DOWN = "Down_Admin"        # admin state Down: no new flows whatever the probe says
 REASON_HTTP_STATUS = "Down_Probe_HttpStatusCodeError"
 REASON_UNREACHABLE = {"Http": "Down_Probe_HttpEndpointUnreachable",
                       "Https": "Down_Probe_HttpsEndpointUnreachable",

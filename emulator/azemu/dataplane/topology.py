@@ -3,8 +3,10 @@ probe, the NSGs in front of each backend, and the VMs that run the app.
 
 Built from the stored (Azure-shaped) bodies on every change, read-only. What azemu serves:
 rules with protocol Tcp (or All with a port) on frontends whose public IP is an IPv4 loopback
-address, and backend pools whose members are NIC ip configurations; UDP, HA ports, internal
-(private) frontends and IP-address-based pools are not served.
+address, and backend pools of NIC ip configurations or of IP addresses (a pool's members as its
+`loadBalancerBackendAddresses` answer shows them: an address a NIC ip configuration of its VNet
+holds is that ip configuration; one nobody holds is a backend that never answers). UDP, HA ports
+and internal (private) frontends are not served.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import ipaddress
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..arm.context import Ctx, Res
+from ..arm.context import Ctx, Res, render
 from . import guest
 
 LB_TYPE = "Microsoft.Network/loadBalancers"
@@ -34,10 +36,20 @@ class Backend:
     vnet_prefixes: list[str]
     nsgs: list[tuple[str, list[dict[str, Any]]]]   # (id, securityRules): the subnet's, then the NIC's
     vm: str | None = None                # lower-case VM id, once a VM names the NIC
+    admin: dict[str, str] = field(default_factory=dict)   # lower-case pool id -> its entry's adminState
 
     @property
     def key(self) -> str:
         return self.id.lower()
+
+    @property
+    def ip_configuration(self) -> str | None:
+        """The NIC ip configuration, None for an IP address no NIC holds."""
+        return self.id if self.nic_id else None
+
+    def admin_state(self, rule: "Rule") -> str:
+        """The admin state of this member for the rule: its entry's in the rule's pool."""
+        return next((self.admin[p] for p in rule.pools if p in self.pools and p in self.admin), "None")
 
 
 @dataclass
@@ -71,6 +83,8 @@ class Vm:
     running: bool
     app: bool                            # its cloud-init installs the hello-world app
     boot: str                            # changes whenever the guest (re)boots
+    ports: tuple[int, ...] = (80,)       # where its nginx listens
+    health_path: str | None = None       # the app's health route, if it has one
 
 
 @dataclass
@@ -94,10 +108,13 @@ class Topology:
 
 def snapshot(ctx: Ctx) -> Topology:
     topo = Topology()
-    for lb in ctx.resources(LB_TYPE):
+    lbs = ctx.resources(LB_TYPE)
+    for lb in lbs:
         _load_balancer(ctx, lb, topo)
     for nic in ctx.resources(NIC_TYPE):
         _nic(ctx, nic, topo)
+    for lb in lbs:
+        _backend_addresses(ctx, lb, topo)
     for vm in ctx.resources(VM_TYPE):
         _vm(vm, topo)
     return topo
@@ -159,6 +176,30 @@ def _nic(ctx: Ctx, nic: Res, topo: Topology) -> None:
             nsgs=nsgs)
 
 
+def _backend_addresses(ctx: Ctx, lb: Res, topo: Topology) -> None:
+    """The members of each pool that stores entries (IP addresses, or admin states of NIC
+    members) as its answer lists them, resolved by the provider: IP-based ones join the backend
+    of the NIC ip configuration holding the address; each gets its admin state. Pools that store
+    none are NIC members with no admin state, which the NICs already told."""
+    for stored in lb.children("backendAddressPools"):
+        if not stored.props.get("loadBalancerBackendAddresses"):
+            continue
+        pool = render(ctx, stored)
+        key = pool["id"].lower()
+        for entry in (pool.get("properties") or {}).get("loadBalancerBackendAddresses") or []:
+            props = entry.get("properties") or {}
+            holder = _ref(props.get("networkInterfaceIPConfiguration"))
+            backend = topo.backends.get(holder.lower()) if holder else None
+            if backend is None and props.get("ipAddress"):
+                entry_id = f"{pool['id']}/loadBalancerBackendAddresses/{entry['name']}"
+                backend = topo.backends.setdefault(entry_id.lower(), Backend(
+                    id=entry_id, name=entry["name"], nic_id="", nic_name="", private_ip=props["ipAddress"],
+                    pools=set(), vnet_prefixes=[], nsgs=[]))
+            if backend is not None:
+                backend.pools.add(key)
+                backend.admin[key] = props.get("adminState") or "None"
+
+
 def _nsg(ctx: Ctx, nsg_id: str | None) -> tuple[str, list[dict[str, Any]]] | None:
     nsg = ctx.resolve(nsg_id) if nsg_id else None
     if nsg is None:
@@ -170,7 +211,8 @@ def _vm(vm: Res, topo: Topology) -> None:
     key = vm.id.lower()
     os_profile = vm.props.get("osProfile") or {}
     topo.vms[key] = Vm(id=vm.id, name=vm.name, hostname=os_profile.get("computerName") or vm.name,
-                       running=guest.running(vm), app=guest.serves_app(vm), boot=guest.boot_marker(vm))
+                       running=guest.running(vm), app=guest.serves_app(vm), boot=guest.boot_marker(vm),
+                       ports=guest.app_ports(vm), health_path=guest.health_path(vm))
     for ref in (vm.props.get("networkProfile") or {}).get("networkInterfaces") or []:
         nic_id = (_ref(ref) or "").lower()
         for backend in topo.backends.values():

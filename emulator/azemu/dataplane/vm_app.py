@@ -1,12 +1,14 @@
-"""The tutorial's web application on one VM: nginx on port 80 in front of a Node.js (Express)
-app that answers `GET /` with `Hello World from host <hostname>!`.
+"""The tutorial's web application on one VM: nginx on port 80 (or the ports its cloud-init
+configures) in front of a Node.js (Express) app that answers `GET /` with
+`Hello World from host <hostname>!`, and `GET /healthz` with `OK` when the app has that route
+(cloudlb.azure's does, for HTTP health probes).
 
 It serves on the VM's loopback addresses and behaves as that stack does on the wire:
 - HTTP/1.1 keep-alive by default (HTTP/1.0 only when asked), pipelined requests answered in
   order, an idle keep-alive connection closed after 75 s and a connection after 1000 requests
   (nginx's keepalive_timeout and keepalive_requests defaults), a request whose header has not
   arrived within 60 s dropped (client_header_timeout);
-- `GET /` and `HEAD /` answer 200, anything else Express's 404 `Cannot GET /path`, a request
+- `GET /` and `HEAD /` (and the health route) answer 200, anything else Express's 404 `Cannot GET /path`, a request
   that does not parse nginx's 400, each with nginx's and Express's headers.
 
 Stopping is graceful by default, as when the guest shuts down: the listening sockets close at
@@ -37,8 +39,9 @@ REASONS = {200: "OK", 400: "Bad Request", 404: "Not Found"}
 class HelloApp:
     """The app of one VM. `start` on its addresses, `stop` when the VM stops or reboots."""
 
-    def __init__(self, hostname: str):
+    def __init__(self, hostname: str, health_path: str | None = None):
         self.hostname = hostname
+        self.health_path = health_path
         self.servers: list[asyncio.AbstractServer] = []
         self.connections: set[_Connection] = set()
         self.stopping = False
@@ -48,13 +51,14 @@ class HelloApp:
     def greeting(self) -> str:
         return f"Hello World from host {self.hostname}!"
 
-    async def start(self, hosts: list[str], port: int) -> None:
-        """Listen on every address in `hosts`; OSError (address in use, ...) leaves none open."""
+    async def start(self, hosts: list[str], *ports: int) -> None:
+        """Listen on every address in `hosts`, on each port; OSError (address in use, ...) leaves none open."""
         loop = asyncio.get_running_loop()
         try:
             for host in hosts:
-                self.servers.append(await loop.create_server(lambda: _Connection(self), host, port,
-                                                             reuse_address=True))
+                for port in ports:
+                    self.servers.append(await loop.create_server(lambda: _Connection(self), host, port,
+                                                                 reuse_address=True))
         except OSError:
             await self._close_servers()
             raise
@@ -150,6 +154,9 @@ class _Connection(asyncio.Protocol):
         path = request.target.split("?", 1)[0]
         if request.method in ("GET", "HEAD") and path == "/":
             status, body = 200, self.app.greeting
+            extra = []
+        elif request.method in ("GET", "HEAD") and path == self.app.health_path:
+            status, body = 200, "OK"
             extra = []
         else:
             status, body = 404, express_not_found(request.method, path)

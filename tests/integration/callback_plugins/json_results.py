@@ -15,8 +15,8 @@ type: stdout
 short_description: Task results as one JSON document, for the integration tests
 description:
   - Records each task result (with C(diff), C(invocation), the task's duration in seconds and
-    its start as wall-clock time, to match it with azemu's request log) and writes them, with
-    the play recap, as one JSON document when the playbook ends.
+    when it started and ended, in seconds since the epoch as azemu's request log has them) and
+    writes them, with the play recap, as one JSON document when the playbook ends.
 author:
   - cloudlb contributors (@cloudlb)
 """
@@ -55,7 +55,8 @@ class CallbackModule(CallbackBase):
                 "host": result._host.name,
                 "status": status,
                 "duration": round(time.monotonic() - started, 3) if started is not None else None,
-                "started_at": started_at,
+                "started": started_at,
+                "ended": time.time(),
                 "result": shown,
             }
         )

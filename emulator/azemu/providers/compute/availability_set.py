@@ -8,7 +8,9 @@ AvailabilitySet_Create example):
 - fault domains 1-3 (default 2), update domains 1-20 (default 5), and neither can change once
   the set exists (`PropertyChangeNotAllowed`); Aligned cannot go back to Classic;
 - GET lists the member VMs in `virtualMachines` (ids upper-cased, as Azure returns them); the
-  PUT answer does not; a set with VMs cannot be deleted.
+  PUT answer does not; a set with VMs cannot be deleted;
+- `GET .../availabilitySets/{name}/vmSizes` lists the sizes a VM of the set may have: every size
+  azemu offers, as for an empty set (azemu has one kind of host).
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from __future__ import annotations
 from ...arm.context import Ctx, Res
 from ...arm.lro import COMPUTE
 from ...arm.registry import register
-from ...arm.resource_type import ResourceType
+from ...arm.resource_type import ResourceType, action
 from ...errors import ArmError
+from . import vm_sizes
 from .enums import AVAILABILITY_SET_SKU
 
 FAULT_DOMAINS = (1, 3)
@@ -98,3 +101,7 @@ class AvailabilitySets(ResourceType):
                 "OperationNotAllowed",
                 f"Availability Set {res.name} cannot be deleted. Before deleting an Availability Set please ensure "
                 "that it does not contain any VM.")
+
+    @action("vmSizes", method="GET", long_running=False)
+    def list_sizes(self, ctx, res, body):
+        return vm_sizes.listing()

@@ -9,8 +9,9 @@ As Azure answers (recordings/azure-cli/vm/test_vm_image_show.yaml, test_vm_creat
   skus carry `properties.automaticOSUpgradeProperties` (as `az vm image list-skus` shows);
 - the versions list takes `$orderby=name`, `name asc` or `name desc` (versions ordered as
   numbers; ascending without it), then `$top`; `$expand=Properties` adds each version's
-  `properties` (VirtualMachineImages_ListWithProperties, a bare array as azure-mgmt-compute 39
-  reads it; the 2024-11-01 swagger's `{value}` page is not what its clients parse), and so does
+  `properties` (VirtualMachineImages_ListWithProperties, a bare array as az 2.91's VMImageList
+  and azure-mgmt-compute 39 read it, and as Compute's owners describe it in
+  Azure/azure-rest-api-specs#33958; the 2024-11-01 swagger documents a `{value}` page), and so does
   `$expand=properties/imageDeprecationStatus`, which `az vm image list --all` sends and from
   which it reads `properties.architecture` and `properties.imageDeprecationStatus`;
 - Get takes `latest` for the newest version and answers with the version's real name;
@@ -20,8 +21,9 @@ As Azure answers (recordings/azure-cli/vm/test_vm_image_show.yaml, test_vm_creat
 The edge zone variants (`.../edgeZones/{zone}/publishers/...`) are not served.
 
 The alias document is served without a token at `/vmImageAliases.json`, as
-raw.githubusercontent.com serves Azure's (`text/plain`, cached for 5 minutes; the recorded
-test_vm_image_list_by_alias.yaml).
+raw.githubusercontent.com serves Azure's (`text/plain`, cached for 5 minutes, an ETag; the
+recorded test_vm_image_list_by_alias.yaml), and, through the proxy, at the public URLs Azure's
+clients read it from (`documents.py`).
 """
 
 from __future__ import annotations
@@ -66,16 +68,14 @@ def properties(image: Image) -> dict[str, Any]:
     managed = image.generation == "V2"
     props: dict[str, Any] = {"hyperVGeneration": image.generation, "architecture": image.architecture,
                              "replicaType": "Managed" if managed else "Unmanaged"}
-    if managed:
-        props["replicaCount"] = 10
     props["disallowed"] = {"vmDiskType": "Unmanaged" if managed else "None"}
     props["automaticOSUpgradeProperties"] = {"automaticOSUpgradeSupported": image.sku.auto_os_upgrade}
     props["imageDeprecationStatus"] = {"imageState": "Active"}
     if image.sku.features:
         props["features"] = [{"name": name, "value": value} for name, value in image.sku.features]
-    # A Gen1 image is a page-blob VHD: the disk and its 512-byte footer (the CentOS 7.5 recording).
-    size = {"sizeInGb": image.disk_gb} if managed else {"sizeInBytes": image.disk_gb * 1024 ** 3 + 512}
-    props["osDiskImage"] = {"operatingSystem": image.os_type, **size}
+    # A page-blob VHD's size: the disk and its 512-byte footer (the recorded CentOS 7.5 and Ubuntu
+    # 18.04 versions, the only sizes on record: Gen2 images are answered the same way).
+    props["osDiskImage"] = {"operatingSystem": image.os_type, "sizeInBytes": image.disk_bytes + 512}
     props["dataDiskImages"] = []
     return props
 
@@ -137,5 +137,12 @@ def get_version(ctx, sub: str, location: str, publisher: str, offer: str, skus: 
     return _entry(location, name, f"{_sku_id(sub, location, image)}/Versions/{name}", properties=properties(image))
 
 
-public_document(ALIAS_DOCUMENT_PATH, content_type="text/plain", headers={"Cache-Control": "max-age=300"})(
+# Where public Azure's clients read it: its metadata's vmImageAliasDoc (master), az's recorded
+# fetch (main), az 2.91's own AzureCloud (hosts.py).
+ALIAS_DOCUMENT_URLS = (
+    "https://raw.githubusercontent.com/Azure/azure-rest-api-specs/master/arm-compute/quickstart-templates/aliases.json",
+    "https://raw.githubusercontent.com/Azure/azure-rest-api-specs/main/arm-compute/quickstart-templates/aliases.json",
+    "https://azcliprod.blob.core.windows.net/cli/vm/aliases.json",
+)
+public_document(ALIAS_DOCUMENT_PATH, content_type="text/plain", public_urls=ALIAS_DOCUMENT_URLS)(
     images.alias_document)

@@ -13,9 +13,10 @@ a VM cannot be created from them (azemu's VMs are Linux, see images.py).
 
 What each version shows (`VirtualMachineImages_Get`) follows the recorded answers
 (recordings/azure-cli/vm/test_vm_image_show.yaml, test_vm_create_*.yaml) and Microsoft's
-trusted-launch documentation: Gen1 images are `Unmanaged` replicas sized in bytes, Gen2 images
-`Managed` ones (10 replicas) sized in GB; `features` as those answers list them (none for the
-older images, as the CentOS 7.5 recording shows).
+trusted-launch documentation: Gen1 images are `Unmanaged` replicas, Gen2 images `Managed` ones
+(they take no unmanaged disk), all sized in bytes as a VHD (`disk_gb` GiB, or the sku's
+`disk_mib` where a recording shows another size, plus the 512-byte footer); `features` as those
+answers list them (none for the older images, as the CentOS 7.5 recording shows).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Sku:
     features: Features = ()
     versions: tuple[str, ...] = ()           # oldest first; empty: the offer's
     auto_os_upgrade: bool = False            # automaticOSUpgradeProperties.automaticOSUpgradeSupported
+    disk_mib: int | None = None              # the OS disk's size where it is not the offer's disk_gb
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,9 @@ OFFERS: tuple[Offer, ...] = (
     Offer("Canonical", "0001-com-ubuntu-server-jammy", "Linux", "ubuntu", "22.04", 30, UBUNTU_2204, (
         Sku("22_04-lts-gen2", "V2", LINUX_GEN2), Sku("22_04-lts", "V1", LINUX_GEN1))),
     Offer("Canonical", "UbuntuServer", "Linux", "ubuntu", "18.04", 30, (), (
-        # Both versions as recorded (az vm image show; az vm create ... :latest).
-        Sku("18.04-LTS", "V1", LINUX_GEN1, ("18.04.202002180", "18.04.202306070"), auto_os_upgrade=True),
+        # Both versions as recorded (az vm image show; az vm create ... :latest), 30 GiB + 1 MiB.
+        Sku("18.04-LTS", "V1", LINUX_GEN1, ("18.04.202002180", "18.04.202306070"), auto_os_upgrade=True,
+            disk_mib=30 * 1024 + 1),
         Sku("14.04.4-LTS", "V1", (), ("14.04.201602171", "14.04.201604060")))),
     Offer("Debian", "debian-12", "Linux", "debian", "12", 30, DEBIAN_12, (
         Sku("12-gen2", "V2", LINUX_GEN2), Sku("12", "V1", LINUX_GEN1))),

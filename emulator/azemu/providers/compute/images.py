@@ -38,6 +38,7 @@ class Image:
     os_name = property(lambda self: self.offer.os_name)
     os_version = property(lambda self: self.offer.os_version)
     disk_gb = property(lambda self: self.offer.disk_gb)
+    disk_bytes = property(lambda self: (self.sku.disk_mib or self.offer.disk_gb * 1024) * 1024 ** 2)
     architecture = ARCHITECTURE
 
     @property

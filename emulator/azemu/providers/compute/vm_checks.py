@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from ...arm.context import Ctx, Res
+from ...arm.fields import flag
 from ...errors import ArmError
 from . import images, vm_sizes
 from .availability_set import upper_id
@@ -153,6 +154,7 @@ class Check:
         if user.lower() in RESERVED_USERS or len(user) > 64 or not re.match(r"^[a-z_][a-z0-9_.-]*$", user):
             raise invalid("The Admin Username specified is not allowed.", target="adminUsername")
         linux = obj(profile.get("linuxConfiguration"), "linuxConfiguration")
+        flag(linux, "enableVMAgentPlatformUpdates")       # false unless asked (computeRPCommon.json)
         keys = obj(linux.get("ssh"), "linuxConfiguration.ssh").get("publicKeys") or []
         if not isinstance(keys, list):
             raise invalid("The value of parameter linuxConfiguration.ssh.publicKeys is invalid.",
@@ -171,7 +173,8 @@ class Check:
                "linuxConfiguration": {"disablePasswordAuthentication": no_password,
                                       "ssh": {"publicKeys": clean_keys},
                                       "provisionVMAgent": linux.get("provisionVMAgent", True),
-                                      "patchSettings": {"patchMode": "ImageDefault", "assessmentMode": "ImageDefault"}},
+                                      "patchSettings": {"patchMode": "ImageDefault", "assessmentMode": "ImageDefault"},
+                                      "enableVMAgentPlatformUpdates": linux["enableVMAgentPlatformUpdates"]},
                "secrets": [], "allowExtensionOperations": True, "requireGuestProvisionSignal": True}
         if password:
             out["adminPassword"] = password

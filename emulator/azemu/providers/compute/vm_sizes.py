@@ -71,10 +71,16 @@ def require(name: object) -> Size:
     return size
 
 
-@location_endpoint("Microsoft.Compute", "vmSizes")
-def vm_sizes(ctx, sub: str, location: str) -> dict:
-    """GET .../providers/Microsoft.Compute/locations/{loc}/vmSizes: the same sizes everywhere."""
+def listing() -> dict:
+    """The sizes as Compute lists them: `{value: [...]}` (VirtualMachineSizes_List, and
+    AvailabilitySets_ListAvailableSizes as recorded in test_vm_availset.yaml)."""
     return {"value": [{
         "name": s.name, "numberOfCores": s.cores, "osDiskSizeInMB": OS_DISK_MB,
         "resourceDiskSizeInMB": s.resource_disk_mb, "memoryInMB": s.memory_mb,
         "maxDataDiskCount": s.max_data_disks} for s in SIZES]}
+
+
+@location_endpoint("Microsoft.Compute", "vmSizes")
+def vm_sizes(ctx, sub: str, location: str) -> dict:
+    """GET .../providers/Microsoft.Compute/locations/{loc}/vmSizes: the same sizes everywhere."""
+    return listing()

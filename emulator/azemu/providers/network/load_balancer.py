@@ -12,6 +12,8 @@ What Azure does and azemu copies (see load_balancer_checks.py for the cross-chec
 - back-references are computed on every read: the rules, NAT rules and outbound rules that use
   a frontend, a pool or a probe, and a pool's `backendIPConfigurations`: the NIC ip
   configurations whose `loadBalancerBackendAddressPools` name the pool;
+- a pool's members as `loadBalancerBackendAddresses`, IP-based or NIC-based, with their admin
+  state (backend_addresses.py);
 - `loadBalancers/{lb}/networkInterfaces` lists the NICs that use the load balancer.
 """
 
@@ -22,8 +24,9 @@ from typing import Any
 from ...arm.context import render
 from ...arm.fields import flag, integer
 from ...arm.registry import register
-from ...arm.resource_type import ResourceType, action
+from ...arm.resource_type import CHILD_METHODS, READ_ONLY_METHODS, ResourceType, action
 from ...errors import ArmError
+from . import backend_addresses
 from . import load_balancer_checks as checks
 from .enums import (ALLOCATION, DISTRIBUTION, IP_VERSION, LB_SKU, LB_TIER, NO_HEALTHY_BACKENDS, OUTBOUND_PROTOCOL,
                     PROBE_PROTOCOL, TRANSPORT)
@@ -95,6 +98,7 @@ class LoadBalancerPart(ResourceType):
     """A part of a load balancer, stored inside it."""
     provider = "Microsoft.Network"
     embedded = True
+    methods = CHILD_METHODS
     has_tags = False
     location_required = False
 
@@ -102,6 +106,7 @@ class LoadBalancerPart(ResourceType):
 @register
 class FrontendIPConfigurations(LoadBalancerPart):
     type = "loadBalancers/frontendIPConfigurations"
+    methods = READ_ONLY_METHODS     # the spec has only its GET: it changes with the load balancer
     read_only = ("loadBalancingRules", "inboundNatRules", "inboundNatPools", "outboundRules")
 
     def validate(self, ctx, body, current):
@@ -131,15 +136,17 @@ class BackendAddressPools(LoadBalancerPart):
 
     def validate(self, ctx, body, current):
         out = super().validate(ctx, body, current)
-        addresses = out["properties"].setdefault("loadBalancerBackendAddresses", [])
-        if not isinstance(addresses, list) or not all(isinstance(a, dict) for a in addresses):
-            raise ArmError.invalid("'loadBalancerBackendAddresses' must be an array of objects.")
+        backend_addresses.validate(out["properties"])
         return out
+
+    def fill(self, ctx, res, current):
+        backend_addresses.fill(ctx, res, current, res.parent.body["sku"]["name"], checks.pool_members(ctx, res.id))
 
     def render(self, ctx, res, out):
         lb = res.parent
         props = out.setdefault("properties", {})
         members = checks.pool_members(ctx, res.id)
+        backend_addresses.render(ctx, res, out, (lb.body.get("sku") or {}).get("name", "Basic"), members)
         if members:
             props["backendIPConfigurations"] = refs(members)
         for key, collection, prop in (("loadBalancingRules", "loadBalancingRules", "backendAddressPool"),
@@ -153,6 +160,7 @@ class BackendAddressPools(LoadBalancerPart):
 @register
 class Probes(LoadBalancerPart):
     type = "loadBalancers/probes"
+    methods = READ_ONLY_METHODS     # the spec has only its GET: it changes with the load balancer
     read_only = ("loadBalancingRules",)
 
     def validate(self, ctx, body, current):
@@ -182,6 +190,7 @@ class Probes(LoadBalancerPart):
 @register
 class LoadBalancingRules(LoadBalancerPart):
     type = "loadBalancers/loadBalancingRules"
+    methods = READ_ONLY_METHODS     # the spec has only its GET: it changes with the load balancer
 
     def validate(self, ctx, body, current):
         out = super().validate(ctx, body, current)
@@ -229,6 +238,7 @@ class InboundNatRules(LoadBalancerPart):
 @register
 class OutboundRules(LoadBalancerPart):
     type = "loadBalancers/outboundRules"
+    methods = READ_ONLY_METHODS     # the spec has only its GET: it changes with the load balancer
 
     def validate(self, ctx, body, current):
         out = super().validate(ctx, body, current)
@@ -239,4 +249,7 @@ class OutboundRules(LoadBalancerPart):
         integer(props, "allocatedOutboundPorts", 0, 64000, 1024)
         integer(props, "idleTimeoutInMinutes", 4, 120, 4)
         flag(props, "enableTcpReset")
+        # What Azure answers on every outbound rule, newer than the 2024-05-01 spec (the recorded
+        # test_cli_mgmt_network_load_balancer); kept as sent when a client sends it back.
+        props.setdefault("allocationPolicy", {"onDemandAllocation": False, "portReuse": "FirstAvailable"})
         return out

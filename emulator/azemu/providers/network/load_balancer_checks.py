@@ -6,9 +6,9 @@ region, HA ports rules only internal frontends, and a pool's NICs share one virt
 Codes and messages are Azure's as quoted in public reports of real failures
 (`InvalidResourceReference`, `PublicIPAndLBSkuDoNotMatch`, `ProbeRequestPathIsNotNull`,
 `RulesUseSameBackendPortProtocolAndPool`, `RulesUseSameBackendPortProtocolAndIPConfig`,
-`RulesOfSameLoadBalancerTypeUseSameBackendPortProtocolAndIPConfig`,
-`CannotMixIPBasedAddressesAndIPConfigurationsOnLoadBalancerBackendAddressPool`). The few found
-nowhere are marked where they are raised, named in Azure's style.
+`RulesOfSameLoadBalancerTypeUseSameBackendPortProtocolAndIPConfig`; a NIC joining a pool of IP
+addresses gets backend_addresses' `CannotMixIPBasedAddressesAndIPConfigurationsOnLoadBalancerBackendAddressPool`).
+The few found nowhere are marked where they are raised, named in Azure's style.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from itertools import combinations
 from typing import Any
 
 from ...errors import ArmError, in_use
+from . import backend_addresses
 from . import network_interface as nic
 from .public_ip import users as public_ip_users
 from .references import holders, invalid_reference, require, sub_resource
@@ -253,23 +254,8 @@ def _check_backend_ports(lb) -> None:
 def _check_members(ctx, lb) -> None:
     """NIC ip configurations already in the pools must not end up in conflicting rules."""
     for pool in lb.children("backendAddressPools"):
-        members = holders(ctx, pool.id, via=(NIC_REFERENCES["backendAddressPools"],))
-        if members and _ip_based(pool.body):
-            raise _mixed(pool.id)
-        for _nic, ipconfig in members:
+        for _nic, ipconfig in holders(ctx, pool.id, via=(NIC_REFERENCES["backendAddressPools"],)):
             _check_ip_configuration(ctx, ipconfig, {lb.id.lower(): lb})
-
-
-def _ip_based(pool_body: dict[str, Any]) -> bool:
-    return any(a.get("properties", {}).get("ipAddress")
-               for a in pool_body.get("properties", {}).get("loadBalancerBackendAddresses") or [])
-
-
-def _mixed(pool_id: str) -> ArmError:
-    return ArmError.bad_request(
-        "CannotMixIPBasedAddressesAndIPConfigurationsOnLoadBalancerBackendAddressPool",
-        f"Backend address pool {pool_id} cannot have both IP based backend addresses and network interface ip "
-        "configurations.")
 
 
 def _is_public(lb, rule) -> bool:
@@ -312,8 +298,8 @@ def check_network_interface(ctx, nic_body: dict[str, Any]) -> None:
     for ipconfig in nic_body.get("properties", {}).get("ipConfigurations") or []:
         for pool_id in ref_ids(ipconfig.get("properties", {}), NIC_REFERENCES["backendAddressPools"]):
             pool = ctx.resolve(pool_id)
-            if pool is not None and _ip_based(pool.body):
-                raise _mixed(pool_id)
+            if pool is not None and backend_addresses.is_ip_based(pool.body):
+                raise backend_addresses.mixed_refused(pool_id)
             _check_same_network(ctx, pool_id, ipconfig)
         _check_ip_configuration(ctx, ipconfig, {})
 

@@ -8,7 +8,10 @@ What Azure does and azemu copies:
 - one ip configuration is primary: the one marked so, or the first when none is
   (NetworkInterfaceCreate example); two marked primary are refused; the primary one can be
   neither dropped nor renamed (`IpConfigDeleteNotSupported`); an ip configuration without a
-  subnet takes the primary's;
+  subnet takes the primary's, unless that subnet has no prefix of its IP version: then it stays
+  without a subnet and an address (an IPv6 configuration on an IPv4 subnet, as
+  `az network nic ip-config create --private-ip-address-version IPv6` adds one:
+  recordings/azure-cli/vm/test_vm_create_existing_nic.yaml);
 - private addresses come from the subnet, lowest free first from `.4` (Azure reserves the first
   four and the last); a Dynamic address is kept across updates while it stays in the subnet; a
   Static one must lie in the subnet (`PrivateIPAddressNotInSubnet`), outside the reserved
@@ -18,7 +21,14 @@ What Azure does and azemu copies:
 - `virtualMachine`, `primary` and `macAddress` appear once a VM's `networkProfile` names the
   NIC, and the NIC cannot be deleted while it does (`NicInUse`);
 - backend pools and NAT rules are kept as given (ids); the load balancer side lists them back;
-- the ipConfigurations routes are for reading: a DELETE there is refused (405).
+- the ipConfigurations routes are for reading: a DELETE there is refused (405);
+- what Azure answers on every NIC (the azure-cli recordings test_vm_create_*.yaml,
+  test_network_nic_lb_address_pools.yaml): `nicType` `Standard`, `auxiliaryMode` and
+  `auxiliarySku` `None`, `disableTcpStateTracking` false (enums checked, values kept, no
+  behaviour), empty `hostedWorkloads` and `tapConfigurations`, `allowPort25Out` true and
+  `kind: Regular` (both newer than the 2024-05-01 spec), and `dnsSettings.internalDomainNameSuffix`,
+  the virtual network's DNS suffix (`<26 characters>.<2>.internal.cloudapp.net`, made from the
+  VNet's id and guid, so every NIC of a VNet has the same).
 
 Codes seen in Azure's answers (issues, docs): InvalidResourceReference, PrivateIPAddressIsAllocated,
 PrivateIPAddressInReservedRange, PrivateIPAddressNotInSubnet, PublicIPAddressInUse, NicInUse,
@@ -35,10 +45,10 @@ from typing import Any
 
 from ...arm.fields import flag
 from ...arm.registry import register
-from ...arm.resource_type import ResourceType
+from ...arm.resource_type import READ_ONLY_METHODS, ResourceType
 from ...errors import ArmError, in_use
 from . import addresses, load_balancer_checks
-from .enums import ALLOCATION, IP_VERSION
+from .enums import ALLOCATION, AUXILIARY_MODE, AUXILIARY_SKU, IP_VERSION, NIC_TYPE
 from .references import holders, require, sub_resource
 from .virtual_network import subnet_prefixes, subnet_users
 
@@ -52,6 +62,8 @@ VM_TYPE_KEY = "microsoft.compute/virtualmachines"
 # Microsoft's OUI, as Azure NICs show it (NetworkInterfaceGet example: 00-0D-3A-1B-C7-21).
 MAC_PREFIX = "00-0D-3A"
 LIST_REFERENCES = ("loadBalancerBackendAddressPools", "loadBalancerInboundNatRules", "applicationSecurityGroups")
+ATTACHED_BY = ("loadBalancerBackendAddressPools", "loadBalancerInboundNatRules", "publicIPAddress")
+BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 def attached_vm(ctx, nic_id: str) -> tuple[str, bool] | None:
@@ -68,6 +80,18 @@ def attached_vm(ctx, nic_id: str) -> tuple[str, bool] | None:
                 # A VM with several NICs marks one primary; Azure takes the first when none is.
                 return record.body["id"], bool(primary) if primary is not None else ref is nics[0]
     return None
+
+
+def dns_suffix(vnet: dict[str, Any]) -> str:
+    """The VNet's internal DNS suffix, shaped as Azure's (`sbpxtana130engrjj1fsf3alhb.dx.internal.cloudapp.net`)."""
+    number = int(hashlib.sha256(f"{vnet['id'].lower()}/{vnet['properties'].get('resourceGuid', '')}".encode())
+                 .hexdigest(), 16)
+    chars = []
+    for _ in range(28):
+        number, digit = divmod(number, 36)
+        chars.append(BASE36[digit])
+    region = "".join(BASE36[10 + ord(c) % 26] for c in chars[26:])
+    return f"{''.join(chars[:26])}.{region}.internal.cloudapp.net"
 
 
 def mac_address(nic: dict[str, Any]) -> str:
@@ -170,6 +194,10 @@ class NetworkInterfaces(ResourceType):
         props = out["properties"]
         flag(props, "enableIPForwarding")
         flag(props, "enableAcceleratedNetworking")
+        flag(props, "disableTcpStateTracking")
+        NIC_TYPE.normalize(props, "nicType", "Standard")
+        AUXILIARY_MODE.normalize(props, "auxiliaryMode", "None")
+        AUXILIARY_SKU.normalize(props, "auxiliarySku", "None")
         nsg = sub_resource(props.get("networkSecurityGroup"), "networkSecurityGroup")
         if nsg is None:
             props.pop("networkSecurityGroup", None)
@@ -189,6 +217,9 @@ class NetworkInterfaces(ResourceType):
         if current is None:
             props["resourceGuid"] = ctx.new_guid()
         props.setdefault("vnetEncryptionSupported", False)
+        props.update(hostedWorkloads=props.get("hostedWorkloads") or [],
+                     tapConfigurations=props.get("tapConfigurations") or [], allowPort25Out=True)
+        res.body["kind"] = "Regular"
         configs = res.children("ipConfigurations")
         primary = self._primary(res, configs, current)
         nsg = (props.get("networkSecurityGroup") or {}).get("id")
@@ -200,7 +231,10 @@ class NetworkInterfaces(ResourceType):
                                    "must reference a subnet.", target="properties.ipConfigurations")
         olds = {c.name.lower(): c for c in current.children("ipConfigurations")} if current else {}
         mine: dict[str, str] = {}     # addresses this NIC's ip configurations took so far
+        unattached = self._unattached(ctx, res, configs, primary_subnet)
         for config in configs:
+            if config in unattached:
+                continue
             cprops = config.props
             cprops.setdefault("subnet", {"id": primary_subnet})
             subnet = require(ctx, cprops["subnet"]["id"], SUBNET_TYPE, res.id, location=res.location)
@@ -211,6 +245,23 @@ class NetworkInterfaces(ResourceType):
             self._check_public_ip(ctx, res, config)
             self._address(ctx, res, config, subnet, olds.get(config.name.lower()), mine)
         load_balancer_checks.check_network_interface(ctx, res.body)
+        vnet = ctx.resolve(primary_subnet.rsplit("/subnets/", 1)[0])
+        props["dnsSettings"]["internalDomainNameSuffix"] = dns_suffix(vnet.body)
+
+    @staticmethod
+    def _unattached(ctx, res, configs, primary_subnet) -> list:
+        """The ip configurations given without a subnet (and nothing that needs one) whose IP
+        version the primary's subnet has no prefix for: they stay so, with no address."""
+        versions = {f"IPv{n.version}" for n in subnet_prefixes(require(ctx, primary_subnet, SUBNET_TYPE, res.id).body)}
+        out = []
+        for config in configs:
+            cprops = config.props
+            if cprops.get("subnet") or cprops["privateIPAddressVersion"] in versions or \
+                    any(cprops.get(key) for key in ATTACHED_BY):
+                continue
+            cprops.pop("privateIPAddress", None)
+            out.append(config)
+        return out
 
     @staticmethod
     def _primary(res, configs, current):
@@ -297,11 +348,8 @@ class NetworkInterfaceIPConfigurations(ResourceType):
     provider = "Microsoft.Network"
     type = "networkInterfaces/ipConfigurations"
     embedded = True
+    methods = READ_ONLY_METHODS     # Azure serves them read-only: they change through their NIC
     read_only = ("privateLinkConnectionProperties",)
-
-    def check_delete(self, ctx, res):
-        # Azure serves ip configurations read-only: they change through their NIC.
-        raise ArmError.method_not_allowed("DELETE")
 
     def validate(self, ctx, body, current):
         out = super().validate(ctx, body, current)

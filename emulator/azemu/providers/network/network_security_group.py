@@ -19,7 +19,7 @@ import re
 from typing import Any
 
 from ...arm.registry import register
-from ...arm.resource_type import ResourceType
+from ...arm.resource_type import CHILD_METHODS, READ_ONLY_METHODS, ResourceType
 from ...errors import ArmError, in_use
 from . import addresses
 from .enums import RULE_ACCESS, RULE_DIRECTION, RULE_PROTOCOL
@@ -148,6 +148,7 @@ class SecurityRules(ResourceType):
     provider = "Microsoft.Network"
     type = "networkSecurityGroups/securityRules"
     embedded = True
+    methods = CHILD_METHODS
 
     def fill(self, ctx, res, current):
         props = res.props
@@ -220,9 +221,4 @@ class DefaultSecurityRules(ResourceType):
     provider = "Microsoft.Network"
     type = "networkSecurityGroups/defaultSecurityRules"
     embedded = True
-
-    def check_name(self, ctx, name):
-        raise ArmError.method_not_allowed(ctx.request.method)
-
-    def check_delete(self, ctx, res):
-        raise ArmError.method_not_allowed("DELETE")
+    methods = READ_ONLY_METHODS

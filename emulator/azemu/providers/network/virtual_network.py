@@ -19,7 +19,7 @@ from typing import Any
 
 from ...arm import registry
 from ...arm.registry import register
-from ...arm.resource_type import ResourceType
+from ...arm.resource_type import CHILD_METHODS, ResourceType
 from ...errors import ArmError, in_use
 from . import addresses
 from .enums import ENDPOINT_POLICIES, LINK_SERVICE_POLICIES
@@ -173,6 +173,7 @@ class Subnets(ResourceType):
     provider = "Microsoft.Network"
     type = "virtualNetworks/subnets"
     embedded = True
+    methods = CHILD_METHODS
     read_only = ("ipConfigurations", "ipConfigurationProfiles", "privateEndpoints", "resourceNavigationLinks",
                  "serviceAssociationLinks", "purpose")
 

@@ -1,0 +1,154 @@
+# Copyright (c) cloudlb.azure contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A load balancer's own view of its backends, per rule (Azure's health status API,
+``POST .../loadBalancingRules/{rule}/health``): reading it, and the conditions a task waits on.
+
+Each backend comes with its admin state in the rule's pool: Azure's answer says ``Up_Admin`` or
+``Down_Admin`` when the admin state decides, but not what the admin state is when the probe
+decides, so it is read from the pool ("Manage Azure Load Balancer health status").
+
+Private to the collection: nothing outside cloudlb.azure may import it.
+"""
+
+from __future__ import annotations
+
+import time
+
+from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import admin_states
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, parse_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._retries import REPEATABLE
+
+MEMBER_CONDITIONS = ("healthy", "unhealthy")
+
+
+def rules_of(lb, rule=None):
+    """The load balancer's rules (all, or the one named ``rule``), sorted by name."""
+    found = ((lb or {}).get("properties") or {}).get("loadBalancingRules") or []
+    return sorted((r for r in found if rule is None or r["name"].lower() == rule.lower()),
+                  key=lambda r: r["name"].lower())
+
+
+def pool_admin_states(lb, rule):
+    """{lower-case ip configuration id or IP address: admin state} in the rule's backend pool."""
+    props = rule.get("properties") or {}
+    pool_id = (props.get("backendAddressPool") or (props.get("backendAddressPools") or [{}])[0] or {}).get("id", "")
+    pools = ((lb or {}).get("properties") or {}).get("backendAddressPools") or []
+    pool = next((p for p in pools if name_of(p.get("id") or p.get("name")).lower() == name_of(pool_id).lower()), None)
+    return admin_states(pool)
+
+
+def backend_to_dict(entry, vm_of_nic, states=None):
+    """A backend of the health API's answer, with its NIC and VM names and its admin state
+    (``states``: pool_admin_states)."""
+    ipconfig_id = entry.get("networkInterfaceIPConfigurationId")
+    nic_id = ipconfig_id.rsplit("/ipConfigurations/", 1)[0] if ipconfig_id else None
+    states = states or {}
+    return {
+        "ip_address": entry.get("ipAddress"),
+        "ip_configuration": ipconfig_id,
+        "network_interface": name_of(nic_id) if nic_id else None,
+        "ip_configuration_name": name_of(ipconfig_id) if ipconfig_id else None,
+        "virtual_machine": vm_of_nic(nic_id) if nic_id else None,
+        "state": entry.get("state"),
+        "reason": entry.get("reason"),
+        "admin_state": states.get((ipconfig_id or "").lower()) or states.get((entry.get("ipAddress") or "").lower())
+        or "None",
+    }
+
+
+def is_member(backend, member):
+    wanted = member.lower()
+    return any((value or "").lower() == wanted for value in
+               (backend["virtual_machine"], backend["network_interface"], backend["ip_configuration"],
+                backend["ip_address"]))
+
+
+def pending(rules, wait_for, member):
+    """What keeps `wait_for` from holding for `rules`, in words; None once it holds."""
+    if wait_for == "all_healthy":
+        waiting = []
+        for rule in rules:
+            down = [describe(b) for b in rule["backends"] if b["state"] != "Up"]
+            if not rule["backends"]:
+                waiting.append(f"{rule['name']} has no backend")
+            elif down:
+                waiting.append(f"{rule['name']}: {', '.join(down)}")
+        return "; ".join(waiting) or None
+    seen = [(rule["name"], backend) for rule in rules for backend in rule["backends"] if is_member(backend, member)]
+    if wait_for == "healthy":
+        if not seen:
+            return f"{member} is a backend of no rule"
+        down = [f"{name}: {describe(b)}" for name, b in seen if b["state"] != "Up"]
+        return "; ".join(down) or None
+    up = [f"{name}: {describe(b)}" for name, b in seen if b["state"] == "Up"]
+    return "; ".join(up) or None
+
+
+def describe(backend):
+    who = backend["virtual_machine"] or backend["network_interface"] or backend["ip_address"]
+    return f"{who} {backend['state']} ({backend['reason']})"
+
+
+class Health:
+    """Reads the rules' health of one load balancer (``lb``, as read), resolving each NIC's VM once."""
+
+    def __init__(self, module, resource_group, lb):
+        self.module = module
+        self.resource_group = resource_group
+        self.lb = lb
+        self.network = module.client("network")
+        self.vms = {}
+
+    def vm_of_nic(self, nic_id):
+        key = nic_id.lower()
+        if key not in self.vms:
+            parts = parse_id(nic_id)
+            nic = read(self.module, self.network.network_interfaces, parts["resource_group"], parts["name"],
+                       f"network interface {parts['name']}") if parts else None
+            vm_id = ((nic or {}).get("properties", {}).get("virtualMachine") or {}).get("id")
+            self.vms[key] = name_of(vm_id) if vm_id else None
+        return self.vms[key]
+
+    def rule(self, rule, timeout):
+        """The rule's backends as the load balancer sees them; None when the rule went away."""
+        lb_name = self.lb["name"]
+        what = f"the health of rule {rule['name']} of load balancer {lb_name}"
+        try:
+            # A query that changes nothing: sent again when its answer is lost.
+            poller = self.network.load_balancer_load_balancing_rules.begin_health(
+                self.resource_group, lb_name, rule["name"], **REPEATABLE)
+            poller.wait(timeout=timeout)
+            done = poller.done()
+            answer = as_json(poller.result()) if done else None
+        except ResourceNotFoundError:
+            return None      # the rule went away since the load balancer was read
+        except Exception as exc:
+            self.module.fail_azure(exc, f"Failed to read {what}")
+        if not done:
+            self.module.fail_json(msg=f"Timed out after {timeout:.0f} seconds waiting for Azure to report {what}")
+        states = pool_admin_states(self.lb, rule)
+        return {
+            "name": rule["name"], "id": rule["id"], "up": answer.get("up") or 0, "down": answer.get("down") or 0,
+            "backends": [backend_to_dict(entry, self.vm_of_nic, states)
+                         for entry in answer.get("loadBalancerBackendAddresses") or []],
+        }
+
+    def wait(self, rules, wait_for, member, timeout, interval, clock=time.monotonic, sleep=time.sleep):
+        """Ask every ``interval`` seconds, within ``timeout``, until ``wait_for`` holds for
+        ``member`` (see pending). Returns (the last report, None), or (the last report, what
+        still keeps it from holding) when the time is up."""
+        deadline = clock() + timeout
+        while True:
+            report = self.report(rules, deadline)
+            waiting = pending(report, wait_for, member)
+            remaining = deadline - clock()
+            if waiting is None or remaining <= 0:
+                return report, waiting
+            sleep(min(interval, remaining))
+
+    def report(self, rules, deadline):
+        """Every rule's health, each query given what is left until ``deadline`` (time.monotonic),
+        at least a second: the last query may outlive the deadline a little rather than not be made."""
+        return [r for r in (self.rule(rule, max(deadline - time.monotonic(), 1.0)) for rule in rules) if r is not None]
