@@ -75,9 +75,10 @@ def update(module, operations, resource_group, name, apply, what, model=None, fa
 
     ``apply(current)`` gets the resource as Azure's JSON (None when it does not exist) and
     returns the body to PUT, or None when the resource is already as wanted (it may call
-    fail_json); a resource left Failed is written back as it is then (_network_ops.left_failed). ``failure(current)`` gives the message of a refused write (default: "Failed to
-    write {what}"). Returns (before, after, changed): the resource as read before the write that took
-    effect, and after it (the predicted body in check mode or with wait=false).
+    fail_json); a resource left Failed is written back as it is then (_network_ops.left_failed).
+    ``failure(current)`` gives the message of a refused write (default: "Failed to write {what}").
+    Returns (before, after, changed): the resource as read before the write that took effect, and
+    after it (the predicted body in check mode or with wait=false).
     """
     wrote, wrote_over = False, None
     for attempt in range(WRITE_ATTEMPTS):

@@ -268,8 +268,8 @@ def compute_cases():
     yield "network_interface", dict(nic, subnet="subnet-missing"), "subnet-missing"
     yield "network_interface", dict(nic, security_group="nsg-missing"), "nsg-missing"
     yield "network_interface", dict(nic, public_ip_address="pip-missing"), "pip-missing"
-    yield "network_interface", dict(nic, load_balancer_backend_address_pools=[{"load_balancer": "lb",
-                                                                                "name": "pool-missing"}]), "pool-missing"
+    missing_pool = [{"load_balancer": "lb", "name": "pool-missing"}]
+    yield "network_interface", dict(nic, load_balancer_backend_address_pools=missing_pool), "pool-missing"
     yield "network_interface", dict(nic, private_ip_address="10.0.1.5"), "private_ip_address"
     yield "network_interface", without(nic, "subnet"), "subnet"
     yield from bad_groups("network_interface_info", G)
