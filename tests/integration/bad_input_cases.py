@@ -16,8 +16,8 @@ show the module applies it, without paying for the same check 20 times in `make 
 ``GROUP`` is a resource group the test file builds with the plain SDK (``build``): public IPs
 ``pip`` and ``pip2`` (Standard, westus), VNets ``vnet`` and ``vnet-other`` (subnet ``web``),
 NSG ``nsg``; with ``lb``: load balancer ``lb`` (frontend ``fe`` on pip, pool ``pool``, probe
-``http``, rule ``web``), NIC ``nic1`` in the pool and ``nic-other`` in vnet-other; with
-``compute``: availability sets ``avset`` and ``avset2`` (2 fault domains) and VM ``vm1`` on nic1.
+``http``, rule ``web``, empty pool ``ippool``), NIC ``nic1`` in the pool and ``nic-other`` in
+vnet-other; with ``compute``: availability sets ``avset`` and ``avset2`` (2 fault domains) and VM ``vm1`` on nic1.
 """
 
 from __future__ import annotations
@@ -159,7 +159,7 @@ def security_cases():
 
 
 def lb_cases():
-    """load_balancer(_info), lb_probe, lb_rule, lb_pool_member, lb_health_info and network_tags."""
+    """load_balancer(_info), lb_probe and lb_rule."""
     lb = dict(G, name="lb2", frontend_ip_configurations=[{"name": "fe", "public_ip_address": "pip2"}],
               backend_pools=["pool"])
     yield from bad_groups("load_balancer", lb)
@@ -219,6 +219,9 @@ def lb_cases():
     yield "lb_rule", dict(rule, load_balancer="lb-missing"), "lb-missing"
     yield "lb_rule", without(rule, "protocol"), "protocol"
 
+
+def lb_member_cases():
+    """lb_pool_member, lb_backend_address, lb_health_info and network_tags."""
     member = dict(G, network_interface="nic1", load_balancer="lb", backend_pool="pool")
     yield from bad_groups("lb_pool_member", member)
     yield from bad_names("lb_pool_member", without(member, "network_interface"), "network interface",
@@ -231,6 +234,23 @@ def lb_cases():
     yield "lb_pool_member", dict(member, load_balancer="lb-missing"), "lb-missing"
     yield "lb_pool_member", dict(member, ip_configuration="ipconfig9"), "ipconfig9"
     yield "lb_pool_member", dict(member, network_interface="nic-other"), "virtual network"
+
+    address = dict(G, load_balancer="lb", backend_pool="pool", name="addr1", ip_address="10.0.0.9",
+                   virtual_network="vnet")
+    yield from bad_groups("lb_backend_address", address)
+    yield from bad_names("lb_backend_address", without(address, "name"), "backend address name", every=False)
+    yield from bad_names("lb_backend_address", without(address, "backend_pool"), "backend pool name",
+                         option="backend_pool", every=False)
+    yield from choices("lb_backend_address", address, "ip_address", "10.0.0.300", "abc")
+    yield from choices("lb_backend_address", address, "admin_state", "Drain", "down")
+    yield from choices("lb_backend_address", address, "state", "gone")
+    yield "lb_backend_address", dict(without(address, "ip_address", "virtual_network"), state="absent",
+                                     admin_state="Down"), "admin_state"
+    yield "lb_backend_address", dict(without(address, "virtual_network"), subnet="web"), "subnet"
+    yield "lb_backend_address", dict(without(address, "ip_address"), backend_pool="ippool"), "ip_address"
+    yield "lb_backend_address", address, "holds network interfaces"        # pool is NIC-based
+    yield "lb_backend_address", dict(address, backend_pool="pool-missing"), "pool-missing"
+    yield "lb_backend_address", dict(address, load_balancer="lb-missing"), "lb-missing"
 
     health = dict(G, load_balancer="lb")
     yield from bad_groups("lb_health_info", health)
@@ -355,7 +375,7 @@ def build(sdk, group, lb=False, compute=False):
     lb_id = f"{base}/loadBalancers/lb"
     net.load_balancers.begin_create_or_update(group, "lb", {"location": "westus", "sku": {"name": "Standard"}, "properties": {
         "frontendIPConfigurations": [{"name": "fe", "properties": {"publicIPAddress": {"id": f"{base}/publicIPAddresses/pip"}}}],
-        "backendAddressPools": [{"name": "pool"}],
+        "backendAddressPools": [{"name": "pool"}, {"name": "ippool"}],
         "probes": [{"name": "http", "properties": {"protocol": "Tcp", "port": 80, "intervalInSeconds": 5}}],
         "loadBalancingRules": [{"name": "web", "properties": {
             "protocol": "Tcp", "frontendPort": 80, "backendPort": 80,

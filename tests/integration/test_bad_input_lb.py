@@ -1,6 +1,5 @@
-"""Bad input refused before any write (bad_input_cases.py), for the modules of
-load balancers, their probes, rules, pool members and health,
-and network tags: one playbook, every case a task, and azemu's request log showing no
+"""Bad input refused before any write (bad_input_cases.py), for the modules of load balancers,
+their probes and rules: one playbook, every case a task, and azemu's request log showing no
 write. One file per group of modules, so that pytest-xdist runs them side by side."""
 
 from __future__ import annotations
