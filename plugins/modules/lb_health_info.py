@@ -36,7 +36,7 @@ options:
     description:
       - Ask again until this holds, within O(wait_timeout).
       - V(healthy) waits until O(member) is up in every reported rule that has it as a backend
-        (and it is a backend of at least one: a member in no reported rule's pool fails at once).
+        (and it is a backend of at least one; a member in no reported rule's pool fails at once).
       - V(unhealthy) waits until O(member) takes no new connections from any reported rule,
         being down in each one or no longer a backend at all.
       - V(all_healthy) waits until every reported rule has at least one backend and all of

@@ -20,7 +20,7 @@ description:
     with the C(ETag) the module read in C(If-Match); when another task wrote the load balancer
     in between, the module reads it again and re-applies its change (up to 20 times), so it
     never undoes a probe or rule another task added meanwhile.
-  - Before its first write the module reads the frontends' public IPs and subnets: one that does
+  - Before its first write the module reads the frontends' public IPs and subnets, and one that does
     not exist or is in another region than the load balancer fails the task, with nothing written.
   - A second run with the same options changes nothing and sends no write request to Azure.
 options:

@@ -19,7 +19,7 @@ description:
     configuration out of a pool, use M(cloudlb.azure.lb_pool_member) with O(cloudlb.azure.lb_pool_member#module:state=absent).
     Ip configurations not listed in O(ip_configurations) are kept.
   - A second run with the same options changes nothing and sends no write request to Azure.
-  - Before its first write the module reads what the NIC is to refer to: a subnet, security
+  - Before its first write the module reads what the NIC is to refer to, and a subnet, security
     group, public IP, backend pool or NAT rule that does not exist or is in another region, or a
     static address outside its subnet (or among the five Azure keeps), fails the task naming the
     option, with nothing written.

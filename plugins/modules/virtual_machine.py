@@ -86,7 +86,7 @@ options:
       - NICs of the VM, each a name (in O(resource_group)) or a resource ID; the first is the primary one.
       - Required to create the VM. Each NIC serves one VM.
       - Before creating the VM the module reads its NICs, its availability set and the sizes of its
-        region: a NIC that does not exist, is in another region or serves another VM, a missing
+        region, and a NIC that does not exist, is in another region or serves another VM, a missing
         availability set or a size the region does not offer fails the task before any write.
     type: list
     elements: str

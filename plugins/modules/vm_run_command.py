@@ -14,7 +14,7 @@ description:
     the VM, and return its output and exit status.
   - The script runs as root through the VM agent. Azure runs one command at a time per VM, keeps
     only the last 4096 bytes of each output stream, and stops a script after 90 minutes.
-  - The module reads the VM first: one that does not exist or is not running (Azure would refuse
+  - The module reads the VM first, and one that does not exist or is not running (Azure would refuse
     the run command) fails the task before anything is sent.
   - Like M(ansible.builtin.command), the task fails when the script exits with a non-zero status;
     use C(failed_when) to accept other statuses.
