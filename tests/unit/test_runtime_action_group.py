@@ -11,12 +11,9 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def runtime():
-    return yaml.safe_load((REPO_ROOT / "meta" / "runtime.yml").read_text(encoding="utf-8"))
-
-
 def azure_group():
-    return runtime()["action_groups"]["azure"]
+    runtime = yaml.safe_load((REPO_ROOT / "meta" / "runtime.yml").read_text(encoding="utf-8"))
+    return runtime["action_groups"]["azure"]
 
 
 def modules():
@@ -37,6 +34,12 @@ def test_the_azure_action_group_lists_each_module_once():
 
 
 def test_every_module_runs_through_the_action_plugin():
-    routed = {name for name, route in runtime()["plugin_routing"]["action"].items()
-              if route == {"redirect": "cloudlb.azure.azure"}}
-    assert modules() - routed == set(), "route these modules' action to cloudlb.azure.azure in meta/runtime.yml"
+    """Each module's action (plugins/action/<module>.py, which ansible-core picks by the module's
+    name) is the collection's one ActionModule."""
+    import importlib
+
+    shared = importlib.import_module("ansible_collections.cloudlb.azure.plugins.action.azure").ActionModule
+    own = {name: importlib.import_module(f"ansible_collections.cloudlb.azure.plugins.action.{name}")
+           for name in modules() if (REPO_ROOT / "plugins" / "action" / f"{name}.py").exists()}
+    assert modules() - set(own) == set(), "give these modules plugins/action/<module>.py importing azure's ActionModule"
+    assert [name for name, plugin in own.items() if plugin.ActionModule is not shared] == []
