@@ -204,7 +204,7 @@ def address_prefix_problem(value):
     if value == "*":
         return None
     if isinstance(value, str) and SERVICE_TAG_RE.match(value):
-        base, _, region = value.lower().rpartition(".")
+        base, _dot, region = value.lower().rpartition(".")
         if value.lower() in SERVICE_TAGS or (base in SERVICE_TAGS and region.isalnum()):
             return None
         return (f"address prefix {value!r} is not '*', an IP address, a CIDR prefix or one of Azure's service tags"

@@ -1,7 +1,7 @@
 """What the fault tests share (issue 11, emulator/README.md "Faults"): an azemu of a test file's
 own, so that its faults reach no other test; the bad day; and the figures each run prints.
 
-A test file takes the fixtures by importing them: ``from faults_setup import emu, env``.
+The root conftest registers this module as a plugin, so its fixtures need no import.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ BAD_DAY = [
 
 
 @pytest.fixture(scope="module")
-def emu(tmp_path_factory):
+def fault_azemu(tmp_path_factory):
     """An azemu for the test file alone."""
     from azemu.testing import Azemu
 
@@ -33,9 +33,9 @@ def emu(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def env(emu, base_env):
+def fault_env(fault_azemu, base_env):
     """The environment of a playbook run against that azemu."""
-    return dict(base_env, **emu.env())
+    return dict(base_env, **fault_azemu.env())
 
 
 def figures(emu, mark):

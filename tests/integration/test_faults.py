@@ -19,7 +19,7 @@ import uuid
 from collections import Counter
 
 from compute_setup import SSH_KEY
-from faults_setup import emu, env, figures, report, seed_hitting_once  # noqa: F401 (fixtures)
+from faults_setup import figures, report, seed_hitting_once
 
 
 def lost_answer(path, method="PUT"):
@@ -65,28 +65,28 @@ def stages(group):
     ]
 
 
-def test_writes_whose_answer_was_lost_are_found_made_not_done_twice(emu, env, run_playbook):
+def test_writes_whose_answer_was_lost_are_found_made_not_done_twice(fault_azemu, fault_env, run_playbook):
     group = f"rg-lost-{uuid.uuid4().hex[:8]}"
     plan = stages(group)
     try:
         for paths, tasks in plan:
             rules = [lost_answer(path, ["PUT", "DELETE"]) for path in paths]
-            emu.faults(rules, seed=seed_hitting_once(len(rules), 0.5))
-            mark, started = emu.mark(), time.monotonic()
-            run = run_playbook(tasks, env=env)
-            numbers = dict(figures(emu, mark), seconds=round(time.monotonic() - started, 1))
-            injected = [rule["injected"] for rule in emu.faults()["rules"]]
-            emu.faults([])
+            fault_azemu.faults(rules, seed=seed_hitting_once(len(rules), 0.5))
+            mark, started = fault_azemu.mark(), time.monotonic()
+            run = run_playbook(tasks, env=fault_env)
+            numbers = dict(figures(fault_azemu, mark), seconds=round(time.monotonic() - started, 1))
+            injected = [rule["injected"] for rule in fault_azemu.faults()["rules"]]
+            fault_azemu.faults([])
             report(f"lost answers of {[t['name'] for t in tasks]}", dict(numbers, injected=injected))
             assert run.ok, run.output()
             assert all(result["changed"] for result in run.tasks), [(t["name"], r["changed"]) for t, r in zip(tasks, run.tasks)]
             assert injected == [1] * len(rules), injected
-        mark = emu.mark()
+        mark = fault_azemu.mark()
         # pip2 was made to be deleted: the rest, run again with faults off, must change nothing.
-        again = run_playbook([task for _, tasks in plan for task in tasks if task["name"] not in ("ip2", "ip2 gone")],
-                             env=env)
+        again = run_playbook([task for _paths, tasks in plan for task in tasks if task["name"] not in ("ip2", "ip2 gone")],
+                             env=fault_env)
         assert again.ok, again.output()
-        assert [(w["method"], w["path"]) for w in emu.writes(since=mark)] == []
+        assert [(w["method"], w["path"]) for w in fault_azemu.writes(since=mark)] == []
 
         # Power requests whose answer never came, read back from the power state: lost after they
         # took effect (powerOff, deallocate: waited for, not sent again), before Azure saw them
@@ -97,28 +97,28 @@ def test_writes_whose_answer_was_lost_are_found_made_not_done_twice(emu, env, ru
         rules = [{"drop": "before", "share": 0.5, "method": "POST", "path": "*/virtualmachines/vm1/start"}] + [
             {"drop": "after", "method": "POST", "path": f"*/virtualmachines/vm1/{action}"}
             for action in ("powerOff", "restart", "deallocate")]
-        emu.faults(rules, seed=seed_hitting_once(1, 0.5))
-        mark = emu.mark()
+        fault_azemu.faults(rules, seed=seed_hitting_once(1, 0.5))
+        mark = fault_azemu.mark()
         run = run_playbook([{"name": state, "ignore_errors": state == "restarted", "cloudlb.azure.virtual_machine": {
-            "resource_group": group, "name": "vm1", "power_state": state}} for state in states], env=env)
-        injected = [rule["injected"] for rule in emu.faults()["rules"]]
-        emu.faults([])
-        report("lost answers of power requests", dict(figures(emu, mark), injected=injected))
+            "resource_group": group, "name": "vm1", "power_state": state}} for state in states], env=fault_env)
+        injected = [rule["injected"] for rule in fault_azemu.faults()["rules"]]
+        fault_azemu.faults([])
+        report("lost answers of power requests", dict(figures(fault_azemu, mark), injected=injected))
         assert [(run.record(s)["status"], run.task(s).get("virtual_machine", {}).get("power_state")) for s in states] == [
             ("ok", "stopped"), ("ok", "running"), ("failed", None), ("ok", "deallocated")], run.output()
         assert "whether it restarted in between cannot be told" in run.task("restarted")["msg"]
-        posts = Counter(r["path"].rsplit("/", 1)[-1] for r in emu.requests(since=mark)
+        posts = Counter(r["path"].rsplit("/", 1)[-1] for r in fault_azemu.requests(since=mark)
                         if r["kind"] == "arm" and r["method"] == "POST")
         assert posts == {"powerOff": 1, "start": 2, "restart": 1, "deallocate": 1}, posts
         assert injected == [1, 1, 1, 1], injected
     finally:
-        emu.faults([])
+        fault_azemu.faults([])
 
 
-def test_an_operation_that_ends_failed_fails_the_task_and_a_rerun_converges(emu, env, run_playbook):
+def test_an_operation_that_ends_failed_fails_the_task_and_a_rerun_converges(fault_azemu, fault_env, run_playbook):
     group = f"rg-failed-{uuid.uuid4().hex[:8]}"
     setup = stages(group)[0][1]
-    assert run_playbook([t for t in setup if t["name"] in ("group", "ip", "vnet")], env=env).ok
+    assert run_playbook([t for t in setup if t["name"] in ("group", "ip", "vnet")], env=fault_env).ok
     vnet = {"resource_group": group, "name": "vnet2", "address_prefixes": ["10.2.0.0/16"]}
     tasks = [
         {"name": "public IP", "cloudlb.azure.public_ip": {"resource_group": group, "name": "pip3"}, "ignore_errors": True},
@@ -132,12 +132,12 @@ def test_an_operation_that_ends_failed_fails_the_task_and_a_rerun_converges(emu,
             "resource_group": group, "name": "vm3", "network_interfaces": ["nic3"], "size": "Standard_B1s",
             "admin_username": "azureuser", "ssh_public_keys": [SSH_KEY]}},
     ]
-    emu.faults([{"lro": "Failed", "method": "PUT", "path": path} for path in
-                ("*/publicipaddresses/pip3", "*/loadbalancers/lb3", "*/virtualnetworks/vnet2", "*/virtualmachines/vm3")])
+    failing = ("*/publicipaddresses/pip3", "*/loadbalancers/lb3", "*/virtualnetworks/vnet2", "*/virtualmachines/vm3")
+    fault_azemu.faults([{"lro": "Failed", "method": "PUT", "path": path} for path in failing])
     try:
-        run = run_playbook(tasks, env=env)
+        run = run_playbook(tasks, env=fault_env)
     finally:
-        emu.faults([])
+        fault_azemu.faults([])
     failed = {t["name"]: run.record(t["name"]) for t in tasks}
     report("failed operations", {name: record["result"].get("msg") for name, record in failed.items()})
     for name, code, message in [("public IP", "InternalServerError", "An error occurred."),
@@ -151,11 +151,11 @@ def test_an_operation_that_ends_failed_fails_the_task_and_a_rerun_converges(emu,
 
     # The cause is gone (faults off): the same tasks repair what was left Failed, then rest.
     tasks = [{key: value for key, value in t.items() if key != "ignore_errors"} for t in tasks]
-    repaired = run_playbook(tasks, env=env)
+    repaired = run_playbook(tasks, env=fault_env)
     assert repaired.ok, repaired.output()
     changed = {t["name"]: r["changed"] for t, r in zip(tasks, repaired.tasks)}
     assert changed == {"public IP": True, "load balancer": True, "VNet": True, "NIC": False, "VM": True}, changed
-    mark = emu.mark()
-    third = run_playbook(tasks, env=env)
+    mark = fault_azemu.mark()
+    third = run_playbook(tasks, env=fault_env)
     assert third.ok, third.output()
-    assert [(w["method"], w["path"]) for w in emu.writes(since=mark)] == []
+    assert [(w["method"], w["path"]) for w in fault_azemu.writes(since=mark)] == []

@@ -12,29 +12,29 @@ import json
 import uuid
 from pathlib import Path
 
-from faults_setup import BAD_DAY, emu, env, figures, report  # noqa: F401 (fixtures)
+from faults_setup import BAD_DAY, figures, report
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_site_converges_under_faults_and_a_rerun_writes_nothing(emu, env, run_playbook):
+def test_site_converges_under_faults_and_a_rerun_writes_nothing(fault_azemu, fault_env, run_playbook):
     group = f"rg-faults-{uuid.uuid4().hex[:8]}"
     extra = json.dumps({"resource_group": group, "vm_count": 2, "health_wait_interval": 0.5,
                         "health_wait_timeout": 180, "vms_wait_delay": 1})
-    emu.faults(BAD_DAY, seed=11)
+    fault_azemu.faults(BAD_DAY, seed=11)
     try:
-        mark = emu.mark()
-        run = run_playbook(playbook=REPO_ROOT / "site.yml", env=env, args=("-e", extra))
-        numbers = figures(emu, mark)
+        mark = fault_azemu.mark()
+        run = run_playbook(playbook=REPO_ROOT / "site.yml", env=fault_env, args=("-e", extra))
+        numbers = figures(fault_azemu, mark)
     finally:
-        emu.faults([])
+        fault_azemu.faults([])
     report("site.yml with faults", numbers)
     assert run.ok, run.output()
     assert sum(numbers["faults"].values()) > 0 and numbers["sent_again"] > 0, numbers
 
-    mark = emu.mark()
-    again = run_playbook(playbook=REPO_ROOT / "site.yml", env=env, args=("-e", extra))
-    report("site.yml again, faults off", figures(emu, mark))
+    mark = fault_azemu.mark()
+    again = run_playbook(playbook=REPO_ROOT / "site.yml", env=fault_env, args=("-e", extra))
+    report("site.yml again, faults off", figures(fault_azemu, mark))
     assert again.ok, again.output()
-    assert [(w["method"], w["path"]) for w in emu.writes(since=mark)] == []
+    assert [(w["method"], w["path"]) for w in fault_azemu.writes(since=mark)] == []
     assert again.stats["localhost"]["changed"] == 0, [r["name"] for r in again.records if r["result"].get("changed")]

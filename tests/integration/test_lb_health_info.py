@@ -142,8 +142,7 @@ def test_waits_for_a_stopped_vm_to_go_down_and_come_back(run_playbook, tutorial)
     assert backends["myVM2"]["state"] == "Up"
 
 
-def test_a_member_in_no_pool_fails_at_once_and_a_wait_times_out_saying_what_it_still_waits_for(run_playbook,
-                                                                                                tutorial):
+def test_a_member_in_no_pool_fails_at_once_and_a_timeout_says_what_it_waits_for(run_playbook, tutorial):
     group, _vms = tutorial
     all_healthy(run_playbook, group)
     run = run_playbook([
