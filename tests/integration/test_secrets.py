@@ -2,7 +2,7 @@
 ``admin_password`` and ``custom_data``; SSH keys are public) through modules that succeed and
 fail, at ``-vvv --diff``, and never in stdout, stderr, the JSON results or azemu's request log
 (paths and query strings). And an ad-hoc ``ansible`` task that fails prints its arguments with
-the secret options masked (plugins/action/azure.py), in each failure path: argument spec,
+the secret options masked (plugins/plugin_utils/secret_masking.py), in each failure path: argument spec,
 module, Azure error, timeout."""
 
 from __future__ import annotations

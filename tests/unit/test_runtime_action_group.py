@@ -1,5 +1,5 @@
 """meta/runtime.yml's action group must hold every module, so module_defaults reaches them all,
-and every module must run through the collection's action plugin (plugins/action/azure.py),
+and every module must run through the collection's action plugin (plugins/plugin_utils/secret_masking.py),
 which keeps secrets out of a failed ad-hoc task's message."""
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ def test_every_module_runs_through_the_action_plugin():
     name) is the collection's one ActionModule."""
     import importlib
 
-    shared = importlib.import_module("ansible_collections.cloudlb.azure.plugins.action.azure").ActionModule
+    shared = importlib.import_module("ansible_collections.cloudlb.azure.plugins.plugin_utils.secret_masking").ActionModule
     own = {name: importlib.import_module(f"ansible_collections.cloudlb.azure.plugins.action.{name}")
            for name in modules() if (REPO_ROOT / "plugins" / "action" / f"{name}.py").exists()}
-    assert modules() - set(own) == set(), "give these modules plugins/action/<module>.py importing azure's ActionModule"
+    assert modules() - set(own) == set(), "give these modules plugins/action/<module>.py importing secret_masking's ActionModule"
     assert [name for name, plugin in own.items() if plugin.ActionModule is not shared] == []

@@ -1,9 +1,9 @@
 # Copyright (c) cloudlb.azure contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The action plugin of every cloudlb.azure module (each module's own action, plugins/action/X.py,
-is this one: ansible-lint reads a routing in meta/runtime.yml as the module's canonical name):
-runs the module as ansible-core's normal action does, then keeps its secrets out of the
-controller's error message.
+imports this one; ansible-lint reads a routing in meta/runtime.yml as the module's canonical
+name): runs the module as ansible-core's normal action does, then keeps its secrets out of the
+controller's error message. Controller-side code, so in plugin_utils, not module_utils.
 
 When an ad-hoc ``ansible -m cloudlb.azure.X -a ...`` task fails, ansible-core 2.19 prints the
 task's raw data on its ``Origin:`` line (the task has no file to point at), arguments and
