@@ -36,7 +36,7 @@ _AnsibleCollectionFinder(paths=_paths)._install()  # pylint: disable=protected-a
 
 # Fixtures shared by several integration test files (tests/integration is on pythonpath, see
 # pytest.ini): registered as plugins so test files need not import fixtures by name.
-pytest_plugins = ["lb_setup", "compute_setup", "rolling_setup"]
+pytest_plugins = ["lb_setup", "compute_setup", "rolling_setup", "faults_setup"]
 
 
 def pytest_collection_modifyitems(items):

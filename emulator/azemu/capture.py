@@ -27,6 +27,9 @@ class ResponseCapture:
     def add(self, request: web.Request, response: web.StreamResponse) -> None:
         if kind_of(request.path, request.method) != "arm":
             return
+        transport = request.transport
+        if transport is None or transport.is_closing():
+            return     # a connection closed before the answer (a dropped-answer fault): no client got it
         entry: dict[str, Any] = {"method": request.method, "path": request.path, "query": request.query_string,
                                  "status": response.status, "headers": dict(response.headers)}
         raw = getattr(response, "body", None)

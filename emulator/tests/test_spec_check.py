@@ -19,7 +19,7 @@ from azemu_specs import SpecChecker, absent, reference_dir
 from azemu_specs.check import Report
 from azemu_specs.known import KNOWN_VIOLATIONS, NO_SPEC
 from armclient import Arm
-from compute_helpers import avset_path, call, make_vm, vm_path, wait_operation
+from compute_helpers import avset_path, call, make_nic, make_vm, vm_path, wait_operation
 from network_helpers import delete_done, id_of, nic_body, path_of, put_done, vnet_body
 
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000001"
@@ -270,7 +270,9 @@ def _compute(arm, rg):
                      f"{versions.body[0]['name']}")
     assert call(arm, "PUT", avset_path(rg), {"location": "westus", "sku": {"name": "Aligned"}, "properties": {
         "platformFaultDomainCount": 2, "platformUpdateDomainCount": 2}}).status == 200
-    vm = make_vm(arm, rg, availabilitySet={"id": f"/subscriptions/{arm.sub}{avset_path(rg)}"})
+    # The VM is in westus: its NIC goes in a westus VNet (a NIC must be in its VNet's region).
+    vm = make_vm(arm, rg, nic_ids=[make_nic(arm, rg, "vm1-nic", vnet="vnet-westus")],
+                 availabilitySet={"id": f"/subscriptions/{arm.sub}{avset_path(rg)}"})
     call(arm, "GET", vm_path(rg), query="$expand=instanceView")
     call(arm, "GET", vm_path(rg, "vm1", "instanceView"))
     call(arm, "GET", f"/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines")

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._retries import TransientRetryPolicy
+
 # name: (Python module, client class, PyPI package)
 SDK_CLIENTS = {
     "resource": ("azure.mgmt.resource.resources", "ResourceManagementClient", "azure-mgmt-resource"),
@@ -34,7 +36,8 @@ def package_of(name):
 def new_client(name, credential, subscription_id, cloud):
     """The SDK client ``name`` for ``cloud`` (a _cloud.Cloud); ImportError without its SDK.
 
-    The one place clients are built, for the modules (AzureModule.client) and the inventory plugin.
+    The one place clients are built, for the modules (AzureModule.client) and the inventory
+    plugin; each retries as _retries says.
     """
     return client_class(name)(
         credential,
@@ -42,4 +45,5 @@ def new_client(name, credential, subscription_id, cloud):
         base_url=cloud.resource_manager,
         credential_scopes=[cloud.scope],
         user_agent=USER_AGENT,
+        retry_policy=TransientRetryPolicy(),
     )

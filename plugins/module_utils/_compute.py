@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
+import os
 import re
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import parse_id
@@ -189,8 +191,22 @@ def encode_custom_data(text):
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-def custom_data_hash(text):
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+def custom_data_digest(text, salt=None):
+    """The value of the custom-data tag: ``v2:<salt>:<HMAC-SHA256 of the text keyed by the salt>``,
+    with a random 16-byte salt, so that equal custom data gives unequal tags on two VMs and no
+    table of digests of common texts applies. Whoever reads the tags can still check a guess of
+    the whole text: custom data is no place for secrets (Azure's own advice), the tag only lets
+    the module tell whether a task's custom data is the one the VM was created with."""
+    salt = salt or os.urandom(16).hex()
+    return f"v2:{salt}:{hmac.new(salt.encode('ascii'), text.encode('utf-8'), hashlib.sha256).hexdigest()}"
+
+
+def custom_data_matches(tag, text):
+    """Whether ``text`` is the custom data the tag value was made from: a v2 digest, or the plain
+    SHA-256 of earlier releases (VMs created then keep being recognised)."""
+    if tag.startswith("v2:") and tag.count(":") == 2:
+        return hmac.compare_digest(tag, custom_data_digest(text, tag.split(":")[1]))
+    return hmac.compare_digest(tag, hashlib.sha256(text.encode("utf-8")).hexdigest())
 
 
 def custom_data_problem(text):
@@ -275,6 +291,23 @@ def run_command_result(statuses):
 
 # What a VM whose power state is changing is heading to.
 SETTLES_TO = {"starting": "running", "stopping": "stopped", "deallocating": "deallocated"}
+
+
+# Each power operation: the state a VM shows while it runs, and the state it ends in.
+POWER_EFFECTS = {"start": ("starting", "running"), "power_off": ("stopping", "stopped"),
+                 "deallocate": ("deallocating", "deallocated"), "restart": ("starting", "running")}
+
+
+def power_took_effect(operation, state):
+    """After a power request whose answer was lost: whether the VM's power state ``state`` shows
+    that it took effect (True), that it did not (False), or cannot tell (None: a restarted VM that
+    is already running again looks like one never restarted)."""
+    during, after = POWER_EFFECTS[operation]
+    if state == during:
+        return True
+    if state == after:
+        return None if operation == "restart" else True
+    return False
 
 
 def power_actions(current, desired):

@@ -11,13 +11,21 @@ from __future__ import annotations
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_name_problem
 
 
-def info_module(**argument_spec):
+def info_module(name_problem=None, **argument_spec):
     """The AzureModule of an info module with options resource_group and name (name needs
-    resource_group), plus ``argument_spec``."""
+    resource_group), plus ``argument_spec``. A resource group name Azure would refuse, or a
+    name ``name_problem(name)`` finds fault with, fails it before any request: no resource can
+    have it, so it is a mistake, not an empty answer."""
     spec = dict(resource_group=dict(type="str"), name=dict(type="str"), **argument_spec)
-    return AzureModule(argument_spec=spec, required_by={"name": "resource_group"})
+    module = AzureModule(argument_spec=spec, required_by={"name": "resource_group"})
+    group, name = module.params["resource_group"], module.params["name"]
+    module.fail_invalid([problem for problem in (
+        group_name_problem(group) if group is not None else None,
+        name_problem(name) if name is not None and name_problem else None) if problem])
+    return module
 
 
 def get_or_list(module, get, list_all, read_failure, list_failure, missing_list_is_empty=True):

@@ -10,6 +10,9 @@ sent with ``If-Match: <the etag we read>``; when anyone wrote in between, Azure 
 random and growing time so that competing writers spread out. This holds across processes,
 hosts and AWX jobs, which no in-process lock does.
 
+A write whose answer was lost is sent again by azure-core (_retries) and then refused with
+412, its own write having changed the etag: we read again and find our change made.
+
 A long-running write can also end Canceled: Azure cancels it when a later write supersedes it,
 which with If-Match means a write that read ours. We read again then: our change is there, and
 is reported made (or, if it is not, applied again).
@@ -23,8 +26,9 @@ import random
 import time
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, left_failed, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import LOAD_BALANCER, resource_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._retries import answer_lost
 from ansible_collections.cloudlb.azure.plugins.module_utils._wait import timeout_message
 
 WRITE_ATTEMPTS = 20
@@ -71,16 +75,19 @@ def update(module, operations, resource_group, name, apply, what, model=None, fa
 
     ``apply(current)`` gets the resource as Azure's JSON (None when it does not exist) and
     returns the body to PUT, or None when the resource is already as wanted (it may call
-    fail_json). ``failure(current)`` gives the message of a refused write (default: "Failed to
-    write {what}"). Returns (before, after, changed): the resource as read before the write that took
-    effect, and after it (the predicted body in check mode or with wait=false).
+    fail_json); a resource left Failed is written back as it is then (_network_ops.left_failed).
+    ``failure(current)`` gives the message of a refused write (default: "Failed to write {what}").
+    Returns (before, after, changed): the resource as read before the write that took effect, and
+    after it (the predicted body in check mode or with wait=false).
     """
-    wrote_over = None
+    wrote, wrote_over = False, None
     for attempt in range(WRITE_ATTEMPTS):
         current = read(module, operations, resource_group, name, what)
         desired = apply(current)
+        if desired is None and left_failed(current) and not wrote:
+            desired = current
         if desired is None:
-            return (wrote_over, current, True) if wrote_over is not None else (current, current, False)
+            return (wrote_over, current, True) if wrote else (current, current, False)
         if module.check_mode:
             return current, desired, True
         if current is None:
@@ -92,10 +99,15 @@ def update(module, operations, resource_group, name, apply, what, model=None, fa
                                                        headers=condition)
         except HttpResponseError as exc:
             if getattr(exc, "status_code", None) == 412:
-                pause(attempt)
+                if answer_lost(exc):
+                    # Our write took effect, its answer was lost and azure-core's resend met it:
+                    # the next read finds our change (or re-applies it on top of a later one).
+                    wrote, wrote_over = True, current
+                else:
+                    pause(attempt)
                 continue
             module.fail_azure(exc, failure(current) if failure else f"Failed to write {what}")
-        wrote_over = current
+        wrote, wrote_over = True, current
         if not module.params["wait"]:
             return current, desired, True
         done = finish(module, poller, f"{what} to be provisioned")

@@ -18,6 +18,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, parse_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._retries import REPEATABLE
 
 MEMBER_CONDITIONS = ("healthy", "unhealthy")
 
@@ -115,8 +116,9 @@ class Health:
         lb_name = self.lb["name"]
         what = f"the health of rule {rule['name']} of load balancer {lb_name}"
         try:
+            # A query that changes nothing: sent again when its answer is lost.
             poller = self.network.load_balancer_load_balancing_rules.begin_health(
-                self.resource_group, lb_name, rule["name"])
+                self.resource_group, lb_name, rule["name"], **REPEATABLE)
             poller.wait(timeout=timeout)
             done = poller.done()
             answer = as_json(poller.result()) if done else None

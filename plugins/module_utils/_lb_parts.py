@@ -30,6 +30,8 @@ PROBE_PROTOCOLS = ("Tcp", "Http", "Https")
 RULE_PROTOCOLS = ("Tcp", "Udp", "All")
 DISTRIBUTIONS = ("Default", "SourceIP", "SourceIPProtocol")
 MIN_INTERVAL = 5
+# intervalInSeconds is an int32 in Azure's spec (loadBalancer.json): larger numbers are refused.
+MAX_INTERVAL = 2147483647
 IDLE_TIMEOUT = (4, 30)
 FRONTENDS = "frontendIPConfigurations"
 POOLS = "backendAddressPools"
@@ -120,8 +122,8 @@ def probe_problems(spec):
     if port is not None and not 1 <= port <= 65535:
         problems.append(f"port must be between 1 and 65535, got {port}")
     interval = spec.get("interval")
-    if interval is not None and interval < MIN_INTERVAL:
-        problems.append(f"interval must be at least {MIN_INTERVAL} seconds, got {interval}")
+    if interval is not None and not MIN_INTERVAL <= interval <= MAX_INTERVAL:
+        problems.append(f"interval must be between {MIN_INTERVAL} and {MAX_INTERVAL} seconds, got {interval}")
     for key in ("number_of_probes", "probe_threshold"):
         if spec.get(key) is not None and spec[key] < 1:
             problems.append(f"{key} must be at least 1, got {spec[key]}")
@@ -234,6 +236,16 @@ def rule_properties(spec, lb, lb_id):
 
     def ref(value, collection):
         return {"id": part_id(lb_id, collection, find(entries(lb, collection), value)["name"])} if value else None
+
+    used = find(entries(lb, FRONTENDS), frontend or _name((current or {}).get("properties", {}).get(
+        "frontendIPConfiguration")) or "")
+    protocol = spec.get("protocol") or ((current or {}).get("properties") or {}).get("protocol")
+    port = spec.get("frontend_port") if spec.get("frontend_port") is not None else \
+        ((current or {}).get("properties") or {}).get("frontendPort")
+    if protocol == "All" and port == 0 and used and (used.get("properties") or {}).get("publicIPAddress"):
+        # "HA ports are available only for an internal Standard load balancer" (Azure's HA ports overview).
+        raise OptionError(f"protocol All with frontend_port 0 (HA ports) needs an internal frontend; frontend IP "
+                          f"configuration {used['name']} of the load balancer is public")
 
     pool_ref = ref(pool, POOLS)
     return {

@@ -23,6 +23,21 @@ def as_json(model):
     return model.as_dict()
 
 
+def left_failed(resource):
+    """Whether a resource (Azure's JSON, or a module's view with ``provisioning_state``) was left
+    ``Failed`` by its last operation.
+
+    Azure's way out is to write it again as it is ("Troubleshoot Azure Microsoft.Network failed
+    provisioning state": a GET, then a PUT of what it returned), so a module that finds it so
+    writes even when nothing it manages differs; the write's own operation then says whether the
+    cause is gone.
+    """
+    if not resource:
+        return False
+    state = resource.get("provisioning_state") or (resource.get("properties") or {}).get("provisioningState")
+    return (state or "").lower() == "failed"
+
+
 def fetch(module, get, what):
     """``get()``, or None when the resource does not exist; any other error fails the module."""
     try:
@@ -103,7 +118,7 @@ def manage(module, operations, noun, key, to_dict, desired_state, differs, body_
         module.exit_with_diff(bool(current), current, None)
 
     desired = desired_state(module, current)
-    if current and not differs(current, desired):
+    if current and not differs(current, desired) and not left_failed(current_json):
         module.exit_with_diff(False, current, current, **{key: current})
     result = desired
     if not module.check_mode:

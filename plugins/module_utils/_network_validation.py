@@ -21,6 +21,36 @@ DOMAIN_LABEL_RE = re.compile(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$")
 PORT_RANGE_RE = re.compile(r"^(\d{1,5})(?:-(\d{1,5}))?$")
 SERVICE_TAG_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)?$")
 
+# The service tags of Azure's "Virtual network service tags" table, which a security rule may
+# name alone or with a region (Storage.WestUS); any other name Azure refuses.
+SERVICE_TAGS = frozenset(tag.lower() for tag in (
+    "ActionGroup", "ApiManagement", "AppConfiguration", "AppService", "AppServiceManagement",
+    "ApplicationInsightsAvailability", "AutonomousDevelopmentPlatform", "AzureActiveDirectory",
+    "AzureActiveDirectoryDomainServices", "AzureAdvancedThreatProtection", "AzureArcInfrastructure",
+    "AzureAttestation", "AzureBackup", "AzureBotService", "AzureCloud", "AzureCognitiveSearch",
+    "AzureConnectors", "AzureContainerAppsService", "AzureContainerRegistry", "AzureCosmosDB",
+    "AzureDataExplorerManagement", "AzureDataLake", "AzureDatabricks", "AzureDevOps",
+    "AzureDevSpaces", "AzureDigitalTwins", "AzureEventGrid", "AzureFrontDoor.Backend",
+    "AzureFrontDoor.FirstParty", "AzureFrontDoor.Frontend", "AzureHealthcareAPIs",
+    "AzureInformationProtection", "AzureIoTHub", "AzureKeyVault", "AzureLoadBalancer",
+    "AzureLoadTestingInstanceManagement", "AzureMachineLearning", "AzureMachineLearningInference",
+    "AzureManagedGrafana", "AzureMonitor", "AzureOpenDatasets", "AzurePlatformDNS",
+    "AzurePlatformIMDS", "AzurePlatformLKM", "AzureResourceManager", "AzureSentinel",
+    "AzureSignalR", "AzureSiteRecovery", "AzureSphere", "AzureSpringCloud", "AzureStack",
+    "AzureTrafficManager", "AzureUpdateDelivery", "AzureWebPubSub", "BatchNodeManagement",
+    "ChaosStudio", "CognitiveServicesFrontend", "CognitiveServicesManagement", "DataFactory",
+    "DataFactoryManagement", "Dynamics365ForMarketingEmail", "Dynamics365BusinessCentral",
+    "EOPExchangeOnline", "EOPExternalPublishedIPs", "EventHub", "GatewayManager",
+    "GuestAndHybridManagement", "HDInsight", "Internet", "KustoAnalytics", "LogicApps",
+    "LogicAppsManagement", "M365ManagementActivityApi", "M365ManagementActivityApiWebhook",
+    "Marketplace", "MicrosoftAzureFluidRelay", "MicrosoftCloudAppSecurity",
+    "MicrosoftContainerRegistry", "MicrosoftDefenderForEndpoint",
+    "MicrosoftPurviewPolicyDistribution", "OneDsCollector", "PowerBI", "PowerPlatformInfra",
+    "PowerPlatformPlex", "PowerQueryOnline", "Scuba", "SerialConsole", "ServiceBus",
+    "ServiceFabric", "Sql", "SqlManagement", "Storage", "StorageMover", "StorageSyncService",
+    "VideoIndexer", "VirtualNetwork", "WindowsAdminCenter", "WindowsVirtualDesktop"
+))
+
 PRIORITY_MIN, PRIORITY_MAX = 100, 4096
 IDLE_TIMEOUT_MIN, IDLE_TIMEOUT_MAX = 4, 30
 DESCRIPTION_MAX = 140
@@ -28,12 +58,15 @@ DESCRIPTION_MAX = 140
 RESERVED_PER_SUBNET = 5
 
 
-def name_problem(name, what="name"):
-    """Why Azure would refuse ``name`` for a networking resource, or None."""
+def name_problem(name, what="name", shortest=1, longest=80):
+    """Why Azure would refuse ``name`` for a networking resource, or None. Lengths per Azure's
+    "Naming rules and restrictions": 1-80 for Network names, 2-64 for a virtual network."""
     if not name:
         return f"the {what} cannot be empty"
-    if len(name) > 80:
-        return f"the {what} {name[:20]!r}... is longer than 80 characters"
+    if len(name) > longest:
+        return f"the {what} {name[:20]!r}... is longer than {longest} characters"
+    if len(name) < shortest:
+        return f"the {what} {name!r} is shorter than {shortest} characters"
     if not NETWORK_NAME_RE.match(name):
         return (
             f"the {what} {name!r} is not valid: it may contain letters, digits, underscores, periods and"
@@ -168,8 +201,14 @@ def port_range_problem(value):
 def address_prefix_problem(value):
     """An NSG rule's address: ``*``, an IP address, a CIDR prefix or a service tag such as
     ``Internet``, ``VirtualNetwork`` or ``Storage.WestEurope``."""
-    if value == "*" or (isinstance(value, str) and SERVICE_TAG_RE.match(value)):
+    if value == "*":
         return None
+    if isinstance(value, str) and SERVICE_TAG_RE.match(value):
+        base, _dot, region = value.lower().rpartition(".")
+        if value.lower() in SERVICE_TAGS or (base in SERVICE_TAGS and region.isalnum()):
+            return None
+        return (f"address prefix {value!r} is not '*', an IP address, a CIDR prefix or one of Azure's service tags"
+                " (such as Internet, VirtualNetwork, AzureLoadBalancer, Storage or Storage.WestEurope)")
     if isinstance(value, str) and "/" in value:
         return cidr_problem(value)
     if ip_address_problem(value) is None:

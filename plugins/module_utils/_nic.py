@@ -373,3 +373,22 @@ def diff_view(nic):
     for config in view["ip_configurations"]:
         config.pop("provisioning_state")
     return view
+
+
+def address_outside(address, subnet):
+    """Why Azure would refuse the static ``address`` in ``subnet`` (Azure's JSON of it), or None:
+    it must be in one of the subnet's prefixes (PrivateIPAddressNotInSubnet) and not among the
+    five Azure keeps in each, the first four and the last (PrivateIPAddressInReservedRange)."""
+    if not address or not subnet:
+        return None
+    props = subnet.get("properties") or {}
+    prefixes = props.get("addressPrefixes") or [props.get("addressPrefix")]
+    nets = [ipaddress.ip_network(prefix, strict=False) for prefix in prefixes if prefix]
+    ip = ipaddress.ip_address(address)
+    net = next((n for n in nets if ip.version == n.version and ip in n), None)
+    if net is None:
+        return f"{address} is not in subnet {subnet.get('name')} ({', '.join(map(str, nets))})"
+    if not net[4] <= ip <= net[-2]:
+        return (f"{address} is one of the addresses Azure keeps in subnet {subnet.get('name')} ({net}): the first"
+                " four and the last")
+    return None

@@ -33,7 +33,15 @@ def name_problem(name):
 def location_problem(location):
     """Why ``location`` cannot be a region name, or None."""
     if location is not None and not LOCATION_PATTERN.match(location):
-        return f"{location!r} is not a region name: a region name has only letters, digits and spaces"
+        return f"location {location!r} is not a region name: a region name has only letters, digits and spaces"
+    return None
+
+
+def moved_problem(noun, current, wanted):
+    """Why a task asking for region ``wanted`` cannot apply to a ``noun`` in ``current``, or None
+    (Azure keeps every resource in the region it was created in)."""
+    if wanted and normalize_location(wanted) != normalize_location(current):
+        return f"location is {wanted}, but the {noun} is in {current}, and Azure cannot move a {noun} to another region"
     return None
 
 

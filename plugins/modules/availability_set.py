@@ -151,7 +151,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import 
     group_location,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, normalize_location
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, moved_problem, normalize_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
 
 FAULT_DOMAINS = (1, 3)
@@ -232,10 +232,9 @@ class AvailabilitySetManager:
 
     def check_fixed(self, current):
         params = self.params
-        location = normalize_location(params["location"])
-        if location and location != current["location"]:
-            self.module.fail_json(msg=f"The {self.what} is in {current['location']}, not {params['location']};"
-                                  " Azure cannot move an availability set to another region")
+        moved = moved_problem("availability set", current["location"], params["location"])
+        if moved:
+            self.module.fail_json(msg=f"Cannot update {self.what}: {moved}. Nothing was changed")
         for option, what, _bounds in COUNTS:
             if params[option] is not None and params[option] != current[option]:
                 self.module.fail_json(
@@ -243,8 +242,8 @@ class AvailabilitySetManager:
                     f" Azure cannot change the {what} count of an existing availability set. Nothing was changed;"
                     " to change it, delete the set (it must hold no VMs) and create it again")
         if params["sku"] == "Classic" and current["sku"] == "Aligned":
-            self.module.fail_json(msg=f"The {self.what} is Aligned; Azure cannot change an Aligned availability"
-                                  " set back to Classic. Nothing was changed")
+            self.module.fail_json(msg=f"Cannot update {self.what}: sku is Classic, but it is Aligned, and Azure"
+                                  " cannot change an Aligned availability set back to Classic. Nothing was changed")
 
     def write(self, current, desired, action):
         result = desired

@@ -16,7 +16,8 @@ description:
   - With O(wait_for), ask again every O(wait_interval) seconds until the load balancer's own
     view says what you wait for, so a playbook waits on the load balancer rather than on a
     fixed pause.
-  - Always returns a list, empty when the load balancer or the rule does not exist.
+  - Always returns a list, empty when the load balancer does not exist; a O(rule) the load
+    balancer does not have fails the task, naming the rules it has.
   - The health query is a C(POST) for Azure, but it changes nothing.
 options:
   resource_group:
@@ -35,7 +36,7 @@ options:
     description:
       - Ask again until this holds, within O(wait_timeout).
       - V(healthy) waits until O(member) is up in every reported rule that has it as a backend
-        (and it is a backend of at least one).
+        (and it is a backend of at least one; a member in no reported rule's pool fails at once).
       - V(unhealthy) waits until O(member) takes no new connections from any reported rule,
         being down in each one or no longer a backend at all.
       - V(all_healthy) waits until every reported rule has at least one backend and all of
@@ -109,7 +110,7 @@ RETURN = r"""
 rules:
   description:
     - One entry per reported load balancing rule, sorted by name; V([]) when the load balancer
-      or the rule does not exist.
+      does not exist. A O(rule) the load balancer does not have fails the task, naming the rules it has.
   returned: always
   type: list
   elements: dict
@@ -195,6 +196,7 @@ import time
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import (
     MEMBER_CONDITIONS,
     Health,
+    is_member,
     rules_of,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
@@ -221,6 +223,11 @@ def option_problems(params):
     return [p for p in problems if p]
 
 
+def rule_names(report, lb_name):
+    names = ", ".join(r["name"] for r in report)
+    return f"rule {names} of load balancer {lb_name}" if names else f"any rule of load balancer {lb_name}"
+
+
 def main():
     module = AzureModule(
         argument_spec=dict(
@@ -242,11 +249,12 @@ def main():
     lb = read(module, module.client("network").load_balancers, p["resource_group"], lb_name,
               f"load balancer {lb_name}")
     rules = rules_of(lb, p["rule"])
+    if lb is not None and p["rule"] and not rules:
+        known = ", ".join(sorted(r["name"] for r in lb["properties"].get("loadBalancingRules") or [])) or "none"
+        module.fail_json(msg=f"rule: load balancer {lb_name} has no rule {p['rule']} (it has: {known})", rules=[])
     if p["wait_for"] and not rules:
         if lb is None:
             why = f"load balancer {lb_name} does not exist"
-        elif p["rule"]:
-            why = f"load balancer {lb_name} has no rule {p['rule']}"
         else:
             why = f"load balancer {lb_name} has no load balancing rule"
         module.fail_json(msg=f"Cannot wait for {p['wait_for']}: {why}", rules=[])
@@ -254,6 +262,12 @@ def main():
     health = Health(module, p["resource_group"], lb)
     if not p["wait_for"]:
         module.exit_json(changed=False, rules=health.report(rules, time.monotonic() + p["wait_timeout"]))
+    if p["wait_for"] == "healthy":
+        # Not in any rule's pool, it cannot become healthy there, however long we wait.
+        report = health.report(rules, time.monotonic() + p["wait_timeout"])
+        if not any(is_member(b, p["member"]) for r in report for b in r["backends"]):
+            module.fail_json(msg=f"member: {p['member']} is not a backend of {rule_names(report, lb_name)}; add it to "
+                                 "the backend pool first (cloudlb.azure.lb_pool_member)", rules=report)
     report, waiting = health.wait(rules, p["wait_for"], p["member"], p["wait_timeout"], p["wait_interval"])
     if waiting is not None:
         target = f"{p['member']} to be {p['wait_for']}" if p["member"] else "all backends to be healthy"

@@ -247,6 +247,27 @@ def members_of(pool):
     return [ref["id"] for ref in ((pool or {}).get("properties") or {}).get("backendIPConfigurations") or []]
 
 
+def vnet_of(config):
+    """The id of the virtual network of an ip configuration's subnet (Azure's JSON), or None."""
+    subnet = (((config or {}).get("properties") or {}).get("subnet") or {}).get("id") or ""
+    return subnet.split("/subnets/")[0].lower() or None
+
+
+def members_vnet(module, network, pool, nic_id):
+    """The virtual network the pool's other members are in (one GET of one of their NICs), or None."""
+    for member in members_of(pool):
+        other = parse_id(member)
+        if other is None or member.lower().startswith(nic_id.lower() + "/"):
+            continue
+        doc = read(module, network.network_interfaces, other["resource_group"], other["name"],
+                   f"network interface {other['name']}")
+        configs = ((doc or {}).get("properties") or {}).get("ipConfigurations") or []
+        config = next((c for c in configs if same_id(c.get("id"), member)), None)
+        if config is not None:
+            return vnet_of(config)
+    return None
+
+
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
     params = module.params
@@ -279,6 +300,13 @@ def main():
         refs, changed = change(props.get(POOLS), [pool_id])
         if not changed:
             return None
+        if present:
+            # Azure keeps a backend pool in one virtual network (BackendAddressPoolMembersInDifferentVirtualNetworks).
+            theirs, ours = members_vnet(module, network, before_pool, nic_id), vnet_of(config)
+            if theirs and ours and theirs != ours:
+                module.fail_json(msg=f"network_interface: {nic_what} is in virtual network {name_of(ours)}, and the"
+                                     f" members of {pool_what} are in virtual network {name_of(theirs)}; the members of"
+                                     " a backend pool must all be in one virtual network")
         body = copy.deepcopy(current)
         find_ip_configuration(body["properties"]["ipConfigurations"], config["name"]).setdefault(
             "properties", {})[POOLS] = refs

@@ -20,6 +20,8 @@ description:
     with the C(ETag) the module read in C(If-Match); when another task wrote the load balancer
     in between, the module reads it again and re-applies its change (up to 20 times), so it
     never undoes a probe or rule another task added meanwhile.
+  - Before its first write the module reads the frontends' public IPs and subnets, and one that does
+    not exist or is in another region than the load balancer fails the task, with nothing written.
   - A second run with the same options changes nothing and sends no write request to Azure.
 options:
   resource_group:
@@ -377,7 +379,8 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import delete, group_location, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._references import References
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, moved_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import normalize_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
@@ -455,6 +458,7 @@ class LoadBalancerChange:
         self.frontends = frontends
         self.lb_id = load_balancer_id(module.subscription_id, self.params["resource_group"], self.params["name"])
         self._location = None
+        self.checked = False
 
     def location(self):
         wanted = normalize_location(self.params["location"])
@@ -484,14 +488,30 @@ class LoadBalancerChange:
                 changed = step(props) or changed
         except OptionError as exc:
             self.module.fail_json(msg=str(exc))
-        return body if changed or tags_changed else None
+        if not (changed or tags_changed):
+            return None
+        self.check_references(body["location"])
+        return body
+
+    def check_references(self, location):
+        """Fail, before the first write, on a frontend's public IP or subnet that does not exist
+        or is in another region than the load balancer (one GET each)."""
+        if self.checked or not self.frontends:
+            return
+        self.checked = True
+        refs = [("frontend_ip_configurations", ref["id"], what) for _name, props in self.frontends
+                for key, what in (("publicIPAddress", "public IP address"), ("subnet", "subnet"))
+                for ref in [props.get(key)] if isinstance(ref, dict) and ref.get("id")]
+        problems = References(self.module, self.module.client("network")).problems(refs, location, "load balancer")
+        if problems:
+            self.module.fail_json(msg=f"Cannot write load balancer {self.params['name']}: " + "; ".join(problems)
+                                  + ". Nothing was changed")
 
     def check_fixed(self, current):
         params = self.params
-        wanted = normalize_location(params["location"])
-        if wanted and wanted != normalize_location(current["location"]):
-            self.module.fail_json(msg=f"Load balancer {params['name']} is in {current['location']}, not"
-                                      f" {params['location']}; Azure cannot move a load balancer to another region")
+        moved = moved_problem("load balancer", current["location"], params["location"])
+        if moved:
+            self.module.fail_json(msg=f"Cannot update load balancer {params['name']}: {moved}")
         sku = (current.get("sku") or {}).get("name")
         if params["sku"] and params["sku"] != sku:
             self.module.fail_json(msg=f"Load balancer {params['name']} has the {sku} SKU; Azure cannot change the SKU"

@@ -22,6 +22,8 @@ options:
   name:
     description:
       - Name of one load balancer. Needs O(resource_group).
+      - A name Azure cannot give one fails the task before any request, as a resource group name
+        Azure cannot have does (rather than answering an empty list).
     type: str
   resolve:
     description:
@@ -172,6 +174,7 @@ load_balancers:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import lb_to_dict
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, parse_id
@@ -237,7 +240,7 @@ def describe(lb, resolver):
 
 
 def main():
-    module = info_module(resolve=dict(type="bool", default=True))
+    module = info_module(lambda name: name_problem(name, "load balancer name"), resolve=dict(type="bool", default=True))
     items = network_items(module, module.client("network").load_balancers, "load balancer", "load balancers")
     resolver = Resolver(module) if module.params["resolve"] else None
     module.exit_json(changed=False, load_balancers=by_id(describe(lb, resolver) for lb in items))

@@ -19,6 +19,10 @@ description:
     configuration out of a pool, use M(cloudlb.azure.lb_pool_member) with O(cloudlb.azure.lb_pool_member#module:state=absent).
     Ip configurations not listed in O(ip_configurations) are kept.
   - A second run with the same options changes nothing and sends no write request to Azure.
+  - Before its first write the module reads what the NIC is to refer to, and a subnet, security
+    group, public IP, backend pool or NAT rule that does not exist or is in another region, or a
+    static address outside its subnet (or among the five Azure keeps), fails the task naming the
+    option, with nothing written.
   - Updates are sent with the NIC's C(ETag) in C(If-Match); when another task changed the NIC in
     between, the module reads it again and re-applies its change, so concurrent tasks on one NIC
     (for example M(cloudlb.azure.lb_pool_member)) do not undo each other.
@@ -366,6 +370,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
     OptionError,
+    address_outside,
     comparable,
     desired_ip_configurations,
     desired_nic,
@@ -373,8 +378,10 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
     nic_to_dict,
     reference,
 )
+from ansible_collections.cloudlb.azure.plugins.module_utils._references import References, child
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import (
     location_problem,
+    moved_problem,
     normalize_location,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_name_problem
@@ -422,6 +429,8 @@ class NetworkInterfaceManager:
         self.network = module.client("network")
         self.nics = self.network.network_interfaces
         self.what = f"network interface {self.name}"
+        self.refs = References(module, self.network)
+        self.checked = False
 
     def current(self):
         """The NIC as ARM JSON, or None."""
@@ -430,20 +439,47 @@ class NetworkInterfaceManager:
     def location(self, current):
         wanted = normalize_location(self.params["location"])
         if current:
-            if wanted and wanted != normalize_location(current["location"]):
-                self.module.fail_json(msg=f"Network interface {self.name} is in {current['location']}, not"
-                                      f" {self.params['location']}; Azure cannot move a NIC to another region")
+            moved = moved_problem("network interface", current["location"], self.params["location"])
+            if moved:
+                self.module.fail_json(msg=f"Cannot update network interface {self.name}: {moved}")
             return current["location"]
-        return wanted or self.vnet_location()
+        region = self.vnet_location()
+        if wanted and wanted != normalize_location(region):
+            # Azure refuses a NIC whose subnet is in another region (InvalidResourceReference).
+            self.module.fail_json(msg=f"location: virtual network {parse_id(self.specs[0]['subnet'])['name']} is in"
+                                  f" {region}, not {self.params['location']}; a NIC must be in its virtual network's"
+                                  " region")
+        return region
 
     def vnet_location(self):
-        """A new NIC goes where its virtual network is."""
-        subnet = parse_id(self.specs[0]["subnet"])
-        group, vnet = subnet["resource_group"], subnet["name"]
-        try:
-            return self.network.virtual_networks.get(group, vnet).location
-        except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to read virtual network {vnet} to place {self.what} in its region")
+        """A new NIC goes where its virtual network is (one GET, before any write)."""
+        vnet = self.refs.resource(self.specs[0]["subnet"])
+        if vnet is None:
+            self.module.fail_json(msg=f"subnet: virtual network {parse_id(self.specs[0]['subnet'])['name']} does not"
+                                  f" exist (resource group {parse_id(self.specs[0]['subnet'])['resource_group']})")
+        return vnet["location"]
+
+    def check_references(self, location):
+        """Fail, before the first write, on what Azure would refuse in what the NIC refers to: a
+        subnet, security group, public IP, backend pool or NAT rule that does not exist or is in
+        another region, a static address outside its subnet."""
+        if self.checked:
+            return
+        self.checked = True
+        refs = [("security_group", self.security_group, "network security group")] if self.security_group else []
+        for spec in self.specs:
+            refs += [("subnet", spec["subnet"], "subnet")] if spec["subnet"] else []
+            refs += [("public_ip_address", spec["public_ip_address"], "public IP address")] if spec["public_ip_address"] else []
+            refs += [("load_balancer_backend_address_pools", pool, "backend address pool") for pool in spec["pools"]]
+            refs += [("load_balancer_inbound_nat_rules", rule, "inbound NAT rule") for rule in spec["nat_rules"]]
+        problems = self.refs.problems(refs, location, "network interface")
+        for spec in self.specs:
+            subnet = child(self.refs.resource(spec["subnet"]), spec["subnet"]) if spec["subnet"] else None
+            problem = address_outside(spec["private_ip_address"], subnet)
+            if problem:
+                problems.append(f"private_ip_address: {problem}")
+        if problems:
+            self.module.fail_json(msg=f"Cannot write {self.what}: " + "; ".join(problems) + ". Nothing was changed")
 
     def present(self):
         module = self.module
@@ -459,7 +495,10 @@ class NetworkInterfaceManager:
                 "accelerated_networking": self.params["accelerated_networking"],
             }
             body = desired_nic(current, settings, self.specs, nic_id)
-            return None if comparable(current) == comparable(body) else body
+            if comparable(current) == comparable(body):
+                return None
+            self.check_references(settings["location"])
+            return body
 
         # Read, change, PUT with If-Match; on 412 (someone wrote in between) read again and re-apply.
         before, after, changed = update(

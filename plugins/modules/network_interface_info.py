@@ -125,15 +125,11 @@ network_interfaces:
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import get_or_list, info_module
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import nic_to_dict
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_name_problem
 
 
 def main():
-    module = info_module()
+    module = info_module(lambda name: name_problem(name, "network interface name"))
     group, name = module.params["resource_group"], module.params["name"]
-    problem = (group and group_name_problem(group)) or (name is not None and name_problem(name, "network interface name"))
-    if problem:
-        module.fail_json(msg=f"Invalid option: {problem}")
 
     nics = module.client("network").network_interfaces
     # A 404 listing a resource group's NICs means no group, so no NICs; the subscription's is an error.

@@ -222,7 +222,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._public_ip import (
     body_for,
     to_dict,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, normalize_location
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, moved_problem, normalize_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
 
 SETTINGS = ("sku", "allocation_method", "version", "domain_name_label", "idle_timeout", "zones", "tags")
@@ -264,15 +264,14 @@ def desired_state(module, current):
             "ip_configuration": None,
             "provisioning_state": None,
         }
-    refusals = []
-    if params["location"] and normalize_location(params["location"]) != current["location"]:
-        refusals.append(f"it is in {current['location']}, and Azure cannot move it to {params['location']}")
+    refusals = [moved_problem("public IP address", current["location"], params["location"])]
     if params["version"] and params["version"] != current["version"]:
         refusals.append(f"it is {current['version']}, and Azure cannot change the IP version")
     if params["zones"] is not None and sorted(params["zones"]) != current["zones"]:
         refusals.append(f"its zones are {current['zones']}, and Azure cannot change the zones of an address")
     if params["sku"] == "Basic" and current["sku"] == "Standard":
-        refusals.append("it is Standard, and Azure cannot downgrade a public IP address to Basic")
+        refusals.append("sku is Basic, but it is Standard, and Azure cannot downgrade a public IP address to Basic")
+    refusals = [refusal for refusal in refusals if refusal]
     if refusals:
         module.fail_json(msg=f"Cannot update public IP {params['name']}: " + "; ".join(refusals)
                          + ". Delete it and create it again to change this.")

@@ -18,6 +18,8 @@ options:
   name:
     description:
       - Name of one public IP address. Needs O(resource_group).
+      - A name Azure cannot give one fails the task before any request, as a resource group name
+        Azure cannot have does (rather than answering an empty list).
     type: str
 extends_documentation_fragment:
   - cloudlb.azure.auth
@@ -73,11 +75,12 @@ public_ips:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._public_ip import to_dict
 
 
 def main():
-    module = info_module()
+    module = info_module(lambda name: name_problem(name, "public IP name"))
     items = network_items(module, module.client("network").public_ip_addresses, "public IP", "public IP addresses")
     module.exit_json(changed=False, public_ips=by_id(to_dict(item) for item in items))
 

@@ -145,6 +145,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import 
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import (
     group_to_dict,
     location_problem,
+    moved_problem,
     name_problem,
     normalize_location,
 )
@@ -195,11 +196,9 @@ class ResourceGroupManager:
             }
             return self.write(current, desired, "create")
 
-        if location and location != normalize_location(current["location"]):
-            self.module.fail_json(
-                msg=f"Resource group {self.name} is in {current['location']}, not {params['location']};"
-                " Azure cannot move a resource group to another region"
-            )
+        moved = moved_problem("resource group", current["location"], params["location"])
+        if moved:
+            self.module.fail_json(msg=f"Cannot update resource group {self.name}: {moved}")
         tags, changed = merge_tags(current["tags"], params["tags"], params["append_tags"])
         if not changed:
             self.module.exit_with_diff(False, diff_view(current), diff_view(current), resource_group=current)
@@ -256,7 +255,7 @@ def main():
         module.fail_json(msg=f"Invalid name: {problem}")
     problem = location_problem(params["location"])
     if problem:
-        module.fail_json(msg=f"Invalid location: {problem}")
+        module.fail_json(msg=f"Invalid options: {problem}")
 
     manager = ResourceGroupManager(module)
     current = manager.current()

@@ -235,7 +235,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOU
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import group_location, manage
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import SECURITY_GROUP, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem, rule_problems
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, normalize_location
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, moved_problem, normalize_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._security_group import (
     body_for,
     merge_rules,
@@ -270,9 +270,9 @@ def desired_state(module, current):
             "subnets": [],
             "provisioning_state": None,
         }
-    if params["location"] and normalize_location(params["location"]) != current["location"]:
-        module.fail_json(msg=f"Cannot update security group {params['name']}: it is in {current['location']},"
-                             f" and Azure cannot move it to {params['location']}")
+    moved = moved_problem("security group", current["location"], params["location"])
+    if moved:
+        module.fail_json(msg=f"Cannot update security group {params['name']}: {moved}")
     desired = dict(current)
     if params["rules"] is not None:
         desired["rules"] = merge_rules(current["rules"], params["rules"], params["purge_rules"], current["id"])

@@ -19,6 +19,8 @@ options:
   name:
     description:
       - Name of one NSG. Needs O(resource_group).
+      - A name Azure cannot give one fails the task before any request, as a resource group name
+        Azure cannot have does (rather than answering an empty list).
     type: str
 extends_documentation_fragment:
   - cloudlb.azure.auth
@@ -65,11 +67,12 @@ security_groups:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._security_group import to_dict
 
 
 def main():
-    module = info_module()
+    module = info_module(lambda name: name_problem(name, "security group name"))
     items = network_items(module, module.client("network").network_security_groups, "security group", "security groups")
     module.exit_json(changed=False, security_groups=by_id(to_dict(item) for item in items))
 

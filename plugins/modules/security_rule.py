@@ -264,6 +264,11 @@ def main():
 
     if current is None and params["priority"] is None:
         module.fail_json(msg=f"Cannot create {what}: priority is required to create a rule")
+    if current is None and fetch(module, lambda: module.client("network").network_security_groups.get(group, nsg),
+                                 f"security group {nsg}") is None:
+        # The rule's GET says 404 for a missing group too: read the group before writing into it.
+        module.fail_json(msg=f"Cannot create {what}: security_group: security group {nsg} does not exist in resource"
+                             f" group {group}")
     rule_id = resource_id(module.subscription_id, group, SECURITY_GROUP, nsg, "securityRules", name)
     desired = desired_rule(params, current, rule_id, keep=True)
     if desired is current:

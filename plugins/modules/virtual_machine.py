@@ -85,6 +85,9 @@ options:
     description:
       - NICs of the VM, each a name (in O(resource_group)) or a resource ID; the first is the primary one.
       - Required to create the VM. Each NIC serves one VM.
+      - Before creating the VM the module reads its NICs, its availability set and the sizes of its
+        region, and a NIC that does not exist, is in another region or serves another VM, a missing
+        availability set or a size the region does not offer fails the task before any write.
     type: list
     elements: str
   availability_set:
@@ -120,8 +123,9 @@ options:
       - cloud-init configuration (or a script) for the VM's first boot, as text; the module
         base64-encodes it. Never logged, shown in a diff or returned.
       - Azure keeps it but never returns it and cannot change it once the VM exists, and cloud-init
-        reads it only on first boot. The module therefore stores its SHA-256 in the tag
-        C(cloudlb-custom-data-sha256) when it creates the VM, keeps that tag on every update
+        reads it only on first boot. The module therefore stores a salted digest of it,
+        C(v2:<salt>:<HMAC-SHA256>), in the tag C(cloudlb-custom-data-sha256) when it creates the VM
+        (a tag of earlier releases, a plain SHA-256, is still recognised), keeps that tag on every update
         (also with O(append_tags=false)), and fails, changing nothing, when a later task gives
         different custom data. Delete and re-create the VM to apply new custom data.
       - On a VM without that tag (made by other means) the module cannot compare and warns.
@@ -327,10 +331,12 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     DEFAULT_ADMIN_USERNAME,
     DEFAULT_SIZE,
     OS_DISK_TYPES,
+    POWER_EFFECTS,
     POWER_STATES,
     admin_username_problem,
     computer_name_problem,
-    custom_data_hash,
+    custom_data_digest,
+    custom_data_matches,
     custom_data_problem,
     default_os_disk_type,
     encode_custom_data,
@@ -338,6 +344,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     parse_image,
     password_problem,
     power_actions,
+    power_took_effect,
     reference_problem,
     same_image,
     size_problem,
@@ -350,15 +357,21 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import 
     as_json,
     delete_and_exit,
     fetch,
+    left_failed,
     group_location,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, resource_id, same_id
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, normalize_location
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, parse_id, resource_id, same_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._references import References, read_by_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import (
+    location_problem,
+    moved_problem,
+    normalize_location,
+)
+from ansible_collections.cloudlb.azure.plugins.module_utils._retries import no_answer
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
 from ansible_collections.cloudlb.azure.plugins.module_utils._wait import timeout_message
 
 MAX_DISK_GB = 4095
-NETWORK_API_VERSION = "2024-05-01"
 # The SDK's method for each power operation.
 POWER_METHODS = {"start": "begin_start", "power_off": "begin_power_off", "deallocate": "begin_deallocate",
                  "restart": "begin_restart"}
@@ -431,22 +444,9 @@ class VirtualMachineManager:
                      self.what)
 
     def read_network(self, resource_id, what):
-        """A Microsoft.Network resource's JSON through the compute client's pipeline (same
-        credential and endpoint): importing azure-mgmt-network only to read addresses would cost
-        every run seconds. None when it does not exist."""
-        from azure.core.exceptions import HttpResponseError
-        from azure.core.rest import HttpRequest
-
-        try:
-            response = self.module.client("compute").send_request(
-                HttpRequest("GET", f"{resource_id}?api-version={NETWORK_API_VERSION}"))
-            if response.status_code == 404:
-                return None
-            if response.status_code != 200:
-                raise HttpResponseError(response=response)
-            return response.json()
-        except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to read {what} of {self.what}")
+        """A Microsoft.Network resource's JSON through the compute client's pipeline: importing
+        azure-mgmt-network only to read addresses would cost every run seconds."""
+        return read_by_id(self.module, self.module.client("compute"), resource_id, f"{what} of {self.what}")
 
     def with_addresses(self, vm):
         """``vm`` with the private and public IP addresses of its NICs."""
@@ -522,7 +522,7 @@ class VirtualMachineManager:
                     if avset and not avset.startswith("/") else avset)
         tags = merge_tags({}, params["tags"], params["append_tags"])[0]
         if params["custom_data"] is not None:
-            tags[CUSTOM_DATA_TAG] = custom_data_hash(params["custom_data"])
+            tags[CUSTOM_DATA_TAG] = custom_data_digest(params["custom_data"])
         disk = {"createOption": "FromImage", "caching": "ReadWrite",
                 "managedDisk": {"storageAccountType": params["os_disk_type"] or default_os_disk_type(size)}}
         for key, option in (("name", "os_disk_name"), ("diskSizeGB", "os_disk_size_gb"),
@@ -549,6 +549,7 @@ class VirtualMachineManager:
         }}
         if avset_id:
             body["properties"]["availabilitySet"] = {"id": avset_id}
+        self.check_references(location, size, nic_ids, avset_id)
         predicted = vm_to_dict(dict(body, id=resource_id(subscription, self.group, "virtualMachines", self.name,
                                                          namespace="Microsoft.Compute"), name=self.name))
         predicted["power_state"] = "running" if params["power_state"] in (None, "restarted") else params["power_state"]
@@ -571,24 +572,51 @@ class VirtualMachineManager:
             self.power(operation, last=i == len(operations) - 1)
         self.finish(True, None, self.read())
 
+    def check_references(self, location, size, nic_ids, avset_id):
+        """Fail, before the create, on what Azure would refuse in a new VM (reads only): a size
+        the region does not offer, a NIC that does not exist, is in another region or is another
+        VM's (NicInUse), an availability set that does not exist or is in another region."""
+        compute = self.module.client("compute")
+        sizes = fetch(self.module, lambda: [s.name.lower() for s in compute.virtual_machine_sizes.list(location)],
+                      f"the VM sizes of {location}")
+        refs = References(self.module, compute)
+        problems = refs.problems([("network_interfaces", nic_id, "network interface") for nic_id in nic_ids],
+                                 location, "VM")
+        if sizes is not None and size.lower() not in sizes:
+            problems.insert(0, f"size: {size} is not a VM size Azure offers in {location}")
+        for nic_id in nic_ids:
+            owner = ((refs.resource(nic_id) or {}).get("properties") or {}).get("virtualMachine")
+            if owner:
+                problems.append(f"network_interfaces: network interface {name_of(nic_id)} is used by virtual machine"
+                                f" {name_of(owner['id'])}")
+        if avset_id:
+            avset = parse_id(avset_id)
+            found = fetch(self.module, lambda: compute.availability_sets.get(
+                avset["resource_group"], avset["name"]), f"availability set {avset_id}")
+            if found is None:
+                problems.append(f"availability_set: availability set {avset_id} does not exist")
+            elif normalize_location(found.location) != location:
+                problems.append(f"availability_set: availability set {avset['name']} is in {found.location}, not"
+                                f" {location}; a VM must be in its availability set's region")
+        if problems:
+            self.module.fail_json(msg=f"Cannot create {self.what}: " + "; ".join(problems) + ". Nothing was changed")
+
     def check_fixed(self, vm):
         """Fail, changing nothing, when the task asks to change what only creation sets."""
         params = self.params
         fails = []
-        location = normalize_location(params["location"])
-        if location and location != vm["location"]:
-            fails.append(f"it is in {vm['location']}, not {params['location']}; Azure cannot move a VM to another region")
+        fails.append(moved_problem("VM", vm["location"], params["location"]))
         if params["image"] is not None:
             image = parse_image(params["image"])[0]
             if not same_image(image, vm["image"]):
-                fails.append(f"it was created from {image_urn(vm['image'])}, not {image_urn(image)}")
+                fails.append(f"image: it was created from {image_urn(vm['image'])}, not {image_urn(image)}")
         fixed = (("admin_username", "admin_username", "the administrator"),
                  ("computer_name", "computer_name", "the computer name"),
                  ("os_disk_name", None, "the OS disk name"), ("os_disk_type", None, "the OS disk type"))
         for option, key, what in fixed:
             current = vm[key] if key else vm["os_disk"]["name" if option == "os_disk_name" else "type"]
             if params[option] is not None and (params[option] or "").lower() != (current or "").lower():
-                fails.append(f"{what} is {current}, not {params[option]}")
+                fails.append(f"{option}: {what} is {current}, not {params[option]}")
         if params["ssh_public_keys"] is not None and sorted(params["ssh_public_keys"]) != sorted(vm["ssh_public_keys"]):
             fails.append("its SSH public keys differ from ssh_public_keys; Azure sets them only at creation")
         if params["network_interfaces"] is not None:
@@ -596,13 +624,15 @@ class VirtualMachineManager:
             have = vm["network_interfaces"]
             if len(wanted) != len(have) or not all(
                     same_id(w, h) if w.startswith("/") else w == name_of(h).lower() for w, h in zip(wanted, have)):
-                fails.append(f"its NICs are {', '.join(have)}; this module does not change a VM's NICs")
+                fails.append(f"network_interfaces: its NICs are {', '.join(have)}; this module does not change a VM's"
+                             " NICs")
         if params["availability_set"] is not None:
             current = vm["availability_set"]
             wanted = params["availability_set"]
             if not current or not (same_id(wanted, current) or wanted.lower() == name_of(current).lower()):
-                fails.append(f"it is {'in availability set ' + current if current else 'in no availability set'};"
+                fails.append(f"availability_set: it is {'in availability set ' + current if current else 'in no availability set'};"
                              " Azure puts a VM in an availability set only when it creates the VM")
+        fails = [fail for fail in fails if fail]
         if fails:
             self.module.fail_json(msg=f"Cannot change {self.what}: " + "; ".join(fails)
                                   + ". Nothing was changed; delete and re-create the VM to change these")
@@ -612,7 +642,7 @@ class VirtualMachineManager:
                 self.module.warn(f"The {self.what} has no {CUSTOM_DATA_TAG} tag (it was not created by this module);"
                                  " whether custom_data matches the data it was created with cannot be checked,"
                                  " and custom_data was not applied")
-            elif stored != custom_data_hash(params["custom_data"]):
+            elif not custom_data_matches(stored, params["custom_data"]):
                 self.module.fail_json(
                     msg=f"custom_data differs from the custom data {self.what} was created with (see its tag"
                     f" {CUSTOM_DATA_TAG}). Azure cannot change a VM's custom data, and cloud-init reads it only on"
@@ -630,8 +660,8 @@ class VirtualMachineManager:
         size_gb = params["os_disk_size_gb"]
         if size_gb is not None and size_gb != vm["os_disk"]["size_gb"]:
             if size_gb < (vm["os_disk"]["size_gb"] or 0):
-                self.module.fail_json(msg=f"The OS disk of {self.what} has {vm['os_disk']['size_gb']} GiB; Azure cannot"
-                                      f" shrink a disk to {size_gb} GiB. Nothing was changed")
+                self.module.fail_json(msg=f"os_disk_size_gb: the OS disk of {self.what} has {vm['os_disk']['size_gb']} GiB;"
+                                      f" Azure cannot shrink a disk to {size_gb} GiB. Nothing was changed")
             if params["power_state"] != "deallocated" and vm["power_state"] != "deallocated":
                 self.module.fail_json(msg=f"Azure grows the OS disk of {self.what} only while the VM is deallocated;"
                                       " add power_state=deallocated to this task (and start it later). Nothing was changed")
@@ -648,7 +678,8 @@ class VirtualMachineManager:
             tags[CUSTOM_DATA_TAG] = vm["tags"][CUSTOM_DATA_TAG]
         tags_changed = tags != vm["tags"]
         patch = {"properties": patch_props} if patch_props else {}
-        if tags_changed:
+        # A VM left Failed is written again, as Azure's way out (_network_ops.left_failed).
+        if tags_changed or left_failed(vm):
             patch["tags"] = tags
             after["tags"] = tags
         operations = power_actions(vm["power_state"], params["power_state"])
@@ -675,16 +706,41 @@ class VirtualMachineManager:
             self.power(operation, last=i == len(operations) - 1)
         self.finish(True, vm, self.read())
 
-    def power(self, operation, last=True):
-        what = f"{self.what} to {operation.replace('_', ' ')}"
+    def power(self, operation, last=True, resent=False):
+        verb = operation.replace("_", " ")
+        what = f"{self.what} to {verb}"
         try:
             poller = getattr(self.vms, POWER_METHODS[operation])(self.group, self.name)
         except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to {operation.replace('_', ' ')} {self.what}")
+            if resent or not no_answer(exc):
+                self.module.fail_azure(exc, f"Failed to {verb} {self.what}")
+            self.after_lost_answer(operation, exc, last)
+            return
         if last:
             self.module.wait_for(poller, what)
         else:
             self.settle(poller, what)
+
+    def after_lost_answer(self, operation, exc, last):
+        """A power request was sent and its answer lost (azure-core sends no POST twice: _retries).
+        The power state tells what it did: under way or done, wait for it as for its operation;
+        not begun, send it once more; a restart that may be over already, say so and stop."""
+        verb = operation.replace("_", " ")
+        vm = self.read()
+        state = vm["power_state"] if vm else None
+        effect = power_took_effect(operation, state)
+        if effect is None:
+            self.module.fail_json(msg=f"The answer to the request to {verb} {self.what} was lost ({exc}); the VM is"
+                                  " running, and whether it restarted in between cannot be told. Run the task again"
+                                  " to restart it")
+        if not effect:
+            self.power(operation, last, resent=True)
+            return
+        if last and not self.params["wait"]:
+            return
+        target = POWER_EFFECTS[operation][1]
+        self.module.wait_until(lambda: (self.read() or {}).get("power_state") == target, f"{self.what} to {verb}",
+                               interval=1.0)
 
     # --- absent ------------------------------------------------------------------------------
 

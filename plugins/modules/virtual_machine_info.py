@@ -137,7 +137,6 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._errors import Resou
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import get_or_list, info_module, matches, parse_tag_filters
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import parse_id
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem
 
 
 def with_power_state(vms, vm):
@@ -152,19 +151,12 @@ def with_power_state(vms, vm):
 
 
 def main():
-    module = info_module(tags=dict(type="list", elements="str"), instance_view=dict(type="bool", default=True))
+    module = info_module(vm_name_problem, tags=dict(type="list", elements="str"),
+                         instance_view=dict(type="bool", default=True))
     params = module.params
-    problems = []
-    if params["resource_group"] is not None:
-        problems.append(name_problem(params["resource_group"]))
-    if params["name"] is not None:
-        problems.append(vm_name_problem(params["name"]))
     filters = parse_tag_filters(params["tags"])
     if any(not tag_name for tag_name, _value in filters):
-        problems.append("each tags item is name or name:value, with a non-empty name")
-    problems = [problem for problem in problems if problem]
-    if problems:
-        module.fail_json(msg="Invalid options: " + "; ".join(problems))
+        module.fail_json(msg="Invalid options: each tags item is name or name:value, with a non-empty name")
 
     vms = module.client("compute").virtual_machines
     group, name = params["resource_group"], params["name"]

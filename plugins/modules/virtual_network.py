@@ -225,7 +225,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation 
     name_problem,
     subnet_problems,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, normalize_location
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, moved_problem, normalize_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
 from ansible_collections.cloudlb.azure.plugins.module_utils._virtual_network import (
     body_for,
@@ -236,7 +236,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._virtual_network imp
 
 
 def option_problems(params):
-    problems = [name_problem(params["name"], "virtual network name"), location_problem(params["location"])]
+    problems = [name_problem(params["name"], "virtual network name", shortest=2, longest=64), location_problem(params["location"])]
     if params["address_prefixes"] is not None:
         problems.extend(address_space_problems(params["address_prefixes"]))
     problems.extend(ip_address_problem(s, "DNS server") for s in params["dns_servers"] or [])
@@ -270,9 +270,9 @@ def desired_state(module, current):
             "subnets": merge_subnets([], wanted, True, vnet_id),
             "provisioning_state": None,
         }
-    if params["location"] and normalize_location(params["location"]) != current["location"]:
-        module.fail_json(msg=f"Cannot update virtual network {params['name']}: it is in {current['location']},"
-                             f" and Azure cannot move it to {params['location']}")
+    moved = moved_problem("virtual network", current["location"], params["location"])
+    if moved:
+        module.fail_json(msg=f"Cannot update virtual network {params['name']}: {moved}")
     desired = dict(current)
     if params["address_prefixes"] is not None and sorted(params["address_prefixes"]) != sorted(current["address_prefixes"]):
         desired["address_prefixes"] = list(params["address_prefixes"])

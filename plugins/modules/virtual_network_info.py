@@ -19,6 +19,8 @@ options:
   name:
     description:
       - Name of one VNet. Needs O(resource_group).
+      - A name Azure cannot give one fails the task before any request, as a resource group name
+        Azure cannot have does (rather than answering an empty list).
     type: str
 extends_documentation_fragment:
   - cloudlb.azure.auth
@@ -71,11 +73,12 @@ virtual_networks:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._virtual_network import to_dict
 
 
 def main():
-    module = info_module()
+    module = info_module(lambda name: name_problem(name, "virtual network name", shortest=2, longest=64))
     items = network_items(module, module.client("network").virtual_networks, "virtual network", "virtual networks")
     module.exit_json(changed=False, virtual_networks=by_id(to_dict(item) for item in items))
 

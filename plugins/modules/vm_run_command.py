@@ -14,6 +14,8 @@ description:
     the VM, and return its output and exit status.
   - The script runs as root through the VM agent. Azure runs one command at a time per VM, keeps
     only the last 4096 bytes of each output stream, and stops a script after 90 minutes.
+  - The module reads the VM first, and one that does not exist or is not running (Azure would refuse
+    the run command) fails the task before anything is sent.
   - Like M(ansible.builtin.command), the task fails when the script exits with a non-zero status;
     use C(failed_when) to accept other statuses.
   - Azure cannot tell whether a script changed anything, so the task reports C(changed=false)
@@ -124,9 +126,14 @@ statuses:
   elements: dict
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._compute import run_command_result, vm_name_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
+    power_state,
+    run_command_result,
+    statuses_of,
+    vm_name_problem,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, fetch
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem
 
 
@@ -151,6 +158,16 @@ def main():
         module.fail_json(msg="Invalid options: " + "; ".join(problems))
     what = f"the script on virtual machine {params['name']}"
     vms = module.client("compute").virtual_machines
+    # Read first: a run command on a VM that is missing or not running is refused (a POST sent in vain).
+    vm = fetch(module, lambda: vms.instance_view(params["resource_group"], params["name"]),
+               f"virtual machine {params['name']}")
+    if vm is None:
+        module.fail_json(msg=f"name: virtual machine {params['name']} does not exist in resource group"
+                             f" {params['resource_group']}")
+    state = power_state(statuses_of(vm))
+    if state is not None and state != "running":
+        module.fail_json(msg=f"name: virtual machine {params['name']} is {state}; Azure runs a command only on a"
+                             " running VM")
     body = {"commandId": "RunShellScript", "script": params["script"].splitlines()}
     try:
         poller = vms.begin_run_command(params["resource_group"], params["name"], body)

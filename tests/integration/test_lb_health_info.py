@@ -142,13 +142,24 @@ def test_waits_for_a_stopped_vm_to_go_down_and_come_back(run_playbook, tutorial)
     assert backends["myVM2"]["state"] == "Up"
 
 
-def test_times_out_saying_what_it_still_waits_for(run_playbook, tutorial):
+def test_a_member_in_no_pool_fails_at_once_and_a_timeout_says_what_it_waits_for(run_playbook, tutorial):
     group, _vms = tutorial
-    run = run_playbook([health(group, wait_for="healthy", member="myVM9", wait_timeout=2, wait_interval=0.5)])
-    result = run.task("health")
-    assert run.record("health")["status"] == "failed", run.output()
-    assert result["msg"] == ("Timed out after 2 seconds waiting for myVM9 to be healthy on load balancer "
-                             "myLoadBalancer; still: myVM9 is a backend of no rule")
+    all_healthy(run_playbook, group)
+    run = run_playbook([
+        health(group, "not a member", wait_for="healthy", member="myVM9", wait_timeout=600, wait_interval=0.5),
+        health(group, "timeout", wait_for="unhealthy", member="myVM1", wait_timeout=2, wait_interval=0.5)])
+    record = run.record("not a member")
+    assert record["status"] == "failed", run.output()
+    # Not in any rule's pool, it cannot become healthy: said at once, not after wait_timeout.
+    assert record["result"]["msg"] == ("member: myVM9 is not a backend of rule myHTTPRule of load balancer "
+                                       "myLoadBalancer; add it to the backend pool first (cloudlb.azure.lb_pool_member)")
+    assert record["duration"] < 60, record
+    assert [r["name"] for r in record["result"]["rules"]] == ["myHTTPRule"]
+
+    result = run.task("timeout")
+    assert run.record("timeout")["status"] == "failed", run.output()
+    assert result["msg"] == ("Timed out after 2 seconds waiting for myVM1 to be unhealthy on load balancer "
+                             "myLoadBalancer; still: myHTTPRule: myVM1 Up (Up_Probe_Success)")
     assert [r["name"] for r in result["rules"]] == ["myHTTPRule"]
 
 
@@ -156,7 +167,10 @@ def test_nothing_found_is_an_empty_list_and_nothing_to_wait_on_fails(run_playboo
     group, _vms = tutorial
     run = run_playbook([health(group, "no-lb", load_balancer="nope"), health(group, "no-rule", rule="nope"),
                         health(group, "wait-no-lb", load_balancer="nope", wait_for="all_healthy")])
-    assert run.task("no-lb")["rules"] == [] and run.task("no-rule")["rules"] == [], run.output()
+    assert run.record("no-lb")["status"] == "ok" and run.task("no-lb")["rules"] == [], run.output()
+    # A rule the load balancer does not have is a mistake, not an empty answer (issue 11).
+    assert run.record("no-rule")["status"] == "failed"
+    assert run.task("no-rule")["msg"] == "rule: load balancer myLoadBalancer has no rule nope (it has: myHTTPRule)"
     assert run.record("wait-no-lb")["status"] == "failed"
     assert run.task("wait-no-lb")["msg"] == "Cannot wait for all_healthy: load balancer nope does not exist"
 

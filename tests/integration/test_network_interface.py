@@ -165,8 +165,9 @@ def test_lifecycle(run_playbook, azemu, sdk, group):
     assert_unchanged(run, writes, "delete again")
 
 
-BAD_ADDRESSES = (("10.0.1.20", "PrivateIPAddressNotInSubnet"), ("10.0.0.1", "PrivateIPAddressInReservedRange"),
-                 ("10.0.0.255", "PrivateIPAddressInReservedRange"))
+BAD_ADDRESSES = (("10.0.1.20", "is not in subnet web (10.0.0.0/24)"),
+                 ("10.0.0.1", "is one of the addresses Azure keeps in subnet web"),
+                 ("10.0.0.255", "is one of the addresses Azure keeps in subnet web"))
 
 
 def test_addresses_static_and_moving_subnets(run_playbook, azemu, group):
@@ -176,7 +177,7 @@ def test_addresses_static_and_moving_subnets(run_playbook, azemu, group):
         in_subnet(group, "nic2", "second"),
         in_subnet(group, "nic3", "static", private_ip_address="10.0.0.10"),
         may_fail(in_subnet(group, "nic4", "taken", private_ip_address="10.0.0.10")),
-        *[may_fail(in_subnet(group, "nic4", f"bad {address}", private_ip_address=address)) for address, _code in BAD_ADDRESSES],
+        *[may_fail(in_subnet(group, "nic4", f"bad {address}", private_ip_address=address)) for address, _words in BAD_ADDRESSES],
         in_subnet(group, "nic1", "move", subnet="app"),
         in_subnet(group, "nic4", "after the move"),
         in_subnet(group, "nic3", "dynamic", private_ip_allocation_method="Dynamic"),
@@ -194,9 +195,12 @@ def test_addresses_static_and_moving_subnets(run_playbook, azemu, group):
     writes = azemu.writes(since=mark)
     assert [w["method"] for w in run.during("taken", writes)] == ["PUT"], "the one refused create"
 
-    for address, code in BAD_ADDRESSES:
+    # What Azure refuses as PrivateIPAddressNotInSubnet and PrivateIPAddressInReservedRange, the
+    # module refuses before any write, from the subnet it reads.
+    for address, words in BAD_ADDRESSES:
         assert run.record(f"bad {address}")["status"] == "failed"
-        assert run.task(f"bad {address}")["error_code"] == code, run.output()
+        assert f"private_ip_address: {address} {words}" in run.task(f"bad {address}")["msg"], run.output()
+        assert run.during(f"bad {address}", writes) == [], f"bad {address}"
 
     assert run.task("move")["changed"]
     assert run.task("move")["network_interface"]["private_ip_address"] == "10.0.1.4"
@@ -317,20 +321,20 @@ def test_concurrent_tasks_keep_each_others_pools(azure_env, azemu, sdk, group, r
     assert [r for r in puts if r["status"] == 412] or superseding, f"the writers never overlapped: {puts}"
 
 
-def test_references_must_exist(run_playbook, sdk, group):
+def test_references_must_exist(run_playbook, azemu, sdk, group):
+    """Azure refuses them (InvalidResourceReference); the module reads them first and refuses
+    before any write, naming the option."""
+    mark = azemu.mark()
     missing = f"{group_id(sdk, group)}{NETWORK}/virtualNetworks/vnet/subnets/nosuch"
     run = run_playbook([may_fail(in_subnet(group, "nic1", "subnet", subnet="nosuch")),
                         may_fail(in_subnet(group, "nic1", "nsg", security_group="nosuch")),
                         may_fail(nic_task(group, "nic1", "vnet", virtual_network="novnet", subnet="web"))])
     assert [run.record(name)["status"] for name in ("subnet", "nsg", "vnet")] == ["failed"] * 3, run.output()
-    result = run.task("subnet")
-    assert result["error_code"] == "InvalidResourceReference", run.output()
-    assert f"Resource {missing} referenced by resource" in result["msg"]
-
-    assert run.task("nsg")["error_code"] == "InvalidResourceReference", run.output()
-
-    assert "Failed to read virtual network novnet" in run.task("vnet")["msg"], run.output()
-    assert run.task("vnet")["error_code"] == "ResourceNotFound"
+    assert f"subnet: subnet {missing} does not exist" in run.task("subnet")["msg"], run.output()
+    assert "security_group: network security group " in run.task("nsg")["msg"], run.output()
+    assert "/networkSecurityGroups/nosuch does not exist" in run.task("nsg")["msg"]
+    assert "subnet: virtual network novnet does not exist" in run.task("vnet")["msg"], run.output()
+    assert azemu.writes(since=mark) == []
 
 
 def test_what_a_nic_uses_cannot_be_deleted(run_playbook, sdk, group):

@@ -121,7 +121,7 @@ INVALID = [
     ({"name": "bad name!", "location": "eastus"}, "Invalid name: the resource group name 'bad name!' may contain only"),
     ({"name": "trailing.", "location": "eastus"}, "Invalid name: the resource group name 'trailing.' cannot end with a period"),
     ({"name": "x" * 91, "location": "eastus"}, "longer than 90 characters"),
-    ({"name": "ok", "location": "east-us"}, "Invalid location: 'east-us' is not a region name"),
+    ({"name": "ok", "location": "east-us"}, "Invalid options: location 'east-us' is not a region name"),
     ({"name": "ok", "location": "eastus", "tags": {"a/b": "x"}}, "Invalid tags: tag name 'a/b' contains one of"),
     ({"name": "ok", "wait_timeout": 0}, "wait_timeout must be a positive number of seconds"),
 ]

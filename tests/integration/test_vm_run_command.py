@@ -56,12 +56,15 @@ def test_no_wait(run_playbook, vm):
     assert "Azure accepted" in run.task("run")["msg"]
 
 
-def test_a_stopped_vm_is_refused_with_azures_code(run_playbook, vm):
+def test_a_stopped_vm_is_refused_before_the_run_command(run_playbook, azemu, vm):
+    """Azure refuses it (OperationNotAllowed, "requires the VM to be running"); the module reads
+    the power state first and sends nothing."""
     assert run_playbook([vm_task(vm, power_state="stopped")]).ok
+    mark = azemu.mark()
     run = run_playbook([run_task(vm, "echo hi")])
     result = run.task("run")
-    assert not run.ok and result["error_code"] == "OperationNotAllowed", run.output()
-    assert "requires the VM to be running" in result["msg"]
+    assert not run.ok and "is stopped; Azure runs a command only on a running VM" in result["msg"], run.output()
+    assert azemu.writes(since=mark) == []
 
 
 INVALID = [

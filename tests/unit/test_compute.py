@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 
 import pytest
 
@@ -10,7 +11,8 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     CUSTOM_DATA_MAX_BASE64,
     admin_username_problem,
     computer_name_problem,
-    custom_data_hash,
+    custom_data_digest,
+    custom_data_matches,
     custom_data_problem,
     default_os_disk_type,
     encode_custom_data,
@@ -18,6 +20,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     parse_image,
     password_problem,
     power_actions,
+    power_took_effect,
     power_state,
     reference_problem,
     run_command_result,
@@ -134,8 +137,14 @@ def test_references(value, ok):
 def test_custom_data():
     text = "#cloud-config\npackages: [nginx]\n"
     assert base64.b64decode(encode_custom_data(text)).decode() == text
-    assert custom_data_hash(text) == custom_data_hash(str(text)) and len(custom_data_hash(text)) == 64
-    assert custom_data_hash(text) != custom_data_hash(text + " ")
+    tag = custom_data_digest(text)
+    assert tag.startswith("v2:") and len(tag.split(":")[1]) == 32 and len(tag.split(":")[2]) == 64
+    assert custom_data_matches(tag, text) and not custom_data_matches(tag, text + " ")
+    # Salted: the same text gives another tag on another VM, and no plain SHA-256 of it.
+    assert custom_data_digest(text) != tag and hashlib.sha256(text.encode()).hexdigest() not in tag
+    # A VM tagged by an earlier release (the plain SHA-256) is still recognised.
+    assert custom_data_matches(hashlib.sha256(text.encode()).hexdigest(), text)
+    assert not custom_data_matches(hashlib.sha256(b"other").hexdigest(), text)
     assert custom_data_problem(text) is None
     assert "87380" in custom_data_problem("x" * (CUSTOM_DATA_MAX_BASE64 // 4 * 3 + 3))
 
@@ -180,6 +189,16 @@ def test_statuses_of_models_and_dicts():
 ])
 def test_power_actions(current, desired, actions):
     assert power_actions(current, desired) == actions
+
+
+@pytest.mark.parametrize("operation, state, effect", [
+    ("start", "starting", True), ("start", "running", True), ("start", "stopped", False),
+    ("power_off", "stopping", True), ("power_off", "stopped", True), ("power_off", "running", False),
+    ("deallocate", "deallocating", True), ("deallocate", "deallocated", True), ("deallocate", "stopped", False),
+    ("restart", "starting", True), ("restart", "running", None), ("restart", None, False),
+])
+def test_what_a_power_request_whose_answer_was_lost_did(operation, state, effect):
+    assert power_took_effect(operation, state) is effect
 
 
 @pytest.mark.parametrize("message, stdout, stderr", [

@@ -63,7 +63,7 @@ def test_without_entry():
     (probe_spec(protocol="Tcp", request_path="/"), "refuses it for a Tcp probe"),
     (probe_spec(protocol="Http", request_path=""), "cannot be empty"),
     (probe_spec(port=0), "port must be between 1 and 65535"),
-    (probe_spec(interval=4), "at least 5 seconds"),
+    (probe_spec(interval=4), "between 5 and 2147483647 seconds"),
     (probe_spec(number_of_probes=0), "number_of_probes must be at least 1"),
     (probe_spec(probe_threshold=0), "probe_threshold must be at least 1"),
     (probe_spec(name="a b"), "probe name"),

@@ -97,6 +97,19 @@ class TestRules:
     def test_bad_address_prefixes(self, value):
         assert v.address_prefix_problem(value)
 
+    @pytest.mark.parametrize("value", ["NotATag", "InternetX", "Storage.", "Storage.West.Europe"])
+    def test_unknown_service_tags(self, value):
+        assert v.address_prefix_problem(value)
+
+    def test_service_tags_are_azemus(self):
+        """The collection and azemu are separate products, each with its own copy of Azure's
+        service tag table: the two copies must say the same."""
+        from azemu.providers.network.service_tags import SERVICE_TAGS as AZEMU_TAGS, known_tag
+
+        assert v.SERVICE_TAGS == AZEMU_TAGS
+        for tag in sorted(AZEMU_TAGS):
+            assert v.address_prefix_problem(tag) is None and known_tag(tag), tag
+
     @pytest.mark.parametrize("priority, ok", [(99, False), (100, True), (4096, True), (4097, False)])
     def test_priority_range(self, priority, ok):
         assert (v.priority_problem(priority) is None) is ok

@@ -9,6 +9,7 @@ import pytest
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
     OptionError,
+    address_outside,
     child_reference,
     comparable,
     desired_ip_configurations,
@@ -265,3 +266,13 @@ def test_returned_dict():
             "provisioning_state": "Succeeded"}],
     }
     assert "provisioning_state" not in diff_view(nic) and "provisioning_state" not in diff_view(nic)["ip_configurations"][0]
+
+
+@pytest.mark.parametrize("address, words", [
+    (None, None), ("10.0.0.4", None), ("10.0.0.254", None), ("10.0.1.5", "is not in subnet web (10.0.0.0/24)"),
+    ("10.0.0.3", "addresses Azure keeps"), ("10.0.0.255", "addresses Azure keeps"),
+])
+def test_a_static_address_must_be_a_usable_one_of_its_subnet(address, words):
+    subnet = {"name": "web", "properties": {"addressPrefix": "10.0.0.0/24"}}
+    problem = address_outside(address, subnet)
+    assert (problem is None) if words is None else words in problem

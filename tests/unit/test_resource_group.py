@@ -4,6 +4,7 @@ import pytest
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import (
     location_problem,
+    moved_problem,
     name_problem,
     normalize_location,
 )
@@ -43,3 +44,12 @@ def test_valid_locations(location):
 @pytest.mark.parametrize("location", ["", " eastus", "east-us", "eastus;"])
 def test_invalid_locations(location):
     assert "is not a region name" in location_problem(location)
+
+
+@pytest.mark.parametrize("wanted, problem", [(None, False), ("westus", False), ("West US", False), ("eastus", True)])
+def test_moved_problem(wanted, problem):
+    message = moved_problem("public IP address", "westus", wanted)
+    assert bool(message) is problem
+    if problem:
+        assert message == ("location is eastus, but the public IP address is in westus, and Azure cannot move a public"
+                           " IP address to another region")

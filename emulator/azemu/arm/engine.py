@@ -108,6 +108,9 @@ def build(ctx: Ctx, rtype: ResourceType, body: Any, current: Res | None, rid: st
         for key in rtype.read_only:
             if key in current.props and key not in props:
                 props[key] = copy.deepcopy(current.props[key])
+    if parent is None:
+        # location and tags before fill, which checks references against the region.
+        _top_fields(ctx, rtype, body, stored, current)
     rtype.fill(ctx, res, current)
     return stored
 
@@ -168,7 +171,6 @@ def write(ctx: Ctx, rtype: ResourceType, rid: str, name: str, body: Any, current
     record = Record(body={}, type_key=rtype.key, internal=internal,
                     created=current.record.created if current else now, changed=now)
     stored = build(ctx, rtype, body, current, rid, name, record, None)
-    _top_fields(ctx, rtype, body, stored, current)
     record.body = stored
     res = Res(rtype, stored, record, parent)
     lro = rtype.long_running if long_running is None else long_running

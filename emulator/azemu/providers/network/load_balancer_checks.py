@@ -1,6 +1,7 @@
 """The checks Azure makes when a load balancer, or a NIC that joins one of its pools, is written:
 references between the parts, the frontends' public IPs and subnets, port conflicts between
-rules, and parts still in use by NICs.
+rules, and parts still in use by NICs; frontends reference public IPs and subnets of their own
+region, HA ports rules only internal frontends, and a pool's NICs share one virtual network.
 
 Codes and messages are Azure's as quoted in public reports of real failures
 (`InvalidResourceReference`, `PublicIPAndLBSkuDoNotMatch`, `ProbeRequestPathIsNotNull`,
@@ -83,6 +84,7 @@ def check_load_balancer(ctx, lb, current) -> None:
     _check_references(lb, ids)
     _check_frontend_ports(lb)
     _check_backend_ports(lb)
+    _check_ha_ports(lb)
     if current is not None:
         for collection in NIC_REFERENCES:
             kept = {c.id.lower() for c in lb.children(collection)}
@@ -119,7 +121,7 @@ def _check_frontends(ctx, lb, current) -> None:
         if prefix:
             require(ctx, prefix, "Microsoft.Network/publicIPPrefixes", fe.id)
         if pip:
-            address = require(ctx, pip, PIP_TYPE, fe.id)
+            address = require(ctx, pip, PIP_TYPE, fe.id, location=lb.location)
             pip_sku = address.body.get("sku", {}).get("name", "Basic")
             if pip_sku != sku:
                 raise ArmError.bad_request(
@@ -136,7 +138,7 @@ def _check_frontends(ctx, lb, current) -> None:
             props["publicIPAddress"] = {"id": pip}
             props.pop("privateIPAddress", None)
         if subnet:
-            network = require(ctx, subnet, SUBNET_TYPE, fe.id)
+            network = require(ctx, subnet, SUBNET_TYPE, fe.id, location=lb.location)
             props["subnet"] = {"id": subnet}
             before = current.child("frontendIPConfigurations", fe.name) if current else None
             props["privateIPAddress"] = _private_address(ctx, lb, fe, network, before, mine)
@@ -197,6 +199,19 @@ def _check_references(lb, ids: dict[str, set[str]]) -> None:
     for outbound in lb.children("outboundRules"):
         need(outbound, "frontendIPConfigurations", "frontendIPConfigurations", required=True)
         need(outbound, "backendAddressPool", "backendAddressPools", required=True)
+
+
+def _check_ha_ports(lb) -> None:
+    """HA ports (protocol All, ports 0) only on an internal frontend: "HA ports are available
+    only for an internal Standard load balancer" (Azure's "High availability ports overview").
+    Code not found in Azure's public material; named in Azure's style."""
+    for rule in lb.children("loadBalancingRules"):
+        props = rule.props
+        if props.get("protocol") == "All" and props.get("frontendPort") == 0 and _is_public(lb, rule):
+            raise ArmError.bad_request(
+                "HaPortsRuleNotAllowedOnPublicLoadBalancer",
+                f"Load balancing rule {rule.id} uses HA ports (protocol All and port 0), which only an internal "
+                f"frontend IP configuration can have; {ref_id(props['frontendIPConfiguration'])} is public.")
 
 
 def _check_frontend_ports(lb) -> None:
@@ -285,4 +300,26 @@ def check_network_interface(ctx, nic_body: dict[str, Any]) -> None:
             pool = ctx.resolve(pool_id)
             if pool is not None and backend_addresses.is_ip_based(pool.body):
                 raise backend_addresses.mixed_refused(pool_id)
+            _check_same_network(ctx, pool_id, ipconfig)
         _check_ip_configuration(ctx, ipconfig, {})
+
+
+def _vnet_of(subnet_id: str) -> str:
+    return subnet_id.lower().split("/subnets/")[0]
+
+
+def _check_same_network(ctx, pool_id: str, ipconfig: dict[str, Any]) -> None:
+    """A NIC-based pool's members share one virtual network ("All resources in a backend pool
+    must be in the same virtual network", Azure's "Backend pool management"). Code not found in
+    Azure's public material; named in Azure's style."""
+    subnet = ref_id(ipconfig.get("properties", {}).get("subnet"))
+    if not subnet:
+        return
+    for _nic, other in holders(ctx, pool_id, via=(NIC_REFERENCES["backendAddressPools"],)):
+        theirs = ref_id(other.get("properties", {}).get("subnet"))
+        if other["id"].lower() != ipconfig.get("id", "").lower() and theirs and _vnet_of(theirs) != _vnet_of(subnet):
+            raise ArmError.bad_request(
+                "BackendAddressPoolMembersInDifferentVirtualNetworks",
+                f"Network interface ip configuration {ipconfig.get('id')} in virtual network {_vnet_of(subnet)} "
+                f"cannot join backend address pool {pool_id}, whose members are in virtual network "
+                f"{_vnet_of(theirs)}: the members of a backend pool must be in one virtual network.")

@@ -3,7 +3,8 @@ served at `networkInterfaces/{nic}/ipConfigurations[/{name}]`).
 
 What Azure does and azemu copies:
 - every reference must resolve: subnet, NSG, public IP, load balancer backend pools and inbound
-  NAT rules (`InvalidResourceReference`, naming the NIC as the referrer);
+  NAT rules (`InvalidResourceReference`, naming the NIC as the referrer), and the subnet, NSG
+  and public IP must be in the NIC's region (the same error: its message names both causes);
 - one ip configuration is primary: the one marked so, or the first when none is
   (NetworkInterfaceCreate example); two marked primary are refused; the primary one can be
   neither dropped nor renamed (`IpConfigDeleteNotSupported`); an ip configuration without a
@@ -142,7 +143,7 @@ class NetworkInterfaces(ResourceType):
         primary = self._primary(res, configs, current)
         nsg = (props.get("networkSecurityGroup") or {}).get("id")
         if nsg:
-            require(ctx, nsg, NSG_TYPE, res.id)
+            require(ctx, nsg, NSG_TYPE, res.id, location=res.location)
         primary_subnet = (primary.props.get("subnet") or {}).get("id")
         if not primary_subnet:
             raise ArmError.invalid(f"The primary IP configuration {primary.name} of network interface {res.id} "
@@ -155,7 +156,7 @@ class NetworkInterfaces(ResourceType):
                 continue
             cprops = config.props
             cprops.setdefault("subnet", {"id": primary_subnet})
-            subnet = require(ctx, cprops["subnet"]["id"], SUBNET_TYPE, res.id)
+            subnet = require(ctx, cprops["subnet"]["id"], SUBNET_TYPE, res.id, location=res.location)
             for key, type_name in (("loadBalancerBackendAddressPools", POOL_TYPE),
                                    ("loadBalancerInboundNatRules", NAT_RULE_TYPE)):
                 for ref in cprops.get(key, []):
@@ -206,7 +207,7 @@ class NetworkInterfaces(ResourceType):
         pip = (config.props.get("publicIPAddress") or {}).get("id")
         if not pip:
             return
-        require(ctx, pip, PUBLIC_IP_TYPE, res.id)
+        require(ctx, pip, PUBLIC_IP_TYPE, res.id, location=res.location)
         others = [h["id"] for _top, h in holders(ctx, pip, via=("publicIPAddress",))
                   if not h["id"].lower().startswith(res.id.lower() + "/")]
         siblings = [c.id for c in res.children("ipConfigurations") if c.name.lower() != config.name.lower()

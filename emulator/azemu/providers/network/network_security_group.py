@@ -7,7 +7,8 @@ What Azure does and azemu copies:
 - a rule's priority is 100-4096 (`SecurityRuleInvalidPriority`), unique per direction
   (`SecurityRuleConflict`); ports are `*`, a port or a range `low-high` within 0-65535
   (`SecurityRuleInvalidPortRange`); address prefixes are `*`, an address, a CIDR prefix or a
-  service tag (`SecurityRuleInvalidAddressPrefix`);
+  service tag of Azure's list (`service_tags.py`), alone or regional (`Storage.WestUS`); anything
+  else is `SecurityRuleInvalidAddressPrefix`;
 - `networkInterfaces` and `subnets` list who uses the NSG; while any does, it cannot be deleted
   (`InUseNetworkSecurityGroupCannotBeDeleted`).
 """
@@ -24,6 +25,7 @@ from ...errors import ArmError, in_use
 from . import addresses
 from .enums import RULE_ACCESS, RULE_DIRECTION, RULE_PROTOCOL
 from .references import holders
+from .service_tags import known_tag
 
 PRIORITY_RANGE = (100, 4096)
 DESCRIPTION_MAX = 140
@@ -73,8 +75,10 @@ def port_range_ok(value: Any) -> bool:
 def address_prefix_ok(value: Any) -> bool:
     if not isinstance(value, str) or not value:
         return False
-    if value == "*" or SERVICE_TAG_RE.match(value):
+    if value == "*":
         return True
+    if SERVICE_TAG_RE.match(value):
+        return known_tag(value)
     try:
         if "/" in value:
             addresses.parse_prefix(value)

@@ -62,9 +62,13 @@ def invalid_reference(ref_id: str, referrer_id: str) -> ArmError:
         "referenced resource exists, and that both resources are in the same region.")
 
 
-def require(ctx: Ctx, ref_id: str, type_key: str, referrer_id: str) -> Res:
-    """The referenced resource, which must exist and be of `type_key`; else Azure's 400."""
+def require(ctx: Ctx, ref_id: str, type_key: str, referrer_id: str, location: str | None = None) -> Res:
+    """The referenced resource, which must exist, be of `type_key` and, given the referrer's
+    `location`, be in that region (a subnet: its VNet's); else Azure's 400, whose message
+    names both causes ("...exists, and that both resources are in the same region.")."""
     res = ctx.resolve(ref_id)
     if res is None or res.rtype.key != type_key.lower():
+        raise invalid_reference(ref_id, referrer_id)
+    if location and (res.location or "").lower() != location.lower():
         raise invalid_reference(ref_id, referrer_id)
     return res

@@ -2,6 +2,7 @@
 `virtualNetworks/{vnet}/subnets/{name}`).
 
 What Azure does and azemu copies:
+- a VNet's name has 2 to 64 characters (`InvalidResourceName`), other Network names 1 to 80;
 - address prefixes must be CIDR with no host bits (`InvalidAddressPrefixFormat`,
   `InvalidCIDRNotation`); a subnet lies inside the VNet's address space
   (`NetcfgSubnetRangeOutsideVnet`) and overlaps no other subnet (`NetcfgSubnetRangesOverlap`);
@@ -79,6 +80,17 @@ class VirtualNetworks(ResourceType):
     provider = "Microsoft.Network"
     type = "virtualNetworks"
     read_only = ("resourceGuid", "flowLogs")
+
+    def check_name(self, ctx, name):
+        """2 to 64 characters, else as Network's other names (Azure's "Naming rules and
+        restrictions", Microsoft.Network/virtualNetworks); the wording is azemu's, in ARM's style."""
+        if not 2 <= len(name) <= 64:
+            raise ArmError.bad_request(
+                "InvalidResourceName",
+                f"Resource name {name} is invalid. The name can be between 2 and 64 characters long. It must "
+                "begin with a word character, and it must end with a word character or with '_'. The name may "
+                "contain word characters or '.', '-', '_'.")
+        super().check_name(ctx, name)
 
     def validate(self, ctx, body, current):
         out = super().validate(ctx, body, current)
