@@ -221,7 +221,7 @@ def lb_cases():
 
 
 def lb_member_cases():
-    """lb_pool_member, lb_backend_address, lb_health_info and network_tags."""
+    """lb_pool_member, lb_backend_address, lb_drain, lb_health_info and network_tags."""
     member = dict(G, network_interface="nic1", load_balancer="lb", backend_pool="pool")
     yield from bad_groups("lb_pool_member", member)
     yield from bad_names("lb_pool_member", without(member, "network_interface"), "network interface",
@@ -262,6 +262,26 @@ def lb_member_cases():
     yield "lb_health_info", dict(health, member="vm1"), "member"
     # Not in the pool: refused at once, not after the whole wait_timeout.
     yield "lb_health_info", dict(health, wait_for="healthy", member="vm-elsewhere", wait_timeout=600), "member"
+
+    drain = dict(G, load_balancer="lb", backend_pool="pool", network_interface="nic1")
+    rule = {"security_group": "nsg", "priority": 200}
+    yield from bad_groups("lb_drain", drain)
+    yield from bad_names("lb_drain", without(drain, "load_balancer"), "load balancer", option="load_balancer",
+                         every=False)
+    yield from bad_names("lb_drain", without(drain, "backend_pool"), "backend pool", option="backend_pool",
+                         every=False)
+    yield from choices("lb_drain", drain, "state", "drain")
+    yield from choices("lb_drain", drain, "method", "nsg", "admin-state")
+    yield "lb_drain", dict(drain, method="probe"), "drain_rule"
+    yield "lb_drain", dict(drain, method="probe", drain_rule={"security_group": "nsg"}), "drain_rule.priority"
+    yield "lb_drain", dict(drain, method="probe", drain_rule=dict(rule, priority=4097)), "drain_rule.priority"
+    yield "lb_drain", dict(drain, method="probe", drain_rule=dict(rule, security_group="a/b")), "security group"
+    yield "lb_drain", dict(drain, drain_timeout=-1), "drain_timeout"
+    yield "lb_drain", dict(drain, connections_url="ftp://x"), "connections_url"
+    yield "lb_drain", dict(drain, mark={"run": "run 1", "rollout": "r1"}), "mark.run"
+    yield "lb_drain", dict(drain, network_interface="nic-missing"), "nic-missing"
+    yield "lb_drain", dict(drain, backend_pool="pool-missing"), "pool-missing"
+    yield "lb_drain", dict(drain, load_balancer="lb-missing"), "lb-missing"
 
     tags = dict(G, load_balancer="lb", set={"a": "b"})
     yield from bad_groups("network_tags", tags)

@@ -1,5 +1,5 @@
 """Bad input refused before any write (bad_input_cases.py), for the modules of
-backend pool members, backend addresses, health and network tags: one playbook, every case a
+backend pool members, backend addresses, drains, health and network tags: one playbook, every case a
 task, and azemu's request log showing no write. One file per group of modules, so that
 pytest-xdist runs them side by side."""
 
