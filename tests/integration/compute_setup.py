@@ -23,19 +23,24 @@ def vm_group(sdk, unique_name):
     net = sdk.network
     sub = sdk.env["AZURE_SUBSCRIPTION_ID"]
     sdk.resource.resource_groups.create_or_update(name, {"location": LOCATION})
-    net.virtual_networks.begin_create_or_update(name, "vnet", {"location": LOCATION, "properties": {
+    vnet = net.virtual_networks.begin_create_or_update(name, "vnet", {"location": LOCATION, "properties": {
         "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
-        "subnets": [{"name": "default", "properties": {"addressPrefix": "10.0.0.0/24"}}]}}).result()
+        "subnets": [{"name": "default", "properties": {"addressPrefix": "10.0.0.0/24"}}]}})
     pip = net.public_ip_addresses.begin_create_or_update(name, "pip1", {
         "location": LOCATION, "sku": {"name": "Standard"},
         "properties": {"publicIPAllocationMethod": "Static"}}).result()
+    vnet.result()
     subnet = f"/subscriptions/{sub}/resourceGroups/{name}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/default"
+    # The NICs started together, waited for together: each waits at least its Retry-After.
+    pollers = []
     for nic in NICS:
         config = {"subnet": {"id": subnet}}
         if nic == "nic1":
             config["publicIPAddress"] = {"id": pip.id}
-        net.network_interfaces.begin_create_or_update(name, nic, {"location": LOCATION, "properties": {
-            "ipConfigurations": [{"name": "ipconfig1", "properties": config}]}}).result()
+        pollers.append(net.network_interfaces.begin_create_or_update(name, nic, {"location": LOCATION, "properties": {
+            "ipConfigurations": [{"name": "ipconfig1", "properties": config}]}}))
+    for poller in pollers:
+        poller.result()
     sdk.client(ComputeManagementClient).availability_sets.create_or_update(name, "avset", {
         "location": LOCATION, "sku": {"name": "Aligned"},
         "properties": {"platformFaultDomainCount": 3, "platformUpdateDomainCount": 2}})
