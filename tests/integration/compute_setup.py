@@ -23,15 +23,14 @@ def vm_group(sdk, unique_name):
     net = sdk.network
     sub = sdk.env["AZURE_SUBSCRIPTION_ID"]
     sdk.resource.resource_groups.create_or_update(name, {"location": LOCATION})
-    vnet = net.virtual_networks.begin_create_or_update(name, "vnet", {"location": LOCATION, "properties": {
-        "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
-        "subnets": [{"name": "default", "properties": {"addressPrefix": "10.0.0.0/24"}}]}})
-    pip = net.public_ip_addresses.begin_create_or_update(name, "pip1", {
-        "location": LOCATION, "sku": {"name": "Standard"},
-        "properties": {"publicIPAllocationMethod": "Static"}}).result()
-    vnet.result()
+    _vnet, pip = sdk.wait_all([
+        net.virtual_networks.begin_create_or_update(name, "vnet", {"location": LOCATION, "properties": {
+            "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+            "subnets": [{"name": "default", "properties": {"addressPrefix": "10.0.0.0/24"}}]}}),
+        net.public_ip_addresses.begin_create_or_update(name, "pip1", {
+            "location": LOCATION, "sku": {"name": "Standard"},
+            "properties": {"publicIPAllocationMethod": "Static"}})])
     subnet = f"/subscriptions/{sub}/resourceGroups/{name}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/default"
-    # The NICs started together, waited for together: each waits at least its Retry-After.
     pollers = []
     for nic in NICS:
         config = {"subnet": {"id": subnet}}
@@ -39,8 +38,7 @@ def vm_group(sdk, unique_name):
             config["publicIPAddress"] = {"id": pip.id}
         pollers.append(net.network_interfaces.begin_create_or_update(name, nic, {"location": LOCATION, "properties": {
             "ipConfigurations": [{"name": "ipconfig1", "properties": config}]}}))
-    for poller in pollers:
-        poller.result()
+    sdk.wait_all(pollers)
     sdk.client(ComputeManagementClient).availability_sets.create_or_update(name, "avset", {
         "location": LOCATION, "sku": {"name": "Aligned"},
         "properties": {"platformFaultDomainCount": 3, "platformUpdateDomainCount": 2}})

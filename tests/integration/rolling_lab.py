@@ -104,9 +104,9 @@ def build(azemu, sdk, group, vms=3, probe_interval=5, probe_threshold=2, public_
     myNic1.. in the pool, serving the app. VMs named in `public_ip_on` get a public IP of their
     own. Returns a Lab once the VMs run (not necessarily probed up yet).
 
-    What does not depend on each other starts together and is waited for together (each
-    long-running operation waits at least its Retry-After): the network pieces and public IPs,
-    then the load balancer, then the NICs, then the VMs."""
+    What does not depend on each other starts together and is waited for together
+    (sdk.wait_all): the network pieces and public IPs, then the load balancer, then the NICs,
+    then the VMs."""
     from azure.mgmt.compute import ComputeManagementClient
 
     net = sdk.network
@@ -134,9 +134,8 @@ def build(azemu, sdk, group, vms=3, probe_interval=5, probe_threshold=2, public_
     compute.availability_sets.create_or_update(group, "myAvailabilitySet", {
         "location": LOCATION, "sku": {"name": "Aligned"},
         "properties": {"platformFaultDomainCount": 3, "platformUpdateDomainCount": 2}})
-    for poller in network:
-        poller.result()
-    vm_ips = {vm: poller.result().id for vm, poller in vm_ips.items()}
+    sdk.wait_all(network)
+    vm_ips = {vm: ip.id for vm, ip in zip(vm_ips, sdk.wait_all(vm_ips.values()))}
     net.load_balancers.begin_create_or_update(group, LB, {
         "location": LOCATION, "sku": {"name": "Standard"}, "properties": {
             "frontendIPConfigurations": [{"name": "myFrontEnd", "properties": {
@@ -160,8 +159,7 @@ def build(azemu, sdk, group, vms=3, probe_interval=5, probe_threshold=2, public_
             "location": LOCATION, "properties": {
                 "networkSecurityGroup": {"id": f"{base}/networkSecurityGroups/{NSG}"},
                 "ipConfigurations": [{"name": "ipconfig1", "properties": config}]}}))
-    for poller in nic_pollers:
-        poller.result()
+    sdk.wait_all(nic_pollers)
     key = "ssh-rsa " + base64.b64encode(os.urandom(64)).decode()
     pollers = [compute.virtual_machines.begin_create_or_update(group, vm, {
         "location": LOCATION, "properties": {
@@ -176,6 +174,5 @@ def build(azemu, sdk, group, vms=3, probe_interval=5, probe_threshold=2, public_
                               {"path": "/home/azureuser/.ssh/authorized_keys", "keyData": key}]}}},
             "networkProfile": {"networkInterfaces": [{"id": f"{base}/networkInterfaces/{nics[vm]}"}]}}})
         for vm in names]
-    for poller in pollers:
-        poller.result()
+    sdk.wait_all(pollers)
     return Lab(azemu, group, names, nics, subscription, probe_interval, probe_threshold)
