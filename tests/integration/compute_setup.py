@@ -23,22 +23,19 @@ def vm_group(sdk, unique_name):
     net = sdk.network
     sub = sdk.env["AZURE_SUBSCRIPTION_ID"]
     sdk.resource.resource_groups.create_or_update(name, {"location": LOCATION})
-    _vnet, pip = sdk.wait_all([
-        net.virtual_networks.begin_create_or_update(name, "vnet", {"location": LOCATION, "properties": {
-            "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
-            "subnets": [{"name": "default", "properties": {"addressPrefix": "10.0.0.0/24"}}]}}),
-        net.public_ip_addresses.begin_create_or_update(name, "pip1", {
-            "location": LOCATION, "sku": {"name": "Standard"},
-            "properties": {"publicIPAllocationMethod": "Static"}})])
+    net.virtual_networks.begin_create_or_update(name, "vnet", {"location": LOCATION, "properties": {
+        "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+        "subnets": [{"name": "default", "properties": {"addressPrefix": "10.0.0.0/24"}}]}}).result()
+    pip = net.public_ip_addresses.begin_create_or_update(name, "pip1", {
+        "location": LOCATION, "sku": {"name": "Standard"},
+        "properties": {"publicIPAllocationMethod": "Static"}}).result()
     subnet = f"/subscriptions/{sub}/resourceGroups/{name}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/default"
-    pollers = []
     for nic in NICS:
         config = {"subnet": {"id": subnet}}
         if nic == "nic1":
             config["publicIPAddress"] = {"id": pip.id}
-        pollers.append(net.network_interfaces.begin_create_or_update(name, nic, {"location": LOCATION, "properties": {
-            "ipConfigurations": [{"name": "ipconfig1", "properties": config}]}}))
-    sdk.wait_all(pollers)
+        net.network_interfaces.begin_create_or_update(name, nic, {"location": LOCATION, "properties": {
+            "ipConfigurations": [{"name": "ipconfig1", "properties": config}]}}).result()
     sdk.client(ComputeManagementClient).availability_sets.create_or_update(name, "avset", {
         "location": LOCATION, "sku": {"name": "Aligned"},
         "properties": {"platformFaultDomainCount": 3, "platformUpdateDomainCount": 2}})

@@ -258,12 +258,6 @@ class PlainSdk:
             )
         return self._clients[cls]
 
-    @staticmethod
-    def wait_all(pollers):
-        """The results of long-running operations started together, in order. Each waits at
-        least its Retry-After before its first poll: started together, they wait it once."""
-        return [poller.result() for poller in pollers]
-
     @property
     def resource(self):
         from azure.mgmt.resource.resources import ResourceManagementClient

@@ -18,15 +18,14 @@ def lb_group(sdk, unique_name):
     name = unique_name("rg")
     net = sdk.network
     sdk.resource.resource_groups.create_or_update(name, {"location": "eastus"})
-    sdk.wait_all([
-        *[net.public_ip_addresses.begin_create_or_update(name, pip, {
+    for pip in ("pip", "pip2"):
+        net.public_ip_addresses.begin_create_or_update(name, pip, {
             "location": "eastus", "sku": {"name": "Standard"},
-            "properties": {"publicIPAllocationMethod": "Static"}}) for pip in ("pip", "pip2")],
-        net.virtual_networks.begin_create_or_update(name, "vnet", {
-            "location": "eastus", "properties": {
-                "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
-                "subnets": [{"name": "web", "properties": {"addressPrefix": "10.0.0.0/24"}}]}}),
-    ])
+            "properties": {"publicIPAllocationMethod": "Static"}}).result()
+    net.virtual_networks.begin_create_or_update(name, "vnet", {
+        "location": "eastus", "properties": {
+            "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+            "subnets": [{"name": "web", "properties": {"addressPrefix": "10.0.0.0/24"}}]}}).result()
     yield name
     sdk.resource.resource_groups.begin_delete(name).result()
 

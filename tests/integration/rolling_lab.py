@@ -102,11 +102,7 @@ def build(azemu, sdk, group, vms=3, probe_interval=5, probe_threshold=2, public_
     """A resource group with the tutorial's network, Standard load balancer (HTTP probe on /,
     rule 80 -> 80), availability set (3 fault, 2 update domains) and `vms` VMs myVM1.. on NICs
     myNic1.. in the pool, serving the app. VMs named in `public_ip_on` get a public IP of their
-    own. Returns a Lab once the VMs run (not necessarily probed up yet).
-
-    What does not depend on each other starts together and is waited for together
-    (sdk.wait_all): the network pieces and public IPs, then the load balancer, then the NICs,
-    then the VMs."""
+    own. Returns a Lab once the VMs run (not necessarily probed up yet)."""
     from azure.mgmt.compute import ComputeManagementClient
 
     net = sdk.network
@@ -114,28 +110,18 @@ def build(azemu, sdk, group, vms=3, probe_interval=5, probe_threshold=2, public_
     subscription = sdk.env["AZURE_SUBSCRIPTION_ID"]
     base = f"/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Network"
     lb = f"{base}/loadBalancers/{LB}"
-    names = [f"myVM{i}" for i in range(1, vms + 1)]
-    nics = {vm: f"myNic{vm[4:]}" for vm in names}
-    public_ip = {"location": LOCATION, "sku": {"name": "Standard"}, "properties": {"publicIPAllocationMethod": "Static"}}
     sdk.resource.resource_groups.create_or_update(group, {"location": LOCATION})
-    network = [
-        net.virtual_networks.begin_create_or_update(group, "myVnet", {"location": LOCATION, "properties": {
-            "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
-            "subnets": [{"name": "mySubnet", "properties": {"addressPrefix": "10.0.0.0/24"}}]}}),
-        net.network_security_groups.begin_create_or_update(group, NSG, {"location": LOCATION, "properties": {
-            "securityRules": [{"name": "myNetworkSecurityGroupRule", "properties": {
-                "protocol": "Tcp", "direction": "Inbound", "access": "Allow", "priority": 1001,
-                "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*",
-                "destinationPortRange": "80"}}]}}),
-        net.public_ip_addresses.begin_create_or_update(group, "myPublicIP", public_ip),
-    ]
-    vm_ips = {vm: net.public_ip_addresses.begin_create_or_update(group, f"{vm}PublicIP", public_ip)
-              for vm in names if vm in public_ip_on}
-    compute.availability_sets.create_or_update(group, "myAvailabilitySet", {
-        "location": LOCATION, "sku": {"name": "Aligned"},
-        "properties": {"platformFaultDomainCount": 3, "platformUpdateDomainCount": 2}})
-    sdk.wait_all(network)
-    vm_ips = {vm: ip.id for vm, ip in zip(vm_ips, sdk.wait_all(vm_ips.values()))}
+    net.virtual_networks.begin_create_or_update(group, "myVnet", {"location": LOCATION, "properties": {
+        "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+        "subnets": [{"name": "mySubnet", "properties": {"addressPrefix": "10.0.0.0/24"}}]}}).result()
+    net.network_security_groups.begin_create_or_update(group, NSG, {"location": LOCATION, "properties": {
+        "securityRules": [{"name": "myNetworkSecurityGroupRule", "properties": {
+            "protocol": "Tcp", "direction": "Inbound", "access": "Allow", "priority": 1001,
+            "sourceAddressPrefix": "*", "sourcePortRange": "*", "destinationAddressPrefix": "*",
+            "destinationPortRange": "80"}}]}}).result()
+    net.public_ip_addresses.begin_create_or_update(group, "myPublicIP", {
+        "location": LOCATION, "sku": {"name": "Standard"},
+        "properties": {"publicIPAllocationMethod": "Static"}}).result()
     net.load_balancers.begin_create_or_update(group, LB, {
         "location": LOCATION, "sku": {"name": "Standard"}, "properties": {
             "frontendIPConfigurations": [{"name": "myFrontEnd", "properties": {
@@ -149,30 +135,36 @@ def build(azemu, sdk, group, vms=3, probe_interval=5, probe_threshold=2, public_
                 "frontendIPConfiguration": {"id": f"{lb}/frontendIPConfigurations/myFrontEnd"},
                 "backendAddressPool": {"id": f"{lb}/backendAddressPools/{POOL}"},
                 "probe": {"id": f"{lb}/probes/{PROBE}"}}}]}}).result()
-    nic_pollers = []
+    compute.availability_sets.create_or_update(group, "myAvailabilitySet", {
+        "location": LOCATION, "sku": {"name": "Aligned"},
+        "properties": {"platformFaultDomainCount": 3, "platformUpdateDomainCount": 2}})
+    key = "ssh-rsa " + base64.b64encode(os.urandom(64)).decode()
+    names = [f"myVM{i}" for i in range(1, vms + 1)]
+    nics = {vm: f"myNic{vm[4:]}" for vm in names}
+    pollers = []
     for vm in names:
         config = {"subnet": {"id": f"{base}/virtualNetworks/myVnet/subnets/mySubnet"},
                   "loadBalancerBackendAddressPools": [{"id": f"{lb}/backendAddressPools/{POOL}"}]}
-        if vm in vm_ips:
-            config["publicIPAddress"] = {"id": vm_ips[vm]}
-        nic_pollers.append(net.network_interfaces.begin_create_or_update(group, nics[vm], {
+        if vm in public_ip_on:
+            pip = net.public_ip_addresses.begin_create_or_update(group, f"{vm}PublicIP", {
+                "location": LOCATION, "sku": {"name": "Standard"},
+                "properties": {"publicIPAllocationMethod": "Static"}}).result()
+            config["publicIPAddress"] = {"id": pip.id}
+        net.network_interfaces.begin_create_or_update(group, nics[vm], {"location": LOCATION, "properties": {
+            "networkSecurityGroup": {"id": f"{base}/networkSecurityGroups/{NSG}"},
+            "ipConfigurations": [{"name": "ipconfig1", "properties": config}]}}).result()
+        pollers.append(compute.virtual_machines.begin_create_or_update(group, vm, {
             "location": LOCATION, "properties": {
-                "networkSecurityGroup": {"id": f"{base}/networkSecurityGroups/{NSG}"},
-                "ipConfigurations": [{"name": "ipconfig1", "properties": config}]}}))
-    sdk.wait_all(nic_pollers)
-    key = "ssh-rsa " + base64.b64encode(os.urandom(64)).decode()
-    pollers = [compute.virtual_machines.begin_create_or_update(group, vm, {
-        "location": LOCATION, "properties": {
-            "hardwareProfile": {"vmSize": "Standard_B1s"},
-            "availabilitySet": {"id": f"/subscriptions/{subscription}/resourceGroups/{group}/providers/"
-                                      "Microsoft.Compute/availabilitySets/myAvailabilitySet"},
-            "storageProfile": {"imageReference": {"publisher": "Canonical", "offer": "ubuntu-24_04-lts",
-                                                  "sku": "server", "version": "latest"}},
-            "osProfile": {"computerName": vm.lower(), "adminUsername": "azureuser",
-                          "customData": base64.b64encode(APP.encode()).decode(),
-                          "linuxConfiguration": {"disablePasswordAuthentication": True, "ssh": {"publicKeys": [
-                              {"path": "/home/azureuser/.ssh/authorized_keys", "keyData": key}]}}},
-            "networkProfile": {"networkInterfaces": [{"id": f"{base}/networkInterfaces/{nics[vm]}"}]}}})
-        for vm in names]
-    sdk.wait_all(pollers)
+                "hardwareProfile": {"vmSize": "Standard_B1s"},
+                "availabilitySet": {"id": f"/subscriptions/{subscription}/resourceGroups/{group}/providers/"
+                                          "Microsoft.Compute/availabilitySets/myAvailabilitySet"},
+                "storageProfile": {"imageReference": {"publisher": "Canonical", "offer": "ubuntu-24_04-lts",
+                                                      "sku": "server", "version": "latest"}},
+                "osProfile": {"computerName": vm.lower(), "adminUsername": "azureuser",
+                              "customData": base64.b64encode(APP.encode()).decode(),
+                              "linuxConfiguration": {"disablePasswordAuthentication": True, "ssh": {"publicKeys": [
+                                  {"path": "/home/azureuser/.ssh/authorized_keys", "keyData": key}]}}},
+                "networkProfile": {"networkInterfaces": [{"id": f"{base}/networkInterfaces/{nics[vm]}"}]}}}))
+    for poller in pollers:
+        poller.result()
     return Lab(azemu, group, names, nics, subscription, probe_interval, probe_threshold)

@@ -43,20 +43,19 @@ def group(sdk, unique_name):
     name = unique_name("rg")
     net = sdk.network
     sdk.resource.resource_groups.create_or_update(name, {"location": "eastus"})
-    sdk.wait_all([
-        net.virtual_networks.begin_create_or_update(name, "vnet", {
-            "location": "eastus",
-            "properties": {
-                "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
-                "subnets": [{"name": "web", "properties": {"addressPrefix": "10.0.0.0/24"}},
-                            {"name": "app", "properties": {"addressPrefix": "10.0.1.0/24"}}],
-            },
-        }),
-        net.network_security_groups.begin_create_or_update(name, "nsg", {"location": "eastus"}),
-        *[net.public_ip_addresses.begin_create_or_update(name, pip, {
+    net.virtual_networks.begin_create_or_update(name, "vnet", {
+        "location": "eastus",
+        "properties": {
+            "addressSpace": {"addressPrefixes": ["10.0.0.0/16"]},
+            "subnets": [{"name": "web", "properties": {"addressPrefix": "10.0.0.0/24"}},
+                        {"name": "app", "properties": {"addressPrefix": "10.0.1.0/24"}}],
+        },
+    }).result()
+    net.network_security_groups.begin_create_or_update(name, "nsg", {"location": "eastus"}).result()
+    for pip in ("pip1", "pip2"):
+        net.public_ip_addresses.begin_create_or_update(name, pip, {
             "location": "eastus", "sku": {"name": "Standard"},
-            "properties": {"publicIPAllocationMethod": "Static"}}) for pip in ("pip1", "pip2")],
-    ])
+            "properties": {"publicIPAllocationMethod": "Static"}}).result()
     yield name
     sdk.resource.resource_groups.begin_delete(name).result()
 
