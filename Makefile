@@ -17,8 +17,8 @@ INSTALLED := $(VENV)/.installed
 # .venv, which every tool here skips (.gitignore, .ansible-lint, pytest's norecursedirs).
 COLLECTION_LINK := $(VENV)/collections/ansible_collections/cloudlb/azure
 AZEMU_STATE := .azemu
-# 2 cores: two pytest workers (PYTEST_WORKERS=3 to try more: much of a worker's time is spent
-# waiting on azemu's Retry-After and emulated clocks, not computing). A test file stays on one
+# 2 cores: two pytest workers (PYTEST_WORKERS=3 to try more: a worker waits on playbooks' polls
+# and azemu's emulated clocks about half its time, computing nothing). A test file stays on one
 # worker (its tests may build on each other); long files start first (RUN_FIRST, conftest.py)
 # and --no-loadscope-reorder keeps that order. The slowest tests are listed at the end, to see
 # where CI's time goes.
