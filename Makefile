@@ -17,10 +17,13 @@ INSTALLED := $(VENV)/.installed
 # .venv, which every tool here skips (.gitignore, .ansible-lint, pytest's norecursedirs).
 COLLECTION_LINK := $(VENV)/collections/ansible_collections/cloudlb/azure
 AZEMU_STATE := .azemu
-# 2 cores: two pytest workers. A test file stays on one worker (its tests may build on each
-# other); long files start first (RUN_FIRST, conftest.py) and --no-loadscope-reorder keeps that order.
-# The slowest tests are listed at the end, to see where CI's time goes.
-PYTEST_ARGS ?= -n 2 --dist loadfile --no-loadscope-reorder --durations 15
+# 2 cores: two pytest workers (PYTEST_WORKERS=3 to try more: a worker waits on playbooks' polls
+# and azemu's emulated clocks about half its time, computing nothing). A test file stays on one
+# worker (its tests may build on each other); long files start first (RUN_FIRST, conftest.py)
+# and --no-loadscope-reorder keeps that order. The slowest tests are listed at the end, to see
+# where CI's time goes.
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?= -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder --durations 15
 # azemu's emulated time for the demo: 30 times faster, so the probe's 2 x 15 s and a VM's
 # 60 s boot take seconds; the flags apply when azemu-start starts it.
 AZEMU_FLAGS ?= --time-scale 30 --vm-boot-seconds 60

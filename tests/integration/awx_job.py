@@ -142,12 +142,14 @@ class Awx:
         return self.inventory
 
     def launch(self, template, extra_vars=None, wait=True, timeout=900):
-        """Launches a job of ``template`` with its survey defaults (and ``extra_vars`` as survey
-        answers); returns the Job, finished unless ``wait`` is false."""
+        """Launches a job of ``template`` with its own extra vars, its survey defaults over them
+        (and ``extra_vars`` as survey answers); returns the Job, finished unless ``wait`` is false."""
         self.next_id += 1
         job_id = self.next_id
         pdd = self.private_data_dir(job_id)
-        answers = dict(survey_defaults(template), **(extra_vars or {}))
+        own = template.get("extra_vars") or {}
+        own = yaml.safe_load(own) if isinstance(own, str) else own   # awx.awx.job_template takes either
+        answers = {**own, **survey_defaults(template), **(extra_vars or {})}
         meta = {"awx_job_id": job_id, "tower_job_id": job_id, "awx_job_launch_type": "manual",
                 "awx_job_template_name": template["name"], "awx_inventory_name": template["inventory"],
                 "awx_project_revision": "HEAD", "awx_user_name": "admin"}
