@@ -74,12 +74,19 @@ class References:
     def problems(self, refs, location=None, noun=None):
         """Why Azure would refuse the references ``refs``, [(option, resource id, what)], of the
         ``noun`` to be in ``location``: each must exist (a child in its parent) and, with
-        ``location``, be in that region. Each problem starts with the option it comes from."""
+        ``location``, be in that region. Each problem starts with the option it comes from.
+
+        Under check mode a missing reference is a warning, not a problem: an earlier task of the
+        same run, planned but not made, may create it (site.yml --check on an empty subscription)."""
         problems = []
         for option, rid, what in refs:
             doc = self.resource(rid)
             if child(doc, rid) is None:
-                problems.append(f"{option}: {what} {rid} does not exist")
+                missing = f"{option}: {what} {rid} does not exist"
+                if self.module.check_mode:
+                    self.module.warn(f"{missing} yet; the write fails unless an earlier task creates it")
+                else:
+                    problems.append(missing)
             elif location and normalize_location(doc.get("location")) != normalize_location(location):
                 problems.append(f"location: the {noun} is to be in {location}, but {what} {name_of(rid)} is in"
                                 f" {doc.get('location')}; Azure needs the two in one region")

@@ -443,7 +443,7 @@ class NetworkInterfaceManager:
             if moved:
                 self.module.fail_json(msg=f"Cannot update network interface {self.name}: {moved}")
             return current["location"]
-        region = self.vnet_location()
+        region = self.vnet_location(wanted)
         if wanted and wanted != normalize_location(region):
             # Azure refuses a NIC whose subnet is in another region (InvalidResourceReference).
             self.module.fail_json(msg=f"location: virtual network {parse_id(self.specs[0]['subnet'])['name']} is in"
@@ -451,9 +451,13 @@ class NetworkInterfaceManager:
                                   " region")
         return region
 
-    def vnet_location(self):
-        """A new NIC goes where its virtual network is (one GET, before any write)."""
+    def vnet_location(self, wanted):
+        """A new NIC goes where its virtual network is (one GET, before any write). Under check
+        mode a network an earlier task only planned is not there yet: the NIC is planned in
+        ``wanted``, the location the task gives."""
         vnet = self.refs.resource(self.specs[0]["subnet"])
+        if vnet is None and self.module.check_mode and wanted:
+            return wanted
         if vnet is None:
             self.module.fail_json(msg=f"subnet: virtual network {parse_id(self.specs[0]['subnet'])['name']} does not"
                                   f" exist (resource group {parse_id(self.specs[0]['subnet'])['resource_group']})")

@@ -593,7 +593,10 @@ class VirtualMachineManager:
             avset = parse_id(avset_id)
             found = fetch(self.module, lambda: compute.availability_sets.get(
                 avset["resource_group"], avset["name"]), f"availability set {avset_id}")
-            if found is None:
+            if found is None and self.module.check_mode:      # planned by an earlier task, as References does
+                self.module.warn(f"availability_set: availability set {avset_id} does not exist yet; the write fails"
+                                 " unless an earlier task creates it")
+            elif found is None:
                 problems.append(f"availability_set: availability set {avset_id} does not exist")
             elif normalize_location(found.location) != location:
                 problems.append(f"availability_set: availability set {avset['name']} is in {found.location}, not"
