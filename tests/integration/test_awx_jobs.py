@@ -170,21 +170,21 @@ def test_the_pool_member_template_takes_myvm2_out_and_back(awx, sdk):
 def test_rolling_maintenance_cancelled_as_awx_cancels_then_launched_again_finishes(awx, sdk):
     template = ROLLING
     first = awx.launch(template, wait=False)
-    # Cancel with a VM out of the pool, its probe denied: the worst moment.
+    # Cancel with a VM drained (the default method on a Standard load balancer: its admin state
+    # Down, out of new connections): the worst moment.
     first.wait_for_event(lambda e: e["event"] == "runner_on_ok"
-                         and e["event_data"].get("task") == "Take the drained VM out of the pool"
+                         and e["event_data"].get("task") == "Drain the VM"
                          and e["event_data"]["res"].get("changed"))
     first.cancel()
     assert first.status == "canceled", first.output()
-    out = [nic.name for nic in sdk.network.network_interfaces.list(GROUP)
-           if not nic.ip_configurations[0].load_balancer_backend_address_pools]
-    assert len(out) == 1, out
+    assert len(admin_down(sdk)) == 1, admin_down(sdk)
 
     # Launched again as the awx/README says: the cancelled run's lock broken by name.
     second = succeeded(awx.launch(template, {"rolling_maintenance_break_lock": first.run_id}))
     nics = list(sdk.network.network_interfaces.list(GROUP))
     assert sorted(n.name for n in nics if n.ip_configurations[0].load_balancer_backend_address_pools) == NICS, [
         n.name for n in nics]
+    assert admin_down(sdk) == []
     # No drain mark left, and every VM maintained by the rollout the cancelled job began.
     assert [(n.tags or {}).get("cloudlb-rolling-done") for n in nics] == [first.run_id] * len(VMS), [
         n.tags for n in nics]
@@ -194,6 +194,13 @@ def test_rolling_maintenance_cancelled_as_awx_cancels_then_launched_again_finish
     lb = sdk.network.load_balancers.get(GROUP, "myLoadBalancer")
     assert not any(k.startswith("cloudlb-rolling") for k in (lb.tags or {})), lb.tags
     assert second.changed() > 0, second.stats()
+
+
+def admin_down(sdk):
+    """The backend pool's entries whose admin state is Down (a drained member)."""
+    pool = sdk.network.load_balancer_backend_address_pools.get(GROUP, "myLoadBalancer", "myBackEndPool").as_dict()
+    return [e["name"] for e in pool["properties"].get("loadBalancerBackendAddresses") or []
+            if e["properties"].get("adminState") == "Down"]
 
 
 def test_check_mode_on_the_built_subscription_changes_nothing(user, azemu):
