@@ -60,7 +60,7 @@ def adhoc(azure_env, module, args, *extra):
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, check=False)
 
 
-def test_a_failed_adhoc_task_prints_no_secret(azure_env, vm_group):
+def test_a_failed_adhoc_task_prints_no_secret(azure_env, azemu, vm_group):
     secret = azure_env["AZURE_SECRET"]
     # path: (module, arguments, words the failure shows); the secrets come first, where the
     # 120 characters of the printed origin show them.
@@ -70,13 +70,19 @@ def test_a_failed_adhoc_task_prints_no_secret(azure_env, vm_group):
                                        "resource_group": vm_group, "name": "-bad-"}, "the VM name '-bad-'"),
         "Azure error": ("public_ip", {"secret": secret + "-wrong", "resource_group": vm_group, "name": "y",
                                       "location": "westus"}, "(AADSTS7000215) Authentication failed"),
-        "timeout": ("lb_health_info", {"secret": secret, "resource_group": vm_group, "load_balancer": "none"},
+        "timeout": ("lb_health_info", {"secret": secret, "resource_group": vm_group, "load_balancer": "slow-lb"},
                     "Timed out after 1 second"),
     }
     masked = []
     for path, (module, args, words) in paths.items():
         extra = ("-e", "ansible_timeout=1", "--task-timeout", "1") if path == "timeout" else ()
-        proc = adhoc(azure_env, module, args, *extra)
+        # The timeout is azemu's: its read of slow-lb waits 10 s (a warm token cache makes the
+        # module itself finish within the second).
+        azemu.faults([{"delay": 10, "path": "*/loadBalancers/slow-lb*"}] if path == "timeout" else [])
+        try:
+            proc = adhoc(azure_env, module, args, *extra)
+        finally:
+            azemu.faults([])
         output = proc.stdout + proc.stderr
         assert proc.returncode != 0 and words in output, (path, output)
         if "Origin: <adhoc" in output:       # the task's data is shown: masked
