@@ -25,7 +25,7 @@ from __future__ import annotations
 import random
 import time
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError, error_details
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, left_failed, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import LOAD_BALANCER, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._retries import answer_lost
@@ -43,6 +43,23 @@ def load_balancer_id(subscription_id, resource_group, name):
 def pause(attempt, uniform=random.uniform, sleep=time.sleep):
     """Sleep a random time below an exponentially growing cap ("full jitter")."""
     sleep(uniform(0, min(PAUSE_CAP, PAUSE_BASE * 2 ** attempt)))
+
+
+def nic_entries(lb):
+    """{pool name: sorted names of its entries that NICs hold}: what Azure lists in a NIC-based
+    pool's ``loadBalancerBackendAddresses`` from the NICs, not from the load balancer."""
+    pools = ((lb or {}).get("properties") or {}).get("backendAddressPools") or []
+    return {pool.get("name"): sorted(e.get("name") or "" for e in (pool.get("properties") or {}).get(
+        "loadBalancerBackendAddresses") or [] if (e.get("properties") or {}).get("networkInterfaceIPConfiguration"))
+        for pool in pools}
+
+
+def members_moved(exc, before, now):
+    """A write refused because a NIC joined or left a pool since our read: Azure lists NIC
+    members as pool entries, which our body sends back, yet a NIC's change does not change the
+    load balancer's etag, so If-Match cannot catch it. Read again and re-apply, as after a 412."""
+    return (error_details(exc).get("error_code") == "ModificationOfNICIpConfigBackendPoolNotSupported"
+            and nic_entries(before) != nic_entries(now))
 
 
 def finish(module, poller, what):
@@ -105,6 +122,9 @@ def update(module, operations, resource_group, name, apply, what, model=None, fa
                     wrote, wrote_over = True, current
                 else:
                     pause(attempt)
+                continue
+            if members_moved(exc, current, read(module, operations, resource_group, name, what)):
+                pause(attempt)
                 continue
             module.fail_azure(exc, failure(current) if failure else f"Failed to write {what}")
         wrote, wrote_over = True, current

@@ -129,7 +129,7 @@ def test_twenty_concurrent_editors_lose_nothing(azure_env, azemu, sdk, lb_group,
     wall = time.monotonic() - started
 
     for (module, options), (rc, output, change) in zip(wanted, runs):
-        assert rc == 0 and change["status"] == "ok" and change["result"]["changed"], (module, options, output)
+        assert rc == 0 and change["status"] == "ok" and change["result"]["changed"], (module, options, change, output)
     lb = read_lb(sdk, group)
     assert sorted(names(lb, "probes")) == ["base", "p0", "p1"]
     assert sorted(names(lb, "loadBalancingRules")) == ["r0", "r1"]

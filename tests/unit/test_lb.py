@@ -172,3 +172,31 @@ def test_pauses_grow_and_stay_random_below_the_cap(monkeypatch):
         _lb.pause(attempt, uniform=lambda low, high: caps.append(high) or high / 2, sleep=slept.append)
     assert caps == [0.25, 0.5, 1.0, _lb.PAUSE_CAP]
     assert slept == [c / 2 for c in caps]
+
+
+def pool_with(*nic_entries, address=None):
+    entries = [{"name": n, "properties": {"networkInterfaceIPConfiguration": {"id": f"/x/{n}"}}} for n in nic_entries]
+    if address:
+        entries.append({"name": address, "properties": {"ipAddress": "10.0.0.9"}})
+    return {"properties": {"backendAddressPools": [{"name": "pool", "properties": {
+        "loadBalancerBackendAddresses": entries}}]}}
+
+
+class NicEntryRefusal(HttpResponseError):
+    def __init__(self, code="ModificationOfNICIpConfigBackendPoolNotSupported"):
+        super().__init__(f"({code}) Operation on backend pool not allowed")
+        self.status_code = 400
+        self.error = type("E", (), {"code": code, "message": "refused"})()
+
+
+def test_a_nic_that_left_the_pool_since_the_read_is_retried_not_failed():
+    # the NIC entries are the NICs', not the load balancer's: a change there keeps the etag
+    assert _lb.members_moved(NicEntryRefusal(), pool_with("rg_nic1ipconfig1", "rg_nic2ipconfig1"),
+                             pool_with("rg_nic1ipconfig1"))
+    assert _lb.nic_entries(pool_with("rg_nic1ipconfig1", address="addr")) == {"pool": ["rg_nic1ipconfig1"]}
+
+
+def test_the_same_refusal_with_the_same_members_fails_and_other_codes_too():
+    same = pool_with("rg_nic1ipconfig1")
+    assert not _lb.members_moved(NicEntryRefusal(), same, copy.deepcopy(same))
+    assert not _lb.members_moved(NicEntryRefusal("InvalidResourceReference"), same, pool_with())
