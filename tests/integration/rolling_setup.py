@@ -9,6 +9,8 @@ worker (`--dist loadfile`): the long rollouts then spread over both workers.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -194,6 +196,27 @@ def start_rollout(run_playbook, lab, results, **changes):
     # Its own process group, so that the test can clean up whatever outlives the kill.
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
+
+
+def terminate(run):
+    """Kill a background run as AWX's cancel does (SIGTERM: no rescue, no always), after two
+    seconds for what it is doing to go on; then `reap` it."""
+    try:
+        time.sleep(2)
+        run.send_signal(signal.SIGTERM)
+        run.wait(60)
+    finally:
+        reap(run)
+
+
+def reap(run):
+    """Whatever of a background run (its own process group) is still alive, killed."""
+    if run.poll() is None:
+        run.kill()
+    try:
+        os.killpg(run.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
 
 
 def wait_until(check, timeout, what):

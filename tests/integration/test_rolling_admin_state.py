@@ -8,8 +8,6 @@ The fixtures and helpers are in rolling_setup.py; the IP-based pool in drain_set
 
 from __future__ import annotations
 
-import os
-import signal
 import time
 
 import drain_setup
@@ -18,7 +16,7 @@ import pytest
 import rolling_lab
 from lb_setup import task
 from rolling_setup import (MARK_TAG, LOCK_TAG, rollout, fact, summary, restarts, tags, start_rollout, wait_until,
-                           drain_rules)
+                           drain_rules, terminate, reap)
 
 RUN_FIRST = True     # long: started before the short files (root conftest.py)
 POOL_TYPE = "Microsoft.Network/loadBalancers/backendAddressPools"
@@ -89,16 +87,9 @@ def test_a_run_killed_mid_drain_leaves_its_vm_down_and_the_next_puts_it_back(
     try:
         wait_until(lambda: drain_setup.entries(sdk, lab)["myVM1"].get("adminState") == "Down", 300,
                    "myVM1's admin state to be Down")
-        time.sleep(2)
-        first.send_signal(signal.SIGTERM)
-        first.wait(60)
+        terminate(first)
     finally:
-        if first.poll() is None:
-            first.kill()
-        try:
-            os.killpg(first.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        reap(first)
     lb_tags, nic_tags = tags(sdk, lab)
     assert "run=first-run" in lb_tags[LOCK_TAG] and "method=admin_state" in nic_tags["myVM1"][MARK_TAG]
     assert lab.serving() == sorted(lab.vms)          # its probe passes: only the admin state keeps it out

@@ -4,12 +4,8 @@ The fixtures and helpers are in rolling_setup.py."""
 
 from __future__ import annotations
 
-import os
-import signal
-import time
-
 from rolling_setup import (LOCK_TAG, MARK_TAG, rollout, fact, summary, restarts, tags, pool_members, drain_rules,
-                           assert_all_back, start_rollout, wait_until)
+                           assert_all_back, start_rollout, wait_until, terminate, reap)
 
 RUN_FIRST = True     # long: started before the short files (root conftest.py)
 
@@ -36,16 +32,9 @@ def test_a_second_run_is_refused_and_a_killed_run_is_finished_by_the_next(
 
         # Kill the first run mid-drain, as AWX's cancel does: SIGTERM, no rescue, no always.
         wait_until(lambda: lab.serving() == ["myVM2", "myVM3"], 300, "myVM1's probe to be denied")
-        time.sleep(2)
-        first.send_signal(signal.SIGTERM)
-        first.wait(60)
+        terminate(first)
     finally:
-        if first.poll() is None:
-            first.kill()
-        try:
-            os.killpg(first.pid, signal.SIGKILL)     # workers of the killed run, if any are left
-        except ProcessLookupError:
-            pass
+        reap(first)
     lb_tags, nic_tags = tags(sdk, lab)
     assert "run=first-run" in lb_tags[LOCK_TAG] and "phase=drained" in nic_tags["myVM1"][MARK_TAG]
     # Killed while waiting for its connections to end: still in the pool, its probe denied.
