@@ -167,15 +167,22 @@ def test_the_pool_member_template_takes_myvm2_out_and_back(awx, sdk):
     assert [p.id.rsplit("/", 1)[-1] for p in pools or []] == ["myBackEndPool"]
 
 
-def test_rolling_maintenance_cancelled_as_awx_cancels_then_launched_again_finishes(awx, sdk):
+def test_rolling_maintenance_cancelled_as_awx_cancels_then_launched_again_finishes(awx, azemu, sdk):
     template = ROLLING
-    first = awx.launch(template, wait=False)
     # Cancel with a VM drained (the default method on a Standard load balancer: its admin state
-    # Down, out of new connections) and its maintenance under way: the worst moment. The drain
-    # itself is over by then, so no module process the cancel leaves running changes the pool.
-    first.wait_for_event(lambda e: e["event"] == "runner_on_start"
-                         and (e["event_data"].get("task") or "").startswith("Maintain the VM"))
-    first.cancel()
+    # Down, out of new connections) and being maintained: the worst moment. Its restart boots for
+    # 20 s (600 emulated seconds), so the cancel, which takes a moment, lands in it and not after
+    # the VM is back or while the next one's drain is still writing.
+    boot = azemu.settings()["vm_boot_seconds"]
+    azemu.settings(vm_boot_seconds=600)
+    try:
+        first = awx.launch(template, wait=False)
+        first.wait_for_event(lambda e: e["event"] == "runner_on_ok"
+                             and e["event_data"].get("task") == "Drain the VM"
+                             and e["event_data"]["res"].get("changed"))
+        first.cancel()
+    finally:
+        azemu.settings(vm_boot_seconds=boot)
     assert first.status == "canceled", first.output()
     assert len(admin_down(sdk)) == 1, (admin_down(sdk), first.output())
 
