@@ -97,9 +97,10 @@ def update(module, operations, resource_group, name, apply, what, model=None, fa
     Returns (before, after, changed): the resource as read before the write that took effect, and
     after it (the predicted body in check mode or with wait=false).
     """
-    wrote, wrote_over = False, None
+    wrote, wrote_over, fresh = False, None, None
     for attempt in range(WRITE_ATTEMPTS):
-        current = read(module, operations, resource_group, name, what)
+        current = fresh if fresh is not None else read(module, operations, resource_group, name, what)
+        fresh = None
         desired = apply(current)
         if desired is None and left_failed(current) and not wrote:
             desired = current
@@ -123,8 +124,9 @@ def update(module, operations, resource_group, name, apply, what, model=None, fa
                 else:
                     pause(attempt)
                 continue
-            if members_moved(exc, current, read(module, operations, resource_group, name, what)):
-                pause(attempt)
+            fresh = read(module, operations, resource_group, name, what)
+            if members_moved(exc, current, fresh):
+                pause(attempt)          # and re-apply on what was just read, not a third read
                 continue
             module.fail_azure(exc, failure(current) if failure else f"Failed to write {what}")
         wrote, wrote_over = True, current
