@@ -113,8 +113,8 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._cloud import CloudE
 from ansible_collections.cloudlb.azure.plugins.module_utils._compute import vm_to_dict
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError, failure
 from ansible_collections.cloudlb.azure.plugins.module_utils._login import Login
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, parse_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import name_of, parse_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import nic_to_dict
 
 AUTH_OPTIONS = ("auth_source", "subscription_id", "client_id", "secret", "tenant", "profile", "cloud_environment", "token_cache")

@@ -14,7 +14,7 @@ import hmac
 import os
 import re
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import parse_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import parse_id
 
 # `az vm create` defaults: size Standard_D2s_v5 (Azure CLI since May 2026), image Ubuntu2404;
 # the administrator is the tutorial's azureuser (az would take the local user name).

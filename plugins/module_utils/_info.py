@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_name_problem
 
 

@@ -2,7 +2,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """The flow of a module that owns one named entry of a load balancer (lb_probe: a probe,
 lb_rule: a load balancing rule): add or change it, or remove it, with a conditional write of
-the whole load balancer (see _lb.update), leaving every other part as it is.
+the whole load balancer (see _conditional_write.update), leaving every other part as it is.
 
 Private to the collection: nothing outside cloudlb.azure may import it.
 """
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb import load_balancer_id, update
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import load_balancer_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     OptionError,
     diff_view,

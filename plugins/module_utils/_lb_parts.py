@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import address_to_dict
-from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import entries as pool_entries
-from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import kind as pool_kind
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import (
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import address_to_dict
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import entries as pool_entries
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import kind as pool_kind
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
     PUBLIC_IP,
     VIRTUAL_NETWORK,
     name_of,

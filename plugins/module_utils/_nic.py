@@ -15,7 +15,7 @@ from __future__ import annotations
 import copy
 import ipaddress
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import (
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
     LOAD_BALANCER,
     PUBLIC_IP,
     VIRTUAL_NETWORK,

@@ -13,7 +13,7 @@ Private to the collection: nothing outside cloudlb.azure may import it.
 
 from __future__ import annotations
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, parse_id, resource_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import name_of, parse_id, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import normalize_location
 
 # The api-version of a GET by id of a Microsoft.Network resource (any version of the last years

@@ -14,7 +14,7 @@ import hashlib
 import math
 import re
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import group_of, name_of
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import group_of, name_of
 
 # Tags the role writes. On the load balancer: who holds the lock until when, and which
 # rollout is under way (so a later run resumes it). On each NIC: the drain mark of the run that

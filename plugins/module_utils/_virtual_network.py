@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import same_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import same_id
 
 
 def subnet_to_dict(subnet):

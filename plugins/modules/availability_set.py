@@ -144,7 +144,7 @@ availability_set:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import (
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import (
     as_json,
     delete_and_exit,
     fetch,

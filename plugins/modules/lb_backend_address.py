@@ -207,8 +207,8 @@ backend_pool:
       returned: always
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._admin_state import read_load_balancer, sku_of
-from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import (
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_admin_state import read_load_balancer, sku_of
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import (
     ADMIN_STATES,
     address_problems,
     address_to_dict,
@@ -217,9 +217,10 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import
     with_address,
     without_address,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb import load_balancer_id, update_pool
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import load_balancer_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import update_pool
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import VIRTUAL_NETWORK
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import VIRTUAL_NETWORK
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError, reference, subnet_reference
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem

@@ -274,7 +274,7 @@ connections_left:
 
 import re
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._drain import (
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_drain import (
     METHODS,
     STATES,
     Member,
@@ -283,9 +283,9 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._drain import (
     in_service,
     url_opener,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._admin_state import sku_of
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_admin_state import sku_of
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import NETWORK_INTERFACE, group_of, name_of
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import NETWORK_INTERFACE, group_of, name_of
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError, reference
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem

@@ -200,7 +200,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import (
     rules_of,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import read
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
 

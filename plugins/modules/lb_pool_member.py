@@ -178,12 +178,12 @@ ip_configuration:
 
 import copy
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._admin_state import set_admin_state
-from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import ADMIN_STATES, admin_states
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb import update
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_admin_state import set_admin_state
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import ADMIN_STATES, admin_states
+from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, fetch, read
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import (
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, fetch, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
     NETWORK_INTERFACE,
     name_of,
     parse_id,

@@ -351,7 +351,8 @@ load_balancer:
 
 import copy
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb import load_balancer_id, update
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import load_balancer_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     DISTRIBUTIONS,
     FRONTENDS,
@@ -377,7 +378,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     without_entry,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import delete, group_location, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import delete, group_location, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._references import References
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, moved_problem
@@ -450,7 +451,7 @@ def option_problems(params):
 
 
 class LoadBalancerChange:
-    """What this task asks of the load balancer, applied to it as read (see _lb.update)."""
+    """What this task asks of the load balancer, applied to it as read (see _conditional_write.update)."""
 
     def __init__(self, module, frontends):
         self.module = module

@@ -176,8 +176,8 @@ load_balancers:
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import lb_to_dict
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import read
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, parse_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import read
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import name_of, parse_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import find_ip_configuration
 
 

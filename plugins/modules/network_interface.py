@@ -358,10 +358,10 @@ network_interface:
           sample: Succeeded
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb import update
+from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import delete, read
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import (
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import delete, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
     NETWORK_INTERFACE,
     SECURITY_GROUP,
     parse_id,

@@ -111,7 +111,7 @@ conflicts:
   sample: [{name: maintenance-lock, expected: null, actual: "run=999;expires=1767225000"}]
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb import update
+from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem

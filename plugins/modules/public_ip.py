@@ -210,8 +210,8 @@ public_ip:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import group_location, manage
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import PUBLIC_IP, resource_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import group_location, manage
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import PUBLIC_IP, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import (
     domain_name_label_problem,
     idle_timeout_problem,

@@ -141,7 +141,7 @@ resource_group:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import delete_and_exit, fetch
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import delete_and_exit, fetch
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import (
     group_to_dict,
     location_problem,

@@ -232,8 +232,8 @@ security_group:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import group_location, manage
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import SECURITY_GROUP, resource_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import group_location, manage
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import SECURITY_GROUP, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem, rule_problems
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, moved_problem, normalize_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._security_group import (

@@ -210,8 +210,8 @@ security_rule:
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, fetch
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import SECURITY_GROUP, resource_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, fetch
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import SECURITY_GROUP, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._security_group import (

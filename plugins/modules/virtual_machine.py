@@ -353,14 +353,14 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     vm_to_dict,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import (
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import (
     as_json,
     delete_and_exit,
     fetch,
     left_failed,
     group_location,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import name_of, parse_id, resource_id, same_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import name_of, parse_id, resource_id, same_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._references import References, read_by_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import (
     location_problem,
@@ -681,7 +681,7 @@ class VirtualMachineManager:
             tags[CUSTOM_DATA_TAG] = vm["tags"][CUSTOM_DATA_TAG]
         tags_changed = tags != vm["tags"]
         patch = {"properties": patch_props} if patch_props else {}
-        # A VM left Failed is written again, as Azure's way out (_network_ops.left_failed).
+        # A VM left Failed is written again, as Azure's way out (_resource_ops.left_failed).
         if tags_changed or left_failed(vm):
             patch["tags"] = tags
             after["tags"] = tags

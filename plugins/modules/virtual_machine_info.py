@@ -135,8 +135,8 @@ virtual_machines:
 from ansible_collections.cloudlb.azure.plugins.module_utils._compute import power_state, statuses_of, vm_name_problem, vm_to_dict
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import get_or_list, info_module, matches, parse_tag_filters
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import parse_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import parse_id
 
 
 def with_power_state(vms, vm):

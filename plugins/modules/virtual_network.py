@@ -211,8 +211,8 @@ virtual_network:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import group_location, manage
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import (
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import group_location, manage
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
     SECURITY_GROUP,
     VIRTUAL_NETWORK,
     reference_problem,

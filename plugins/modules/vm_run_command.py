@@ -133,7 +133,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     vm_name_problem,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, fetch
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, fetch
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem
 
 

@@ -1,4 +1,4 @@
-"""The drain protocol's pure parts (plugins/module_utils/_drain.py, the mark in _rolling.py) and
+"""The drain protocol's pure parts (plugins/module_utils/_lb_drain.py, the mark in _rolling.py) and
 lb_drain's option checks, without Azure."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from ansible_collections.cloudlb.azure.plugins.module_utils import _drain as d
+from ansible_collections.cloudlb.azure.plugins.module_utils import _lb_drain as d
 from ansible_collections.cloudlb.azure.plugins.module_utils import _rolling as r
 from ansible_collections.cloudlb.azure.plugins.modules.lb_drain import option_problems
 

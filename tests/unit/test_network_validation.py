@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudlb.azure.plugins.module_utils import _network_refs as refs
+from ansible_collections.cloudlb.azure.plugins.module_utils import _ids as refs
 from ansible_collections.cloudlb.azure.plugins.module_utils import _network_validation as v
 from ansible_collections.cloudlb.azure.plugins.module_utils import _security_group as sg
 from ansible_collections.cloudlb.azure.plugins.module_utils import _virtual_network as vn

@@ -1,4 +1,4 @@
-"""The conditional read-modify-write loop of _lb.update, against a fake operations group that
+"""The conditional read-modify-write loop of cw.update, against a fake operations group that
 plays Azure's part: etags, If-Match / If-None-Match, 412 and superseded operations."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from ansible_collections.cloudlb.azure.plugins.module_utils import _lb
+from ansible_collections.cloudlb.azure.plugins.module_utils import _conditional_write as cw
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError, ResourceNotFoundError
 
 
@@ -93,32 +93,32 @@ def add_probe(name):
 @pytest.fixture(autouse=True)
 def no_pauses(monkeypatch):
     pauses = []
-    monkeypatch.setattr(_lb, "pause", pauses.append)
+    monkeypatch.setattr(cw, "pause", pauses.append)
     return pauses
 
 
 def test_writes_with_the_etag_it_read():
     ops = FakeLoadBalancers({"probes": [], "etag": "v0"})
-    before, after, changed = _lb.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
+    before, after, changed = cw.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
     assert changed and before["probes"] == [] and after["probes"] == ["p"]
     assert ops.puts == [{"If-Match": "v0"}]
 
 
 def test_creates_only_what_does_not_exist_yet():
     ops = FakeLoadBalancers(None)
-    _before, after, changed = _lb.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
+    _before, after, changed = cw.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
     assert changed and after["probes"] == ["p"] and ops.puts == [{"If-None-Match": "*"}]
 
 
 def test_nothing_to_change_sends_nothing():
     ops = FakeLoadBalancers({"probes": ["p"], "etag": "v0"})
-    before, after, changed = _lb.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
+    before, after, changed = cw.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
     assert not changed and before == after and ops.puts == []
 
 
 def test_check_mode_predicts_without_writing():
     ops = FakeLoadBalancers({"probes": [], "etag": "v0"})
-    _before, after, changed = _lb.update(FakeModule(check_mode=True), ops, "rg", "lb", add_probe("p"), "lb")
+    _before, after, changed = cw.update(FakeModule(check_mode=True), ops, "rg", "lb", add_probe("p"), "lb")
     assert changed and after["probes"] == ["p"] and ops.puts == []
 
 
@@ -127,7 +127,7 @@ def test_a_concurrent_change_is_kept_and_ours_applied_again(no_pauses):
         # Someone adds probe "q" between our first read and our first write.
         return {"probes": stored["probes"] + ["q"], "etag": "other"} if attempt == 1 else stored
     ops = FakeLoadBalancers({"probes": [], "etag": "v0"}, meddle=other_writer)
-    _before, after, changed = _lb.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
+    _before, after, changed = cw.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
     assert changed and after["probes"] == ["q", "p"]
     assert ops.puts == [{"If-Match": "v0"}, {"If-Match": "other"}]
     assert len(no_pauses) == 1
@@ -135,14 +135,14 @@ def test_a_concurrent_change_is_kept_and_ours_applied_again(no_pauses):
 
 def test_a_superseded_write_that_landed_counts_as_made():
     ops = FakeLoadBalancers({"probes": [], "etag": "v0"}, cancel=1)
-    before, after, changed = _lb.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
+    before, after, changed = cw.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
     assert changed and before["probes"] == [] and after["probes"] == ["p"]
     assert len(ops.puts) == 1, "the re-read found the change; nothing more to write"
 
 
 def test_without_wait_returns_the_predicted_body():
     ops = FakeLoadBalancers({"probes": [], "etag": "v0"}, cancel=1)
-    _before, after, changed = _lb.update(FakeModule(wait=False), ops, "rg", "lb", add_probe("p"), "lb")
+    _before, after, changed = cw.update(FakeModule(wait=False), ops, "rg", "lb", add_probe("p"), "lb")
     assert changed and after == {"probes": ["p"], "etag": "v0"}
 
 
@@ -150,8 +150,8 @@ def test_gives_up_after_the_bounded_number_of_attempts(no_pauses):
     ops = FakeLoadBalancers({"probes": [], "etag": "v0"},
                             meddle=lambda attempt, stored: dict(stored, etag=f"other{attempt}"))
     with pytest.raises(Failed) as failed:
-        _lb.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
-    assert len(ops.puts) == _lb.WRITE_ATTEMPTS and len(no_pauses) == _lb.WRITE_ATTEMPTS
+        cw.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
+    assert len(ops.puts) == cw.WRITE_ATTEMPTS and len(no_pauses) == cw.WRITE_ATTEMPTS
     assert "Gave up writing load balancer lb after 20 attempts" in failed.value.args[0]["msg"]
 
 
@@ -160,8 +160,8 @@ def test_other_errors_fail_with_the_given_message():
         def begin_create_or_update(self, *args, **kwargs):
             raise Refused(400)
     with pytest.raises(Failed) as failed:
-        _lb.update(FakeModule(), Broken({"probes": [], "etag": "v0"}), "rg", "lb", add_probe("p"), "lb",
-                   failure=lambda current: f"Cannot add to {current['etag']}")
+        cw.update(FakeModule(), Broken({"probes": [], "etag": "v0"}), "rg", "lb", add_probe("p"), "lb",
+                  failure=lambda current: f"Cannot add to {current['etag']}")
     assert failed.value.args[0] == {"msg": "Cannot add to v0", "status": 400}
 
 
@@ -169,8 +169,8 @@ def test_pauses_grow_and_stay_random_below_the_cap(monkeypatch):
     monkeypatch.undo()
     caps, slept = [], []
     for attempt in (0, 1, 2, 10):
-        _lb.pause(attempt, uniform=lambda low, high: caps.append(high) or high / 2, sleep=slept.append)
-    assert caps == [0.25, 0.5, 1.0, _lb.PAUSE_CAP]
+        cw.pause(attempt, uniform=lambda low, high: caps.append(high) or high / 2, sleep=slept.append)
+    assert caps == [0.25, 0.5, 1.0, cw.PAUSE_CAP]
     assert slept == [c / 2 for c in caps]
 
 
@@ -191,12 +191,12 @@ class NicEntryRefusal(HttpResponseError):
 
 def test_a_nic_that_left_the_pool_since_the_read_is_retried_not_failed():
     # the NIC entries are the NICs', not the load balancer's: a change there keeps the etag
-    assert _lb.members_moved(NicEntryRefusal(), pool_with("rg_nic1ipconfig1", "rg_nic2ipconfig1"),
-                             pool_with("rg_nic1ipconfig1"))
-    assert _lb.nic_entries(pool_with("rg_nic1ipconfig1", address="addr")) == {"pool": ["rg_nic1ipconfig1"]}
+    assert cw.members_moved(NicEntryRefusal(), pool_with("rg_nic1ipconfig1", "rg_nic2ipconfig1"),
+                            pool_with("rg_nic1ipconfig1"))
+    assert cw.nic_entries(pool_with("rg_nic1ipconfig1", address="addr")) == {"pool": ["rg_nic1ipconfig1"]}
 
 
 def test_the_same_refusal_with_the_same_members_fails_and_other_codes_too():
     same = pool_with("rg_nic1ipconfig1")
-    assert not _lb.members_moved(NicEntryRefusal(), same, copy.deepcopy(same))
-    assert not _lb.members_moved(NicEntryRefusal("InvalidResourceReference"), same, pool_with())
+    assert not cw.members_moved(NicEntryRefusal(), same, copy.deepcopy(same))
+    assert not cw.members_moved(NicEntryRefusal("InvalidResourceReference"), same, pool_with())

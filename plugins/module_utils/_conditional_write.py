@@ -26,18 +26,13 @@ import random
 import time
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError, error_details
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, left_failed, read
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import LOAD_BALANCER, resource_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, left_failed, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._retries import answer_lost
 from ansible_collections.cloudlb.azure.plugins.module_utils._wait import timeout_message
 
 WRITE_ATTEMPTS = 20
 PAUSE_BASE, PAUSE_CAP = 0.25, 4.0
 SUPERSEDED = object()
-
-
-def load_balancer_id(subscription_id, resource_group, name):
-    return resource_id(subscription_id, resource_group, LOAD_BALANCER, name)
 
 
 def pause(attempt, uniform=random.uniform, sleep=time.sleep):
@@ -92,7 +87,7 @@ def update(module, operations, resource_group, name, apply, what, model=None, fa
 
     ``apply(current)`` gets the resource as Azure's JSON (None when it does not exist) and
     returns the body to PUT, or None when the resource is already as wanted (it may call
-    fail_json); a resource left Failed is written back as it is then (_network_ops.left_failed).
+    fail_json); a resource left Failed is written back as it is then (_resource_ops.left_failed).
     ``failure(current)`` gives the message of a refused write (default: "Failed to write {what}").
     Returns (before, after, changed): the resource as read before the write that took effect, and
     after it (the predicted body in check mode or with wait=false).
@@ -137,32 +132,3 @@ def update(module, operations, resource_group, name, apply, what, model=None, fa
             return current, done, True
     module.fail_json(msg=f"Gave up writing {what} after {WRITE_ATTEMPTS} attempts: other writers changed it every "
                          "time between our read and our write (412 PreconditionFailed). Run the task again.")
-
-
-class _PoolOperations:
-    """One load balancer's backend pools as an operations group of top-level resources
-    (``get(group, name)``, ``begin_create_or_update(group, name, body)``), so update() serves them."""
-
-    def __init__(self, operations, load_balancer):
-        self.operations = operations
-        self.load_balancer = load_balancer
-
-    def get(self, resource_group, name):
-        return self.operations.get(resource_group, self.load_balancer, name)
-
-    def begin_create_or_update(self, resource_group, name, body, **kwargs):
-        return self.operations.begin_create_or_update(resource_group, self.load_balancer, name, body, **kwargs)
-
-
-def update_pool(module, resource_group, load_balancer, pool, apply, what, failure=None):
-    """update() of one backend pool at its own URL (``PUT .../backendAddressPools/{pool}``), as
-    az's ``network lb address-pool address add|update|remove`` writes it.
-
-    The pool's etag is its load balancer's (Azure gives the load balancer and all its parts one
-    etag), so ``If-Match`` makes the write conditional on nobody having written any part of the
-    load balancer since we read it; and the body is that pool alone, so nothing else of the load
-    balancer is sent back. Azure also applies IP-based addresses only at this URL on a Standard
-    load balancer (Azure/azure-rest-api-specs#11234), so it is the one that works everywhere.
-    """
-    operations = _PoolOperations(module.client("network").load_balancer_backend_address_pools, load_balancer)
-    return update(module, operations, resource_group, pool, apply, what, model="BackendAddressPool", failure=failure)

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import copy
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import same_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import same_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import ip_address_problem, name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError
 
@@ -204,3 +205,32 @@ def admin_states(pool):
             if key:
                 out[key.lower()] = admin_state(entry)
     return out
+
+
+class _PoolOperations:
+    """One load balancer's backend pools as an operations group of top-level resources
+    (``get(group, name)``, ``begin_create_or_update(group, name, body)``), so update() serves them."""
+
+    def __init__(self, operations, load_balancer):
+        self.operations = operations
+        self.load_balancer = load_balancer
+
+    def get(self, resource_group, name):
+        return self.operations.get(resource_group, self.load_balancer, name)
+
+    def begin_create_or_update(self, resource_group, name, body, **kwargs):
+        return self.operations.begin_create_or_update(resource_group, self.load_balancer, name, body, **kwargs)
+
+
+def update_pool(module, resource_group, load_balancer, pool, apply, what, failure=None):
+    """update() of one backend pool at its own URL (``PUT .../backendAddressPools/{pool}``), as
+    az's ``network lb address-pool address add|update|remove`` writes it.
+
+    The pool's etag is its load balancer's (Azure gives the load balancer and all its parts one
+    etag), so ``If-Match`` makes the write conditional on nobody having written any part of the
+    load balancer since we read it; and the body is that pool alone, so nothing else of the load
+    balancer is sent back. Azure also applies IP-based addresses only at this URL on a Standard
+    load balancer (Azure/azure-rest-api-specs#11234), so it is the one that works everywhere.
+    """
+    operations = _PoolOperations(module.client("network").load_balancer_backend_address_pools, load_balancer)
+    return update(module, operations, resource_group, pool, apply, what, model="BackendAddressPool", failure=failure)

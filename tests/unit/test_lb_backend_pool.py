@@ -1,11 +1,11 @@
-"""The pure logic of backend pool members and their admin state (_backend_pool), the pools a
+"""The pure logic of backend pool members and their admin state (_lb_backend_pool), the pools a
 load_balancer task asks for (_lb_parts) and the admin state lb_health_info reports (_lb_health)."""
 
 from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloudlb.azure.plugins.module_utils import _backend_pool as bp
+from ansible_collections.cloudlb.azure.plugins.module_utils import _lb_backend_pool as bp
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import (
     Health,
     backend_to_dict,

@@ -31,6 +31,10 @@ def resource_id(subscription_id, resource_group, type_name, name, *children, nam
     return rid
 
 
+def load_balancer_id(subscription_id, resource_group, name):
+    return resource_id(subscription_id, resource_group, LOAD_BALANCER, name)
+
+
 def parse_id(value):
     """The parts of a resource id (subscription, resource_group, namespace, type, name,
     children as [(type, name), ...]), or None when ``value`` is not one."""

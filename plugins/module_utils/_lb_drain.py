@@ -14,7 +14,7 @@ undoes it: the mark names the method, so a run finishing what a dead one left un
 
 Each step reads first and writes only what differs; check mode predicts and writes nothing.
 Steps raise OptionError for what Azure would refuse or the member lacks and never exit the
-module; Azure's errors fail it with Azure's code (_lb.update, fail_azure).
+module; Azure's errors fail it with Azure's code (_conditional_write.update, fail_azure).
 
 Private to the collection: nothing outside cloudlb.azure may import it.
 """
@@ -27,12 +27,12 @@ import os
 import time
 
 from ansible_collections.cloudlb.azure.plugins.module_utils import _rolling
-from ansible_collections.cloudlb.azure.plugins.module_utils._admin_state import (
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_admin_state import (
     read_load_balancer,
     set_admin_state,
     wait_for_member,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import (
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import (
     IP,
     admin_state,
     find_member,
@@ -41,9 +41,10 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import
     without_address,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb import update, update_pool
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import as_json, fetch, read
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_refs import parse_id, same_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import update_pool
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, fetch, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import parse_id, same_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
     POOLS,
     OptionError,

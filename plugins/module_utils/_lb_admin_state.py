@@ -5,7 +5,7 @@ it: the calls lb_pool_member and lb_backend_address make, and a drain can make.
 
 - ``set_admin_state(module, group, load_balancer, pool, member, state)`` sets ``Up`` or
   ``Down`` on the member's entry in the pool, or clears it (``None``), with one conditional
-  write of the pool (_lb.update_pool); no write when it already is so.
+  write of the pool (_lb_backend_pool.update_pool); no write when it already is so.
 - ``wait_for_member(module, group, load_balancer, member, wait_for)`` waits within
   ``wait_timeout`` until the load balancer's own health view says the member takes new
   connections in every rule that has it (``healthy``) or in none (``unhealthy``): the waiter of
@@ -14,21 +14,21 @@ it: the calls lb_pool_member and lb_backend_address make, and a drain can make.
 ``module`` is an AzureModule made with ``wait=True`` (they follow its ``wait`` and
 ``wait_timeout``). Both raise OptionError for what Azure would refuse or the load balancer
 lacks, and never exit the module themselves; errors from Azure fail the module with Azure's
-code (_lb.update).
+code (_conditional_write.update).
 
 Private to the collection: nothing outside cloudlb.azure may import it.
 """
 
 from __future__ import annotations
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._backend_pool import (
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import (
     address_to_dict,
     find_member,
     with_admin_state,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb import update_pool
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import update_pool
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import Health, rules_of
-from ansible_collections.cloudlb.azure.plugins.module_utils._network_ops import read
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import read
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError
 
 
