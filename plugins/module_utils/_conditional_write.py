@@ -25,10 +25,10 @@ from __future__ import annotations
 import random
 import time
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError, error_details
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError, ModuleFailure, error_details
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, left_failed, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._retries import answer_lost
-from ansible_collections.cloudlb.azure.plugins.module_utils._wait import timeout_message
+from ansible_collections.cloudlb.azure.plugins.module_utils._wait import wait_for_poller
 
 WRITE_ATTEMPTS = 20
 PAUSE_BASE, PAUSE_CAP = 0.25, 4.0
@@ -57,21 +57,6 @@ def members_moved(exc, before, now):
             and nic_entries(before) != nic_entries(now))
 
 
-def finish(module, poller, what):
-    """Wait for a write's operation within wait_timeout: the resource as Azure's JSON, or
-    SUPERSEDED when Azure canceled it for a later write."""
-    timeout = module.params["wait_timeout"]
-    try:
-        poller.wait(timeout=timeout)
-        if not poller.done():
-            module.fail_json(msg=timeout_message(what, timeout, poller.status()))
-        return as_json(poller.result())
-    except HttpResponseError as exc:
-        if (poller.status() or "").lower() == "canceled":
-            return SUPERSEDED
-        module.fail_azure(exc, f"Failed waiting for {what}")
-
-
 def sdk_body(model, desired):
     """``desired`` as the SDK model ``model`` ("LoadBalancer"), which sends it without the
     read-only fields (etags, back-references, provisioning states), as az does."""
@@ -86,8 +71,8 @@ def update(module, operations, resource_group, name, apply, what, model=None, fa
     """Read-modify-write of one resource under optimistic concurrency.
 
     ``apply(current)`` gets the resource as Azure's JSON (None when it does not exist) and
-    returns the body to PUT, or None when the resource is already as wanted (it may call
-    fail_json); a resource left Failed is written back as it is then (_resource_ops.left_failed).
+    returns the body to PUT, or None when the resource is already as wanted (it may raise
+    ModuleFailure); a resource left Failed is written back as it is then (_resource_ops.left_failed).
     ``failure(current)`` gives the message of a refused write (default: "Failed to write {what}").
     Returns (before, after, changed): the resource as read before the write that took effect, and
     after it (the predicted body in check mode or with wait=false).
@@ -127,8 +112,8 @@ def update(module, operations, resource_group, name, apply, what, model=None, fa
         wrote, wrote_over = True, current
         if not module.params["wait"]:
             return current, desired, True
-        done = finish(module, poller, f"{what} to be provisioned")
+        done = wait_for_poller(module, poller, f"{what} to be provisioned", superseded=SUPERSEDED)
         if done is not SUPERSEDED:
-            return current, done, True
-    module.fail_json(msg=f"Gave up writing {what} after {WRITE_ATTEMPTS} attempts: other writers changed it every "
-                         "time between our read and our write (412 PreconditionFailed). Run the task again.")
+            return current, as_json(done), True
+    raise ModuleFailure(f"Gave up writing {what} after {WRITE_ATTEMPTS} attempts: other writers changed it every "
+                        "time between our read and our write (412 PreconditionFailed). Run the task again.")

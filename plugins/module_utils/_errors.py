@@ -1,6 +1,8 @@
 # Copyright (c) cloudlb.azure contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Azure SDK exceptions turned into what fail_json reports: message, Azure's error code, HTTP status.
+"""Why a module fails: ModuleFailure, the one error its helpers raise, and Azure SDK exceptions
+turned into one (message, Azure's error code, HTTP status). A module's main() alone turns it into
+fail_json (AzureModule.fail_with), once; helpers never exit.
 
 Private to the collection: nothing outside cloudlb.azure may import it.
 """
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import traceback
 
 try:
     from azure.core.exceptions import HttpResponseError, ResourceNotFoundError
@@ -22,9 +25,36 @@ except ImportError:
         pass
 
 
-__all__ = ("MASK", "HttpResponseError", "ResourceNotFoundError", "error_details", "failure", "scrub")
+__all__ = ("MASK", "HttpResponseError", "ModuleFailure", "OptionError", "ResourceNotFoundError", "azure_call",
+           "azure_failure", "check_options", "error_details", "failure", "scrub")
 
 MASK = "********"
+
+
+class ModuleFailure(Exception):
+    """A module's task fails: ``msg`` and what fail_json reports besides it (``error_code``,
+    ``status_code``, ``exception``, ``resources``, ...)."""
+
+    def __init__(self, msg, **details):
+        super().__init__(msg)
+        self.msg = msg
+        self.details = details
+
+    def fail_json_args(self, secrets=()):
+        """The keyword arguments of fail_json, every secret masked."""
+        return scrub(dict(self.details, msg=self.msg), secrets)
+
+
+class OptionError(ModuleFailure, ValueError):
+    """Options Azure would refuse, or that contradict each other: found before any write."""
+
+
+def check_options(problems):
+    """Raise OptionError listing ``problems`` (why options are invalid), when there are any."""
+    problems = [problem for problem in problems if problem]
+    if problems:
+        raise OptionError("Invalid options: " + "; ".join(problems))
+
 
 _PAREN_CODE = re.compile(r"^\((?P<code>[A-Za-z0-9_.]+)\)\s*")
 # azure-identity keeps only Entra ID's error description, which starts with its AADSTS code.
@@ -106,3 +136,24 @@ def failure(exc, msg, secrets=()):
     code = details.get("error_code")
     text = f"{msg}: ({code}) {details['message']}" if code else f"{msg}: {details['message']}"
     return scrub(dict(details, msg=text), secrets)
+
+
+def azure_failure(exc, msg):
+    """The ModuleFailure for an exception met while doing ``msg`` ("Failed to write public IP
+    x"): ``msg`` with Azure's code and message, the status and the traceback. Call it in the
+    ``except`` block (``raise azure_failure(exc, msg) from exc``). A ModuleFailure raised inside
+    the block's ``try`` already says what failed, and is returned as it is."""
+    if isinstance(exc, ModuleFailure):
+        return exc
+    details = failure(exc, msg)
+    return ModuleFailure(details.pop("msg"), exception=traceback.format_exc(), **details)
+
+
+def azure_call(msg, call, *args, **kwargs):
+    """``call(*args, **kwargs)`` (an SDK request); what it raises becomes azure_failure(exc, msg).
+    Callers that treat "not found" apart catch ResourceNotFoundError first (_resource_ops.fetch)."""
+    try:
+        return call(*args, **kwargs)
+    except Exception as exc:
+        failure = azure_failure(exc, msg)
+        raise failure from (None if failure is exc else exc)

@@ -29,7 +29,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool imp
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import update_pool
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import Health, rules_of
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import read
-from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError
 
 
 def read_load_balancer(module, resource_group, load_balancer):

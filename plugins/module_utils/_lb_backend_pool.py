@@ -28,7 +28,7 @@ import copy
 from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import same_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import ip_address_problem, name_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError
 
 ENTRIES = "loadBalancerBackendAddresses"
 NIC_REF = "networkInterfaceIPConfiguration"

@@ -45,9 +45,9 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write i
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import update_pool
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, fetch, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import parse_id, same_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
     POOLS,
-    OptionError,
     find_ip_configuration,
     with_references_added,
     with_references_removed,

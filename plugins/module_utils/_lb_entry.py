@@ -13,8 +13,8 @@ import copy
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import load_balancer_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
-    OptionError,
     diff_view,
     entries,
     find,

@@ -24,7 +24,8 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
     reference_problem,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import ip_address_problem, name_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError, reference, subnet_reference
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError
+from ansible_collections.cloudlb.azure.plugins.module_utils._nic import reference, subnet_reference
 
 PROBE_PROTOCOLS = ("Tcp", "Http", "Https")
 RULE_PROTOCOLS = ("Tcp", "Udp", "All")

@@ -1,6 +1,11 @@
 # Copyright (c) cloudlb.azure contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""AzureModule: the base every cloudlb.azure module is built on.
+"""AzureModule: the base every cloudlb.azure module is built on, and the one place a module exits.
+
+Every module has one shape (docs/developing.md): ``main()`` builds the AzureModule, calls
+``ensure_present`` or ``ensure_absent`` (or, for an info module, its read), which return a
+Result or raise ModuleFailure, and ends in ``module.exit_with(result)`` or
+``module.fail_with(failure)``. Nothing else exits.
 
 Private to the collection: nothing outside cloudlb.azure may import it.
 """
@@ -15,7 +20,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._auth import AUTH_AR
 from ansible_collections.cloudlb.azure.plugins.module_utils._clients import client_class, new_client, package_of
 from ansible_collections.cloudlb.azure.plugins.module_utils._cloud import CloudError
 from ansible_collections.cloudlb.azure.plugins.module_utils._diff import diff_result
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import failure
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, azure_failure, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._login import Login
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import TAGS_ARGUMENT_SPEC, normalize_tags, tag_problems
 from ansible_collections.cloudlb.azure.plugins.module_utils._wait import WAIT_ARGUMENT_SPEC, wait_for_poller, wait_until
@@ -65,7 +70,7 @@ class AzureModule(AnsibleModule):
             try:
                 self._auth = resolve_auth(self.params)
             except AuthError as exc:
-                self.fail_json(msg=f"Cannot authenticate to Azure: {exc}")
+                raise ModuleFailure(f"Cannot authenticate to Azure: {exc}") from exc
             if self._auth.secret:
                 # A secret read from the environment or a profile is masked in every output too.
                 self.no_log_values.add(self._auth.secret)
@@ -92,9 +97,9 @@ class AzureModule(AnsibleModule):
             try:
                 self._cloud = self.login.cloud
             except CloudError as exc:
-                self.fail_json(msg=f"Cannot use cloud_environment: {exc}")
-            except ImportError:
-                self.fail_json(msg=missing_required_lib("azure-core"), exception=traceback.format_exc())
+                raise ModuleFailure(f"Cannot use cloud_environment: {exc}") from exc
+            except ImportError as exc:
+                raise ModuleFailure(missing_required_lib("azure-core"), exception=traceback.format_exc()) from exc
         return self._cloud
 
     @property
@@ -103,10 +108,10 @@ class AzureModule(AnsibleModule):
             cloud = self.cloud
             try:
                 self._credential = self.login.credential(cloud)
-            except ImportError:
-                self.fail_json(msg=missing_required_lib("azure-identity"), exception=traceback.format_exc())
+            except ImportError as exc:
+                raise ModuleFailure(missing_required_lib("azure-identity"), exception=traceback.format_exc()) from exc
             except ValueError as exc:
-                self.fail_json(msg=f"Cannot build the Azure credential: {exc}")
+                raise ModuleFailure(f"Cannot build the Azure credential: {exc}") from exc
         return self._credential
 
     def client(self, name):
@@ -117,15 +122,19 @@ class AzureModule(AnsibleModule):
         if name not in self._clients:
             try:
                 client_class(name)
-            except ImportError:
-                self.fail_json(msg=missing_required_lib(package_of(name)), exception=traceback.format_exc())
+            except ImportError as exc:
+                raise ModuleFailure(missing_required_lib(package_of(name)), exception=traceback.format_exc()) from exc
             self._clients[name] = new_client(name, self.credential, self.subscription_id, self.cloud)
         return self._clients[name]
 
+    def secrets(self):
+        """The secrets no output may show: the secret option and one read from the environment."""
+        return [self.params.get("secret")] + ([self._auth.secret] if self._auth else [])
+
     def fail_azure(self, exc, msg):
-        """fail_json for an Azure SDK exception: ``msg`` plus Azure's message, ``error_code``, ``status_code``."""
-        secrets = [self.params.get("secret")] + ([self._auth.secret] if self._auth else [])
-        self.fail_json(exception=traceback.format_exc(), **failure(exc, msg, secrets))
+        """Raise the ModuleFailure for an Azure SDK exception (_errors.azure_failure)."""
+        failure = azure_failure(exc, msg)
+        raise failure from (None if failure is exc else exc)
 
     def wait_for(self, poller, what):
         """Wait for an SDK poller as the wait/wait_timeout options say; None when not waiting."""
@@ -136,12 +145,21 @@ class AzureModule(AnsibleModule):
         return wait_until(self, check, what, interval=interval)
 
     def fail_invalid(self, problems):
-        """fail_json saying what is wrong with the options, when anything is."""
-        if problems:
-            self.fail_json(msg="Invalid options: " + "; ".join(problems))
+        """Raise OptionError saying what is wrong with the options, when anything is."""
+        check_options(problems)
 
     def exit_with_diff(self, changed, before, after, **result):
         """exit_json with ``diff: {before, after}`` added when Ansible runs in diff mode."""
         if self._diff:
             result.update(diff_result(before, after))
         self.exit_json(changed=changed, **result)
+
+    def exit_with(self, result):
+        """exit_json with a Result: ``changed``, what it returns, and its diff in diff mode."""
+        if not result.diff:
+            self.exit_json(changed=result.changed, **result.returned)
+        self.exit_with_diff(result.changed, result.before, result.after, **result.returned)
+
+    def fail_with(self, failure):
+        """fail_json with a ModuleFailure, every secret masked."""
+        self.fail_json(**failure.fail_json_args(self.secrets()))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import copy
 import ipaddress
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
     LOAD_BALANCER,
     PUBLIC_IP,
@@ -33,10 +34,6 @@ PRIMARY_NAME = "ipconfig1"
 ALLOCATIONS = {"dynamic": "Dynamic", "static": "Static"}
 POOLS = "loadBalancerBackendAddressPools"
 NAT_RULES = "loadBalancerInboundNatRules"
-
-
-class OptionError(ValueError):
-    """An option Azure would refuse, found before any request."""
 
 
 def _checked_name(name, what):

@@ -13,7 +13,7 @@ Private to the collection: nothing outside cloudlb.azure may import it.
 
 from __future__ import annotations
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, ResourceNotFoundError
 
 
 def as_json(model):
@@ -58,7 +58,7 @@ def group_location(module, resource_group):
     try:
         return module.client("resource").resource_groups.get(resource_group).location
     except ResourceNotFoundError:
-        module.fail_json(msg=f"Resource group {resource_group} does not exist; create it first or give a location")
+        raise ModuleFailure(f"Resource group {resource_group} does not exist; create it first or give a location") from None
     except Exception as exc:
         module.fail_azure(exc, f"Failed to read resource group {resource_group}")
 

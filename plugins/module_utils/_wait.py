@@ -1,6 +1,8 @@
 # Copyright (c) cloudlb.azure contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Waiting on Azure's long-running operations: the wait/wait_timeout options and their use.
+"""The one waiter for Azure's long-running operations: the wait/wait_timeout options, an SDK
+poller (wait_for_poller), and a state no poller covers (wait_until: a VM's power state, a
+resource another run is deleting, what a load balancer's health probe reports).
 
 Private to the collection: nothing outside cloudlb.azure may import it.
 """
@@ -8,6 +10,8 @@ Private to the collection: nothing outside cloudlb.azure may import it.
 from __future__ import annotations
 
 import time
+
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, azure_failure
 
 WAIT_ARGUMENT_SPEC = dict(
     wait=dict(type="bool", default=True),
@@ -23,11 +27,13 @@ def timeout_message(what, timeout, status=None):
     )
 
 
-def wait_for_poller(module, poller, what):
+def wait_for_poller(module, poller, what, superseded=None):
     """Wait for an SDK LROPoller within wait_timeout and return its result.
 
     With wait=false it returns None at once: the request that started the operation has
     already been accepted by Azure, and the poller's daemon thread dies with the module.
+    ``superseded`` (a marker) is returned instead of failing when Azure canceled the operation,
+    as it does with a write a later write supersedes (_conditional_write).
     """
     if not module.params["wait"]:
         return None
@@ -37,9 +43,11 @@ def wait_for_poller(module, poller, what):
         done = poller.done()
         result = poller.result() if done else None
     except Exception as exc:  # the poller re-raises what the polling thread met
-        module.fail_azure(exc, f"Failed waiting for {what}")
+        if superseded is not None and (poller.status() or "").lower() == "canceled":
+            return superseded
+        raise azure_failure(exc, f"Failed waiting for {what}") from exc
     if not done:
-        module.fail_json(msg=timeout_message(what, timeout, poller.status()))
+        raise ModuleFailure(timeout_message(what, timeout, poller.status()))
     return result
 
 
@@ -55,5 +63,5 @@ def wait_until(module, check, what, interval=2.0, clock=time.monotonic, sleep=ti
         if result:
             return result
         if clock() >= deadline:
-            module.fail_json(msg=timeout_message(what, timeout))
+            raise ModuleFailure(timeout_message(what, timeout))
         sleep(min(interval, max(deadline - clock(), 0)))

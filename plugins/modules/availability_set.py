@@ -143,6 +143,7 @@ availability_set:
       sample: {environment: demo}
 """
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import (
     as_json,
@@ -288,13 +289,16 @@ def main():
         ),
         tags=True,
     )
-    module.fail_invalid(option_problems(module.params))
-    manager = AvailabilitySetManager(module)
-    current = manager.current()
-    if module.params["state"] == "present":
-        manager.present(current)
-    else:
-        manager.absent(current)
+    try:
+        module.fail_invalid(option_problems(module.params))
+        manager = AvailabilitySetManager(module)
+        current = manager.current()
+        if module.params["state"] == "present":
+            manager.present(current)
+        else:
+            manager.absent(current)
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

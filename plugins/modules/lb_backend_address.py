@@ -222,7 +222,8 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool imp
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import VIRTUAL_NETWORK
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError, reference, subnet_reference
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError
+from ansible_collections.cloudlb.azure.plugins.module_utils._nic import reference, subnet_reference
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
 
 ARGUMENT_SPEC = dict(
@@ -322,12 +323,15 @@ def ensure_absent(module, spec):
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
     try:
-        spec = options(module)
-        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
-        changed, before, after, returned = ensure(module, spec)
-    except OptionError as exc:
-        module.fail_json(msg=str(exc))
-    module.exit_with_diff(changed, before, after, **returned)
+        try:
+            spec = options(module)
+            ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+            changed, before, after, returned = ensure(module, spec)
+        except OptionError as exc:
+            module.fail_json(msg=str(exc))
+        module.exit_with_diff(changed, before, after, **returned)
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

@@ -287,7 +287,8 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_admin_state impo
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import NETWORK_INTERFACE, group_of, name_of
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError, reference
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError
+from ansible_collections.cloudlb.azure.plugins.module_utils._nic import reference
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._rolling import (
     PRIORITY_MAX,
@@ -364,37 +365,40 @@ def option_problems(params):
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
-    params = module.params
-    module.fail_invalid(option_problems(params))
     try:
-        nic_id = reference(params["network_interface"], module.subscription_id, params["resource_group"],
-                           NETWORK_INTERFACE, "network interface")
-    except OptionError as exc:
-        module.fail_json(msg=f"Invalid options: {exc}")
-    rule = params["drain_rule"] and {
-        "security_group": params["drain_rule"]["security_group"], "priority": params["drain_rule"]["priority"],
-        "resource_group": params["drain_rule"]["resource_group"] or group_of(nic_id),
-        "name": params["drain_rule"]["name"] or drain_rule_name(name_of(nic_id)),
-        "description": "cloudlb.azure lb_drain" + (f" run {params['mark']['run']}" if params["mark"] else "")}
-    try:
-        member = Member(module, params["resource_group"], params["load_balancer"], params["backend_pool"], nic_id,
-                        params["ip_configuration"], f"{params['load_balancer']}/{params['backend_pool']}")
-        refusal = params["method"] == "admin_state" and params["state"] == "drained" and admin_state_refusal(
-            sku_of(member.lb))
-        if refusal:
-            raise OptionError(refusal)
-        if rule:
-            member.read_rule(rule)
-        before = member.view(rule)
-        if params["state"] == "drained":
-            changed, at, left = drain(member, params["method"], rule, params["mark"], params, url_opener(module))
-        else:
-            (changed, at), left = in_service(member, params["method"], rule, params["mark"], params,
-                                             params["address_name"]), None
-    except (OptionError, RollingError) as exc:
-        module.fail_json(msg=str(exc))
-    after = member.view(rule)
-    module.exit_with_diff(changed, before, after, member=after, at=at, connections_left=left)
+        params = module.params
+        module.fail_invalid(option_problems(params))
+        try:
+            nic_id = reference(params["network_interface"], module.subscription_id, params["resource_group"],
+                               NETWORK_INTERFACE, "network interface")
+        except OptionError as exc:
+            module.fail_json(msg=f"Invalid options: {exc}")
+        rule = params["drain_rule"] and {
+            "security_group": params["drain_rule"]["security_group"], "priority": params["drain_rule"]["priority"],
+            "resource_group": params["drain_rule"]["resource_group"] or group_of(nic_id),
+            "name": params["drain_rule"]["name"] or drain_rule_name(name_of(nic_id)),
+            "description": "cloudlb.azure lb_drain" + (f" run {params['mark']['run']}" if params["mark"] else "")}
+        try:
+            member = Member(module, params["resource_group"], params["load_balancer"], params["backend_pool"], nic_id,
+                            params["ip_configuration"], f"{params['load_balancer']}/{params['backend_pool']}")
+            refusal = params["method"] == "admin_state" and params["state"] == "drained" and admin_state_refusal(
+                sku_of(member.lb))
+            if refusal:
+                raise OptionError(refusal)
+            if rule:
+                member.read_rule(rule)
+            before = member.view(rule)
+            if params["state"] == "drained":
+                changed, at, left = drain(member, params["method"], rule, params["mark"], params, url_opener(module))
+            else:
+                (changed, at), left = in_service(member, params["method"], rule, params["mark"], params,
+                                                 params["address_name"]), None
+        except (OptionError, RollingError) as exc:
+            module.fail_json(msg=str(exc))
+        after = member.view(rule)
+        module.exit_with_diff(changed, before, after, member=after, at=at, connections_left=left)
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

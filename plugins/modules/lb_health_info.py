@@ -193,6 +193,7 @@ rules:
 
 import time
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import (
     MEMBER_CONDITIONS,
     Health,
@@ -240,40 +241,43 @@ def main():
             wait_interval=dict(type="float", default=5),
         ),
     )
-    p = module.params
-    problems = option_problems(p)
-    if problems:
-        module.fail_json(msg="Invalid options: " + "; ".join(problems))
+    try:
+        p = module.params
+        problems = option_problems(p)
+        if problems:
+            module.fail_json(msg="Invalid options: " + "; ".join(problems))
 
-    lb_name = p["load_balancer"]
-    lb = read(module, module.client("network").load_balancers, p["resource_group"], lb_name,
-              f"load balancer {lb_name}")
-    rules = rules_of(lb, p["rule"])
-    if lb is not None and p["rule"] and not rules:
-        known = ", ".join(sorted(r["name"] for r in lb["properties"].get("loadBalancingRules") or [])) or "none"
-        module.fail_json(msg=f"rule: load balancer {lb_name} has no rule {p['rule']} (it has: {known})", rules=[])
-    if p["wait_for"] and not rules:
-        if lb is None:
-            why = f"load balancer {lb_name} does not exist"
-        else:
-            why = f"load balancer {lb_name} has no load balancing rule"
-        module.fail_json(msg=f"Cannot wait for {p['wait_for']}: {why}", rules=[])
+        lb_name = p["load_balancer"]
+        lb = read(module, module.client("network").load_balancers, p["resource_group"], lb_name,
+                  f"load balancer {lb_name}")
+        rules = rules_of(lb, p["rule"])
+        if lb is not None and p["rule"] and not rules:
+            known = ", ".join(sorted(r["name"] for r in lb["properties"].get("loadBalancingRules") or [])) or "none"
+            module.fail_json(msg=f"rule: load balancer {lb_name} has no rule {p['rule']} (it has: {known})", rules=[])
+        if p["wait_for"] and not rules:
+            if lb is None:
+                why = f"load balancer {lb_name} does not exist"
+            else:
+                why = f"load balancer {lb_name} has no load balancing rule"
+            module.fail_json(msg=f"Cannot wait for {p['wait_for']}: {why}", rules=[])
 
-    health = Health(module, p["resource_group"], lb)
-    if not p["wait_for"]:
-        module.exit_json(changed=False, rules=health.report(rules, time.monotonic() + p["wait_timeout"]))
-    if p["wait_for"] == "healthy":
-        # Not in any rule's pool, it cannot become healthy there, however long we wait.
-        report = health.report(rules, time.monotonic() + p["wait_timeout"])
-        if not any(is_member(b, p["member"]) for r in report for b in r["backends"]):
-            module.fail_json(msg=f"member: {p['member']} is not a backend of {rule_names(report, lb_name)}; add it to "
-                                 "the backend pool first (cloudlb.azure.lb_pool_member)", rules=report)
-    report, waiting = health.wait(rules, p["wait_for"], p["member"], p["wait_timeout"], p["wait_interval"])
-    if waiting is not None:
-        target = f"{p['member']} to be {p['wait_for']}" if p["member"] else "all backends to be healthy"
-        module.fail_json(msg=f"Timed out after {p['wait_timeout']} seconds waiting for {target} on load balancer "
-                             f"{lb_name}; still: {waiting}", rules=report)
-    module.exit_json(changed=False, rules=report)
+        health = Health(module, p["resource_group"], lb)
+        if not p["wait_for"]:
+            module.exit_json(changed=False, rules=health.report(rules, time.monotonic() + p["wait_timeout"]))
+        if p["wait_for"] == "healthy":
+            # Not in any rule's pool, it cannot become healthy there, however long we wait.
+            report = health.report(rules, time.monotonic() + p["wait_timeout"])
+            if not any(is_member(b, p["member"]) for r in report for b in r["backends"]):
+                module.fail_json(msg=f"member: {p['member']} is not a backend of {rule_names(report, lb_name)}; add it to "
+                                     "the backend pool first (cloudlb.azure.lb_pool_member)", rules=report)
+        report, waiting = health.wait(rules, p["wait_for"], p["member"], p["wait_timeout"], p["wait_interval"])
+        if waiting is not None:
+            target = f"{p['member']} to be {p['wait_for']}" if p["member"] else "all backends to be healthy"
+            module.fail_json(msg=f"Timed out after {p['wait_timeout']} seconds waiting for {target} on load balancer "
+                                 f"{lb_name}; still: {waiting}", rules=report)
+        module.exit_json(changed=False, rules=report)
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

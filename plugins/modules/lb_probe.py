@@ -183,6 +183,7 @@ probe:
       sample: Succeeded
 """
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_entry import ENTRY_ARGUMENT_SPEC, entry_view, manage_entry
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     PROBE_PROTOCOLS,
@@ -209,20 +210,23 @@ SPEC_KEYS = ("name", "protocol", "port", "request_path", "interval", "number_of_
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
-    params = module.params
-    name, balancer = params["name"], params["load_balancer"]
+    try:
+        params = module.params
+        name, balancer = params["name"], params["load_balancer"]
 
-    def in_use(current):
-        """Azure refuses to delete a probe that load balancing rules use."""
-        users = (entry_view(current, PROBES, name, probe_to_dict) or {}).get("load_balancing_rules")
-        if users:
-            return (f"Cannot delete probe {name} of load balancer {balancer}: load balancing rule(s) {', '.join(users)}"
-                    " use it; delete those rules or give them another probe first")
-        return None
+        def in_use(current):
+            """Azure refuses to delete a probe that load balancing rules use."""
+            users = (entry_view(current, PROBES, name, probe_to_dict) or {}).get("load_balancing_rules")
+            if users:
+                return (f"Cannot delete probe {name} of load balancer {balancer}: load balancing rule(s) {', '.join(users)}"
+                        " use it; delete those rules or give them another probe first")
+            return None
 
-    manage_entry(module, SPEC_KEYS, "probe", PROBES, probe_to_dict, probe_problems,
-                 lambda spec, current, _lb_id: probe_properties(spec, find(entries(current, PROBES), spec["name"])),
-                 "probe", removal_refusal=in_use)
+        manage_entry(module, SPEC_KEYS, "probe", PROBES, probe_to_dict, probe_problems,
+                     lambda spec, current, _lb_id: probe_properties(spec, find(entries(current, PROBES), spec["name"])),
+                     "probe", removal_refusal=in_use)
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

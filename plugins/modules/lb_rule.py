@@ -221,6 +221,7 @@ rule:
       sample: Succeeded
 """
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_entry import ENTRY_ARGUMENT_SPEC, manage_entry
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     DISTRIBUTIONS,
@@ -252,7 +253,10 @@ SPEC_KEYS = ("name", "protocol", "frontend_port", "backend_port", "frontend_ip_c
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
-    manage_entry(module, SPEC_KEYS, "rule", RULES, rule_to_dict, rule_problems, rule_properties, "rule")
+    try:
+        manage_entry(module, SPEC_KEYS, "rule", RULES, rule_to_dict, rule_problems, rule_properties, "rule")
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

@@ -353,6 +353,7 @@ import copy
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import load_balancer_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     DISTRIBUTIONS,
     FRONTENDS,
@@ -361,7 +362,6 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     PROBES,
     RULE_PROTOCOLS,
     RULES,
-    OptionError,
     diff_view,
     find,
     frontend_properties,
@@ -588,30 +588,33 @@ def view(lb, lb_id):
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True, tags=True)
-    params = module.params
-    module.fail_invalid(option_problems(params))
-    group, name = params["resource_group"], params["name"]
-    what = f"load balancer {name}"
-    frontends = None
-    if params["state"] == "present" and params["frontend_ip_configurations"] is not None:
-        try:
-            frontends = [(spec["name"], frontend_properties(spec, module.subscription_id, group))
-                         for spec in params["frontend_ip_configurations"]]
-        except OptionError as exc:
-            module.fail_json(msg=f"Invalid options: {exc}")
-    change = LoadBalancerChange(module, frontends)
-    operations = module.client("network").load_balancers
+    try:
+        params = module.params
+        module.fail_invalid(option_problems(params))
+        group, name = params["resource_group"], params["name"]
+        what = f"load balancer {name}"
+        frontends = None
+        if params["state"] == "present" and params["frontend_ip_configurations"] is not None:
+            try:
+                frontends = [(spec["name"], frontend_properties(spec, module.subscription_id, group))
+                             for spec in params["frontend_ip_configurations"]]
+            except OptionError as exc:
+                module.fail_json(msg=f"Invalid options: {exc}")
+        change = LoadBalancerChange(module, frontends)
+        operations = module.client("network").load_balancers
 
-    if params["state"] == "absent":
-        current = read(module, operations, group, name, what)
-        if current and not module.check_mode:
-            delete(module, operations, group, name, what)
-        module.exit_with_diff(bool(current), diff_view(view(current, change.lb_id)), {})
+        if params["state"] == "absent":
+            current = read(module, operations, group, name, what)
+            if current and not module.check_mode:
+                delete(module, operations, group, name, what)
+            module.exit_with_diff(bool(current), diff_view(view(current, change.lb_id)), {})
 
-    before, after, changed = update(module, operations, group, name, change.apply, what, model="LoadBalancer",
-                                    failure=lambda current: f"Failed to {'update' if current else 'create'} {what}")
-    result = view(after, change.lb_id)
-    module.exit_with_diff(changed, diff_view(view(before, change.lb_id)), diff_view(result), load_balancer=result)
+        before, after, changed = update(module, operations, group, name, change.apply, what, model="LoadBalancer",
+                                        failure=lambda current: f"Failed to {'update' if current else 'create'} {what}")
+        result = view(after, change.lb_id)
+        module.exit_with_diff(changed, diff_view(view(before, change.lb_id)), diff_view(result), load_balancer=result)
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

@@ -173,6 +173,7 @@ load_balancers:
           backend_port: 80
 """
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import lb_to_dict
@@ -241,9 +242,12 @@ def describe(lb, resolver):
 
 def main():
     module = info_module(lambda name: name_problem(name, "load balancer name"), resolve=dict(type="bool", default=True))
-    items = network_items(module, module.client("network").load_balancers, "load balancer", "load balancers")
-    resolver = Resolver(module) if module.params["resolve"] else None
-    module.exit_json(changed=False, load_balancers=by_id(describe(lb, resolver) for lb in items))
+    try:
+        items = network_items(module, module.client("network").load_balancers, "load balancer", "load balancers")
+        resolver = Resolver(module) if module.params["resolve"] else None
+        module.exit_json(changed=False, load_balancers=by_id(describe(lb, resolver) for lb in items))
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

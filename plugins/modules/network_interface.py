@@ -368,8 +368,8 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
     resource_id,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
-    OptionError,
     address_outside,
     comparable,
     desired_ip_configurations,
@@ -544,12 +544,15 @@ def validated(module):
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True, tags=True)
-    specs, security_group = validated(module)
-    manager = NetworkInterfaceManager(module, specs, security_group)
-    if module.params["state"] == "present":
-        manager.present()
-    else:
-        manager.absent()
+    try:
+        specs, security_group = validated(module)
+        manager = NetworkInterfaceManager(module, specs, security_group)
+        if module.params["state"] == "present":
+            manager.present()
+        else:
+            manager.absent()
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

@@ -122,6 +122,7 @@ network_interfaces:
       returned: always
 """
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import get_or_list, info_module
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import nic_to_dict
@@ -129,16 +130,19 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._nic import nic_to_d
 
 def main():
     module = info_module(lambda name: name_problem(name, "network interface name"))
-    group, name = module.params["resource_group"], module.params["name"]
+    try:
+        group, name = module.params["resource_group"], module.params["name"]
 
-    nics = module.client("network").network_interfaces
-    # A 404 listing a resource group's NICs means no group, so no NICs; the subscription's is an error.
-    found = get_or_list(module, (lambda: nics.get(group, name)) if name is not None else None,
-                        lambda: list(nics.list(group) if group is not None else nics.list_all()),
-                        f"Failed to read network interface {name}",
-                        f"Failed to read the network interfaces of {group or 'the subscription'}",
-                        missing_list_is_empty=group is not None)
-    module.exit_json(changed=False, network_interfaces=[nic_to_dict(nic.as_dict()) for nic in found])
+        nics = module.client("network").network_interfaces
+        # A 404 listing a resource group's NICs means no group, so no NICs; the subscription's is an error.
+        found = get_or_list(module, (lambda: nics.get(group, name)) if name is not None else None,
+                            lambda: list(nics.list(group) if group is not None else nics.list_all()),
+                            f"Failed to read network interface {name}",
+                            f"Failed to read the network interfaces of {group or 'the subscription'}",
+                            missing_list_is_empty=group is not None)
+        module.exit_json(changed=False, network_interfaces=[nic_to_dict(nic.as_dict()) for nic in found])
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

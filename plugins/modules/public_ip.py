@@ -209,6 +209,7 @@ public_ip:
       sample: Succeeded
 """
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import group_location, manage
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import PUBLIC_IP, resource_id
@@ -304,9 +305,12 @@ def main():
         wait=True,
         tags=True,
     )
-    module.fail_invalid(option_problems(module.params))
-    manage(module, module.client("network").public_ip_addresses, "public IP", "public_ip", to_dict, desired_state,
-           lambda current, desired: any(desired[key] != current[key] for key in SETTINGS), body_for)
+    try:
+        module.fail_invalid(option_problems(module.params))
+        manage(module, module.client("network").public_ip_addresses, "public IP", "public_ip", to_dict, desired_state,
+               lambda current, desired: any(desired[key] != current[key] for key in SETTINGS), body_for)
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

@@ -74,6 +74,7 @@ public_ips:
       provisioning_state: Succeeded
 """
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._public_ip import to_dict
@@ -81,8 +82,11 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._public_ip import to
 
 def main():
     module = info_module(lambda name: name_problem(name, "public IP name"))
-    items = network_items(module, module.client("network").public_ip_addresses, "public IP", "public IP addresses")
-    module.exit_json(changed=False, public_ips=by_id(to_dict(item) for item in items))
+    try:
+        items = network_items(module, module.client("network").public_ip_addresses, "public IP", "public IP addresses")
+        module.exit_json(changed=False, public_ips=by_id(to_dict(item) for item in items))
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

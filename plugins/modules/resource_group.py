@@ -140,6 +140,7 @@ resource_group:
       sample: null
 """
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import delete_and_exit, fetch
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import (
@@ -249,20 +250,23 @@ def main():
         wait=True,
         tags=True,
     )
-    params = module.params
-    problem = name_problem(params["name"])
-    if problem:
-        module.fail_json(msg=f"Invalid name: {problem}")
-    problem = location_problem(params["location"])
-    if problem:
-        module.fail_json(msg=f"Invalid options: {problem}")
+    try:
+        params = module.params
+        problem = name_problem(params["name"])
+        if problem:
+            module.fail_json(msg=f"Invalid name: {problem}")
+        problem = location_problem(params["location"])
+        if problem:
+            module.fail_json(msg=f"Invalid options: {problem}")
 
-    manager = ResourceGroupManager(module)
-    current = manager.current()
-    if params["state"] == "present":
-        manager.present(current)
-    else:
-        manager.absent(current)
+        manager = ResourceGroupManager(module)
+        current = manager.current()
+        if params["state"] == "present":
+            manager.present(current)
+        else:
+            manager.absent(current)
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

@@ -231,6 +231,7 @@ security_group:
       sample: Succeeded
 """
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import group_location, manage
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import SECURITY_GROUP, resource_id
@@ -294,10 +295,13 @@ def main():
         wait=True,
         tags=True,
     )
-    module.fail_invalid(option_problems(module.params))
-    manage(module, module.client("network").network_security_groups, "security group", "security_group", to_dict,
-           desired_state, lambda current, desired: current["tags"] != desired["tags"]
-           or rules_differ(current["rules"], desired["rules"]), body_for)
+    try:
+        module.fail_invalid(option_problems(module.params))
+        manage(module, module.client("network").network_security_groups, "security group", "security_group", to_dict,
+               desired_state, lambda current, desired: current["tags"] != desired["tags"]
+               or rules_differ(current["rules"], desired["rules"]), body_for)
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

@@ -66,6 +66,7 @@ security_groups:
       provisioning_state: Succeeded
 """
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._security_group import to_dict
@@ -73,8 +74,11 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._security_group impo
 
 def main():
     module = info_module(lambda name: name_problem(name, "security group name"))
-    items = network_items(module, module.client("network").network_security_groups, "security group", "security groups")
-    module.exit_json(changed=False, security_groups=by_id(to_dict(item) for item in items))
+    try:
+        items = network_items(module, module.client("network").network_security_groups, "security group", "security groups")
+        module.exit_json(changed=False, security_groups=by_id(to_dict(item) for item in items))
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

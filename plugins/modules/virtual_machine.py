@@ -352,6 +352,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     vm_name_problem,
     vm_to_dict,
 )
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import (
     as_json,
@@ -796,15 +797,18 @@ def main():
         wait=True,
         tags=True,
     )
-    module.fail_invalid(option_problems(module.params))
-    manager = VirtualMachineManager(module)
-    vm = manager.read()
-    if module.params["state"] == "absent":
-        manager.absent(vm)
-    elif vm is None:
-        manager.create()
-    else:
-        manager.update(vm)
+    try:
+        module.fail_invalid(option_problems(module.params))
+        manager = VirtualMachineManager(module)
+        vm = manager.read()
+        if module.params["state"] == "absent":
+            manager.absent(vm)
+        elif vm is None:
+            manager.create()
+        else:
+            manager.update(vm)
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

@@ -210,6 +210,7 @@ virtual_network:
       sample: Succeeded
 """
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import group_location, manage
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
@@ -321,9 +322,12 @@ def main():
         wait=True,
         tags=True,
     )
-    module.fail_invalid(option_problems(module.params))
-    manage(module, module.client("network").virtual_networks, "virtual network", "virtual_network", to_dict,
-           desired_state, changed, body_for)
+    try:
+        module.fail_invalid(option_problems(module.params))
+        manage(module, module.client("network").virtual_networks, "virtual network", "virtual_network", to_dict,
+               desired_state, changed, body_for)
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

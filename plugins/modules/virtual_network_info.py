@@ -72,6 +72,7 @@ virtual_networks:
       provisioning_state: Succeeded
 """
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._virtual_network import to_dict
@@ -79,8 +80,11 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._virtual_network imp
 
 def main():
     module = info_module(lambda name: name_problem(name, "virtual network name", shortest=2, longest=64))
-    items = network_items(module, module.client("network").virtual_networks, "virtual network", "virtual networks")
-    module.exit_json(changed=False, virtual_networks=by_id(to_dict(item) for item in items))
+    try:
+        items = network_items(module, module.client("network").virtual_networks, "virtual network", "virtual networks")
+        module.exit_json(changed=False, virtual_networks=by_id(to_dict(item) for item in items))
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

@@ -132,6 +132,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     statuses_of,
     vm_name_problem,
 )
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, fetch
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem
@@ -149,48 +150,51 @@ def main():
         # Ansible skips the task in check mode: a script's effect cannot be predicted.
         supports_check_mode=False,
     )
-    params = module.params
-    problems = [problem for problem in (name_problem(params["resource_group"]), vm_name_problem(params["name"]))
-                if problem]
-    if not params["script"].strip():
-        problems.append("script is empty")
-    if problems:
-        module.fail_json(msg="Invalid options: " + "; ".join(problems))
-    what = f"the script on virtual machine {params['name']}"
-    vms = module.client("compute").virtual_machines
-    # Read first: a run command on a VM that is missing or not running is refused (a POST sent in vain).
-    vm = fetch(module, lambda: vms.instance_view(params["resource_group"], params["name"]),
-               f"virtual machine {params['name']}")
-    if vm is None:
-        module.fail_json(msg=f"name: virtual machine {params['name']} does not exist in resource group"
-                             f" {params['resource_group']}")
-    state = power_state(statuses_of(vm))
-    if state is not None and state != "running":
-        module.fail_json(msg=f"name: virtual machine {params['name']} is {state}; Azure runs a command only on a"
-                             " running VM")
-    body = {"commandId": "RunShellScript", "script": params["script"].splitlines()}
     try:
-        poller = vms.begin_run_command(params["resource_group"], params["name"], body)
-    except Exception as exc:
-        module.fail_azure(exc, f"Failed to run {what}")
-    done = module.wait_for(poller, f"{what} to finish")
-    if done is None:
-        module.exit_json(changed=params["changed"], msg=f"Azure accepted {what}; it runs without this task waiting")
-    statuses = (as_json(done) or {}).get("value") or []
-    outcome = run_command_result(statuses)
-    result = dict(
-        changed=params["changed"],
-        stdout=outcome["stdout"],
-        stdout_lines=outcome["stdout"].splitlines(),
-        stderr=outcome["stderr"],
-        stderr_lines=outcome["stderr"].splitlines(),
-        rc=outcome["exit_status"],
-        statuses=statuses,
-    )
-    if not outcome["succeeded"] or outcome["exit_status"]:
-        module.fail_json(msg=f"The script on virtual machine {params['name']} failed"
-                         f" (exit status {outcome['exit_status']})", **result)
-    module.exit_json(**result)
+        params = module.params
+        problems = [problem for problem in (name_problem(params["resource_group"]), vm_name_problem(params["name"]))
+                    if problem]
+        if not params["script"].strip():
+            problems.append("script is empty")
+        if problems:
+            module.fail_json(msg="Invalid options: " + "; ".join(problems))
+        what = f"the script on virtual machine {params['name']}"
+        vms = module.client("compute").virtual_machines
+        # Read first: a run command on a VM that is missing or not running is refused (a POST sent in vain).
+        vm = fetch(module, lambda: vms.instance_view(params["resource_group"], params["name"]),
+                   f"virtual machine {params['name']}")
+        if vm is None:
+            module.fail_json(msg=f"name: virtual machine {params['name']} does not exist in resource group"
+                                 f" {params['resource_group']}")
+        state = power_state(statuses_of(vm))
+        if state is not None and state != "running":
+            module.fail_json(msg=f"name: virtual machine {params['name']} is {state}; Azure runs a command only on a"
+                                 " running VM")
+        body = {"commandId": "RunShellScript", "script": params["script"].splitlines()}
+        try:
+            poller = vms.begin_run_command(params["resource_group"], params["name"], body)
+        except Exception as exc:
+            module.fail_azure(exc, f"Failed to run {what}")
+        done = module.wait_for(poller, f"{what} to finish")
+        if done is None:
+            module.exit_json(changed=params["changed"], msg=f"Azure accepted {what}; it runs without this task waiting")
+        statuses = (as_json(done) or {}).get("value") or []
+        outcome = run_command_result(statuses)
+        result = dict(
+            changed=params["changed"],
+            stdout=outcome["stdout"],
+            stdout_lines=outcome["stdout"].splitlines(),
+            stderr=outcome["stderr"],
+            stderr_lines=outcome["stderr"].splitlines(),
+            rc=outcome["exit_status"],
+            statuses=statuses,
+        )
+        if not outcome["succeeded"] or outcome["exit_status"]:
+            module.fail_json(msg=f"The script on virtual machine {params['name']} failed"
+                             f" (exit status {outcome['exit_status']})", **result)
+        module.exit_json(**result)
+    except ModuleFailure as failure:
+        module.fail_with(failure)
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ import copy
 import pytest
 
 from ansible_collections.cloudlb.azure.plugins.module_utils import _conditional_write as cw
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError, ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError, ModuleFailure, ResourceNotFoundError
 
 
 class Failed(Exception):
@@ -149,10 +149,10 @@ def test_without_wait_returns_the_predicted_body():
 def test_gives_up_after_the_bounded_number_of_attempts(no_pauses):
     ops = FakeLoadBalancers({"probes": [], "etag": "v0"},
                             meddle=lambda attempt, stored: dict(stored, etag=f"other{attempt}"))
-    with pytest.raises(Failed) as failed:
+    with pytest.raises(ModuleFailure) as failed:
         cw.update(FakeModule(), ops, "rg", "lb", add_probe("p"), "load balancer lb")
     assert len(ops.puts) == cw.WRITE_ATTEMPTS and len(no_pauses) == cw.WRITE_ATTEMPTS
-    assert "Gave up writing load balancer lb after 20 attempts" in failed.value.args[0]["msg"]
+    assert "Gave up writing load balancer lb after 20 attempts" in failed.value.msg
 
 
 def test_other_errors_fail_with_the_given_message():

@@ -13,7 +13,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import (
     pool_admin_states,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import pool_problem, pool_properties
-from ansible_collections.cloudlb.azure.plugins.module_utils._nic import OptionError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError
 
 NET = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network"
 VNET = f"{NET}/virtualNetworks/vnet"

@@ -8,6 +8,7 @@ import os
 import pytest
 from ansible.module_utils.testing import patch_module_args
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 
 
@@ -58,8 +59,10 @@ def test_auth_errors_are_clear(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))
     with patch_module_args({"auth_source": "env", "client_id": "c", "secret": "hunter2"}):
         module = AzureModule(argument_spec={})
-        with pytest.raises(SystemExit):
+        with pytest.raises(ModuleFailure) as failure:
             module.auth
+        with pytest.raises(SystemExit):
+            module.fail_with(failure.value)
     failed = json.loads(capsys.readouterr().out)
     assert failed["msg"].startswith("Cannot authenticate to Azure: auth_source env needs tenant")
     assert "hunter2" not in json.dumps(failed)

@@ -7,8 +7,8 @@ import copy
 
 import pytest
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
-    OptionError,
     address_outside,
     child_reference,
     comparable,

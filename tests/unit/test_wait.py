@@ -2,22 +2,13 @@ from __future__ import annotations
 
 import pytest
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._wait import timeout_message, wait_for_poller, wait_until
-
-
-class Failed(Exception):
-    pass
 
 
 class FakeModule:
     def __init__(self, wait=True, wait_timeout=30):
         self.params = {"wait": wait, "wait_timeout": wait_timeout}
-
-    def fail_json(self, **kwargs):
-        raise Failed(kwargs)
-
-    def fail_azure(self, exc, msg):
-        raise Failed({"msg": f"{msg}: {exc}"})
 
 
 class FakePoller:
@@ -55,17 +46,28 @@ def test_waits_with_the_timeout():
 
 
 def test_timeout_fails_clearly():
-    with pytest.raises(Failed) as err:
+    with pytest.raises(ModuleFailure) as err:
         wait_for_poller(FakeModule(wait_timeout=5), FakePoller(finishes=False), "resource group rg to be deleted")
-    assert err.value.args[0]["msg"] == (
+    assert err.value.msg == (
         "Timed out after 5 seconds waiting for resource group rg to be deleted (last status: InProgress)."
         " The operation goes on in Azure; raise wait_timeout, or set wait=false and check the resource later."
     )
 
 
-def test_operation_failure_goes_through_fail_azure():
-    with pytest.raises(Failed, match="Failed waiting for x: boom"):
+def test_operation_failure_is_an_azure_failure():
+    with pytest.raises(ModuleFailure, match="Failed waiting for x: boom"):
         wait_for_poller(FakeModule(), FakePoller(error=RuntimeError("boom")), "x")
+
+
+def test_a_canceled_operation_is_superseded_when_the_caller_says_so():
+    class Canceled(FakePoller):
+        def status(self):
+            return "Canceled"
+
+    marker = object()
+    assert wait_for_poller(FakeModule(), Canceled(error=RuntimeError("canceled")), "x", superseded=marker) is marker
+    with pytest.raises(ModuleFailure, match="Failed waiting for x: canceled"):
+        wait_for_poller(FakeModule(), Canceled(error=RuntimeError("canceled")), "x")
 
 
 def test_timeout_message_without_status():
@@ -92,6 +94,6 @@ def test_wait_until_returns_the_first_truthy_result():
 
 def test_wait_until_times_out():
     clock = FakeClock()
-    with pytest.raises(Failed, match="Timed out after 5 seconds waiting for x"):
+    with pytest.raises(ModuleFailure, match="Timed out after 5 seconds waiting for x"):
         wait_until(FakeModule(wait_timeout=5), lambda: None, "x", interval=2, clock=clock, sleep=clock.sleep)
     assert clock.now == 5
