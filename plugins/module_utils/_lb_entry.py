@@ -79,8 +79,8 @@ def ensure_present(module, kind, spec):
                                      kind.properties(spec, current, lb_id))
         return _with_entries(current, kind.collection, items) if changed else None
 
-    old, new, changed = _write(module, kind, apply,
-                               lambda _current: f"Failed to write {kind.noun} {spec['name']} of load balancer {balancer}")
+    failure = f"Failed to write {kind.noun} {spec['name']} of load balancer {balancer}"
+    old, new, changed = _write(module, kind, apply, lambda _current: failure)
     return Result(changed, diff_view(old), diff_view(new), **{kind.noun: new})
 
 

@@ -15,7 +15,11 @@ from __future__ import annotations
 import time
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import admin_states
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, ResourceNotFoundError, azure_failure
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
+    ModuleFailure,
+    ResourceNotFoundError,
+    azure_failure,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import name_of, parse_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._retries import REPEATABLE
