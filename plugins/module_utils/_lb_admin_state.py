@@ -6,7 +6,7 @@ it: the calls lb_pool_member and lb_backend_address make, and a drain can make.
 - ``set_admin_state(module, group, load_balancer, pool, member, state)`` sets ``Up`` or
   ``Down`` on the member's entry in the pool, or clears it (``None``), with one conditional
   write of the pool (_lb_backend_pool.update_pool); no write when it already is so.
-- ``wait_for_member(module, group, load_balancer, member, wait_for)`` waits within
+- ``wait_for_member(module, group, load_balancer, member, wait_for, what)`` waits within
   ``wait_timeout`` until the load balancer's own health view says the member takes new
   connections in every rule that has it (``healthy``) or in none (``unhealthy``): the waiter of
   lb_health_info's ``wait_for``, failing with what still differs when the time is up.
