@@ -25,7 +25,12 @@ from __future__ import annotations
 import random
 import time
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError, ModuleFailure, error_details
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
+    HttpResponseError,
+    ModuleFailure,
+    azure_failure,
+    error_details,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, left_failed, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._retries import answer_lost
 from ansible_collections.cloudlb.azure.plugins.module_utils._wait import wait_for_poller
@@ -108,7 +113,7 @@ def update(module, operations, resource_group, name, apply, what, model=None, fa
             if members_moved(exc, current, fresh):
                 pause(attempt)          # and re-apply on what was just read, not a third read
                 continue
-            module.fail_azure(exc, failure(current) if failure else f"Failed to write {what}")
+            raise azure_failure(exc, failure(current) if failure else f"Failed to write {what}") from exc
         wrote, wrote_over = True, current
         if not module.params["wait"]:
             return current, desired, True

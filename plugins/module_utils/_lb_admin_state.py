@@ -6,15 +6,15 @@ it: the calls lb_pool_member and lb_backend_address make, and a drain can make.
 - ``set_admin_state(module, group, load_balancer, pool, member, state)`` sets ``Up`` or
   ``Down`` on the member's entry in the pool, or clears it (``None``), with one conditional
   write of the pool (_lb_backend_pool.update_pool); no write when it already is so.
-- ``wait_for_member(module, group, load_balancer, member, wait_for)`` waits within
+- ``wait_for_member(module, group, load_balancer, member, wait_for, what)`` waits within
   ``wait_timeout`` until the load balancer's own health view says the member takes new
   connections in every rule that has it (``healthy``) or in none (``unhealthy``): the waiter of
-  lb_health_info's ``wait_for``.
+  lb_health_info's ``wait_for``, failing with what still differs when the time is up.
 
 ``module`` is an AzureModule made with ``wait=True`` (they follow its ``wait`` and
 ``wait_timeout``). Both raise OptionError for what Azure would refuse or the load balancer
-lacks, and never exit the module themselves; errors from Azure fail the module with Azure's
-code (_conditional_write.update).
+lacks, and ModuleFailure with Azure's code for Azure's errors (_conditional_write.update); they
+never exit the module themselves.
 
 Private to the collection: nothing outside cloudlb.azure may import it.
 """
@@ -29,7 +29,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool imp
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import update_pool
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import Health, rules_of
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import read
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError
 
 
 def read_load_balancer(module, resource_group, load_balancer):
@@ -65,13 +65,19 @@ def set_admin_state(module, resource_group, load_balancer, pool, member, state, 
             changed)
 
 
-def wait_for_member(module, resource_group, load_balancer, member, wait_for, interval=2.0):
+def wait_for_member(module, resource_group, load_balancer, member, wait_for, what, interval=2.0, vms=None):
     """Wait within wait_timeout until the load balancer sees ``member`` (a VM, NIC or ip
     configuration id, or an IP address) ``healthy`` (up in every rule that has it) or
-    ``unhealthy`` (up in none), as lb_health_info's wait_for does. Returns (the rules' health as
-    lb_health_info reports it, None), or (that report, what still differs) when the time is up."""
+    ``unhealthy`` (up in none), as lb_health_info's wait_for does; return the rules' health as
+    lb_health_info reports it. When the time is up, fail saying what still differs (``what``:
+    the member in words). ``vms``: the VMs already known by NIC id (_lb_health.Health)."""
     lb = read_load_balancer(module, resource_group, load_balancer)
     rules = rules_of(lb)
     if not rules:
         raise OptionError(f"load balancer {load_balancer} has no load balancing rule to see {member} through")
-    return Health(module, resource_group, lb).wait(rules, wait_for, member, module.params["wait_timeout"], interval)
+
+    def timed_out(waiting, _report):
+        return ModuleFailure(f"Timed out after {module.params['wait_timeout']} seconds waiting for the load balancer"
+                             f" to see {what} {wait_for}; still: {waiting}")
+
+    return Health(module, resource_group, lb, vms).wait(rules, wait_for, member, interval, timed_out)

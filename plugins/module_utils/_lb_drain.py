@@ -13,8 +13,9 @@ done when the member got past its maintenance). Whatever method drained a member
 undoes it: the mark names the method, so a run finishing what a dead one left undoes that one's.
 
 Each step reads first and writes only what differs; check mode predicts and writes nothing.
-Steps raise OptionError for what Azure would refuse or the member lacks and never exit the
-module; Azure's errors fail it with Azure's code (_conditional_write.update, fail_azure).
+Steps raise OptionError for what Azure would refuse or the member lacks, and ModuleFailure with
+Azure's code for Azure's errors (_conditional_write.update, azure_failure); they never exit the
+module.
 
 Private to the collection: nothing outside cloudlb.azure may import it.
 """
@@ -40,12 +41,18 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool imp
     with_address,
     without_address,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
+    ModuleFailure,
+    OptionError,
+    ResourceNotFoundError,
+    azure_call,
+    azure_failure,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import update_pool
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import vm_of
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, fetch, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import parse_id, same_id
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
     POOLS,
     find_ip_configuration,
@@ -191,7 +198,10 @@ class Member:
         def apply(current):
             if current is None:
                 raise OptionError(f"{self.nic_what} does not exist")
-            tags = wanted(dict(current.get("tags") or {}))
+            try:
+                tags = wanted(dict(current.get("tags") or {}))
+            except _rolling.RollingError as exc:     # another run's mark, or one too long for a tag
+                raise ModuleFailure(str(exc)) from None
             return None if tags is None else dict(current, tags=tags)
         return self.write_nic(apply, failure)
 
@@ -296,12 +306,9 @@ class Member:
         if self.module.check_mode:
             return True
         what = f"security rule {rule['name']} of security group {rule['security_group']}"
-        try:
-            poller = self.rule_operations().begin_create_or_update(rule["resource_group"], rule["security_group"],
-                                                                   rule["name"], rule_body(wanted, current))
-            self.module.wait_for(poller, f"{what} to be provisioned")
-        except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to write {what}")
+        poller = azure_call(f"Failed to write {what}", self.rule_operations().begin_create_or_update,
+                            rule["resource_group"], rule["security_group"], rule["name"], rule_body(wanted, current))
+        self.module.wait_for(poller, f"{what} to be provisioned")
         return True
 
     def allow_probe(self, rule):
@@ -312,24 +319,22 @@ class Member:
             return True
         what = f"security rule {rule['name']} of security group {rule['security_group']}"
         try:
-            self.module.wait_for(self.rule_operations().begin_delete(rule["resource_group"], rule["security_group"],
-                                                                     rule["name"]), f"{what} to be deleted")
+            poller = self.rule_operations().begin_delete(rule["resource_group"], rule["security_group"], rule["name"])
         except ResourceNotFoundError:
             return False
         except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to delete {what}")
+            raise azure_failure(exc, f"Failed to delete {what}") from exc
+        self.module.wait_for(poller, f"{what} to be deleted")
         return True
 
     # --- waits -----------------------------------------------------------------------------------
 
     def wait_for(self, condition, interval):
-        """Wait until the load balancer sees the member ``healthy`` or ``unhealthy``; fails the
-        module with what still differs when wait_timeout is up."""
-        _report, waiting = wait_for_member(self.module, self.group, self.load_balancer, self.config_id, condition,
-                                           interval)
-        if waiting is not None:
-            self.module.fail_json(msg=f"Timed out after {self.module.params['wait_timeout']} seconds waiting for the"
-                                      f" load balancer to see {self.nic_what} {condition}; still: {waiting}")
+        """Wait until the load balancer sees the member ``healthy`` or ``unhealthy``; fails with
+        what still differs when wait_timeout is up. Only the member's own VM is named, from its
+        NIC as read: no other backend's NIC is read."""
+        wait_for_member(self.module, self.group, self.load_balancer, self.config_id, condition, self.nic_what,
+                        interval, vms={self.nic_id: vm_of(self.nic)})
 
     def view(self, rule=None):
         return {"network_interface": self.nic_ref["name"], "ip_configuration": self.config_id,
@@ -359,7 +364,7 @@ def wait_for_connections(url, ipconfig_id, timeout, poll, opener, clock=time.mon
         sleep(min(poll, max(deadline - clock(), 0)))
 
 
-def url_opener(module):
+def url_opener():
     """GET with the CA bundle Azure's SDK trusts (REQUESTS_CA_BUNDLE), as the data plane is azemu's."""
     from ansible.module_utils.urls import open_url
 
@@ -368,8 +373,8 @@ def url_opener(module):
     def opener(url):
         try:
             return open_url(url, ca_path=ca, timeout=10)
-        except Exception as exc:
-            module.fail_json(msg=f"Failed to read the connection counts at {url}: {exc}")
+        except Exception as exc:  # open_url's own errors (ConnectionError, SSLValidationError) besides OSError's
+            raise ModuleFailure(f"Failed to read the connection counts at {url}: {exc}") from exc
     return opener
 
 

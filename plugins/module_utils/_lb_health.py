@@ -15,10 +15,15 @@ from __future__ import annotations
 import time
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import admin_states
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
+    ModuleFailure,
+    ResourceNotFoundError,
+    azure_failure,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import name_of, parse_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._retries import REPEATABLE
+from ansible_collections.cloudlb.azure.plugins.module_utils._wait import wait_until
 
 MEMBER_CONDITIONS = ("healthy", "unhealthy")
 
@@ -58,6 +63,12 @@ def backend_to_dict(entry, vm_of_nic, states=None):
     }
 
 
+def vm_of(nic):
+    """The name of the VM a NIC (Azure's JSON) is attached to, or None."""
+    vm_id = (((nic or {}).get("properties") or {}).get("virtualMachine") or {}).get("id")
+    return name_of(vm_id) if vm_id else None
+
+
 def is_member(backend, member):
     wanted = member.lower()
     return any((value or "").lower() == wanted for value in
@@ -92,31 +103,41 @@ def describe(backend):
 
 
 class Health:
-    """Reads the rules' health of one load balancer (``lb``, as read), resolving each NIC's VM once."""
+    """Reads the rules' health of one load balancer (``lb``, as read).
 
-    def __init__(self, module, resource_group, lb):
+    A backend's VM is named from its NIC, read once (one GET each). ``vms`` ({lower-case NIC id:
+    VM name}) are those the caller knows already; given them, no other NIC is read and other
+    backends carry no VM name: a drain waits on its own member, whose NIC it has read, while
+    lb_health_info returns every backend's VM and passes none.
+    """
+
+    def __init__(self, module, resource_group, lb, vms=None):
         self.module = module
         self.resource_group = resource_group
         self.lb = lb
         self.network = module.client("network")
-        self.vms = {}
+        self.read_nics = vms is None
+        self.vms = {nic_id.lower(): vm for nic_id, vm in (vms or {}).items()}
 
     def vm_of_nic(self, nic_id):
         key = nic_id.lower()
         if key not in self.vms:
-            parts = parse_id(nic_id)
-            nic = read(self.module, self.network.network_interfaces, parts["resource_group"], parts["name"],
-                       f"network interface {parts['name']}") if parts else None
-            vm_id = ((nic or {}).get("properties", {}).get("virtualMachine") or {}).get("id")
-            self.vms[key] = name_of(vm_id) if vm_id else None
+            self.vms[key] = self.read_vm(nic_id) if self.read_nics else None
         return self.vms[key]
+
+    def read_vm(self, nic_id):
+        parts = parse_id(nic_id)
+        nic = read(self.module, self.network.network_interfaces, parts["resource_group"], parts["name"],
+                   f"network interface {parts['name']}") if parts else None
+        return vm_of(nic)
 
     def rule(self, rule, timeout):
         """The rule's backends as the load balancer sees them; None when the rule went away."""
         lb_name = self.lb["name"]
         what = f"the health of rule {rule['name']} of load balancer {lb_name}"
         try:
-            # A query that changes nothing: sent again when its answer is lost.
+            # A query that changes nothing: sent again when its answer is lost. Its own timeout
+            # (what is left of the caller's wait) is the poller's: lb_health_info has no wait option.
             poller = self.network.load_balancer_load_balancing_rules.begin_health(
                 self.resource_group, lb_name, rule["name"], **REPEATABLE)
             poller.wait(timeout=timeout)
@@ -125,9 +146,9 @@ class Health:
         except ResourceNotFoundError:
             return None      # the rule went away since the load balancer was read
         except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to read {what}")
+            raise azure_failure(exc, f"Failed to read {what}") from exc
         if not done:
-            self.module.fail_json(msg=f"Timed out after {timeout:.0f} seconds waiting for Azure to report {what}")
+            raise ModuleFailure(f"Timed out after {timeout:.0f} seconds waiting for Azure to report {what}")
         states = pool_admin_states(self.lb, rule)
         return {
             "name": rule["name"], "id": rule["id"], "up": answer.get("up") or 0, "down": answer.get("down") or 0,
@@ -135,18 +156,28 @@ class Health:
                          for entry in answer.get("loadBalancerBackendAddresses") or []],
         }
 
-    def wait(self, rules, wait_for, member, timeout, interval, clock=time.monotonic, sleep=time.sleep):
-        """Ask every ``interval`` seconds, within ``timeout``, until ``wait_for`` holds for
-        ``member`` (see pending). Returns (the last report, None), or (the last report, what
-        still keeps it from holding) when the time is up."""
-        deadline = clock() + timeout
-        while True:
+    def wait(self, rules, wait_for, member, interval, timed_out, clock=time.monotonic, sleep=time.sleep):
+        """Ask every ``interval`` seconds, within wait_timeout (_wait.wait_until), until
+        ``wait_for`` holds for ``member`` (see pending); return the last report. When the time is
+        up, raise ``timed_out(what still keeps it from holding, the last report)``, a ModuleFailure."""
+        deadline = clock() + self.module.params["wait_timeout"]
+        last = []
+
+        def check():
+            last.clear()
             report = self.report(rules, deadline)
-            waiting = pending(report, wait_for, member)
-            remaining = deadline - clock()
-            if waiting is None or remaining <= 0:
-                return report, waiting
-            sleep(min(interval, remaining))
+            last.extend((report, pending(report, wait_for, member)))
+            return last[1] is None
+
+        try:
+            wait_until(self.module, check, f"{member or 'all backends'} to be {wait_for}", interval, clock=clock,
+                       sleep=sleep)
+        except ModuleFailure:
+            if not last:        # check() failed (Azure's error), not the time
+                raise
+            report, waiting = last
+            raise timed_out(waiting, report) from None
+        return last[0]
 
     def report(self, rules, deadline):
         """Every rule's health, each query given what is left until ``deadline`` (time.monotonic),

@@ -222,9 +222,10 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool imp
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import VIRTUAL_NETWORK
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import reference, subnet_reference
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 
 ARGUMENT_SPEC = dict(
     resource_group=dict(type="str", required=True),
@@ -245,11 +246,8 @@ def options(module):
     """The task's address with references as ids; OptionError for anything Azure would refuse."""
     params = module.params
     group = params["resource_group"]
-    problems = [p for p in (group_problem(group), name_problem(params["load_balancer"], "load balancer name"),
-                            name_problem(params["backend_pool"], "backend pool name")) if p]
-    problems += address_problems(params)
-    if problems:
-        raise OptionError("Invalid options: " + "; ".join(problems))
+    check_options([group_problem(group), name_problem(params["load_balancer"], "load balancer name"),
+                   name_problem(params["backend_pool"], "backend pool name")] + address_problems(params))
     spec = {key: params[key] for key in ("name", "ip_address", "admin_state")}
     try:
         spec["virtual_network"] = reference(params["virtual_network"], module.subscription_id, group, VIRTUAL_NETWORK,
@@ -270,7 +268,7 @@ def diff_view(address):
 
 
 def result(module, changed, before, after, name, present):
-    """(changed, diff before, diff after, what the module returns besides)."""
+    """The Result: the address as the diff shows it, and the pool (and the address) as returned."""
     params = module.params
     pool_id = f"{load_balancer_id(module.subscription_id, params['resource_group'], params['load_balancer'])}" \
               f"/backendAddressPools/{params['backend_pool']}"
@@ -279,7 +277,7 @@ def result(module, changed, before, after, name, present):
                                  "backend_addresses": [address_to_dict(e) for e in entries(after)]}}
     if present:
         returned["backend_address"] = new
-    return changed, diff_view(old), diff_view(new), returned
+    return Result(changed, diff_view(old), diff_view(new), **returned)
 
 
 def ensure_present(module, spec):
@@ -323,15 +321,12 @@ def ensure_absent(module, spec):
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
     try:
-        try:
-            spec = options(module)
-            ensure = ensure_present if module.params["state"] == "present" else ensure_absent
-            changed, before, after, returned = ensure(module, spec)
-        except OptionError as exc:
-            module.fail_json(msg=str(exc))
-        module.exit_with_diff(changed, before, after, **returned)
+        spec = options(module)
+        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = ensure(module, spec)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

@@ -287,9 +287,10 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_admin_state impo
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import NETWORK_INTERFACE, group_of, name_of
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import reference
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 from ansible_collections.cloudlb.azure.plugins.module_utils._rolling import (
     PRIORITY_MAX,
     PRIORITY_MIN,
@@ -363,42 +364,66 @@ def option_problems(params):
     return [p for p in problems if p]
 
 
+def options(module):
+    """The NIC's id and the drain rule (None without one) from the options; OptionError for
+    anything Azure would refuse. No request yet."""
+    params = module.params
+    check_options(option_problems(params))
+    try:
+        nic_id = reference(params["network_interface"], module.subscription_id, params["resource_group"],
+                           NETWORK_INTERFACE, "network interface")
+    except OptionError as exc:
+        raise OptionError(f"Invalid options: {exc}") from None
+    rule = params["drain_rule"] and {
+        "security_group": params["drain_rule"]["security_group"], "priority": params["drain_rule"]["priority"],
+        "resource_group": params["drain_rule"]["resource_group"] or group_of(nic_id),
+        "name": params["drain_rule"]["name"] or drain_rule_name(name_of(nic_id)),
+        "description": "cloudlb.azure lb_drain" + (f" run {params['mark']['run']}" if params["mark"] else "")}
+    return {"nic_id": nic_id, "rule": rule}
+
+
+def read_member(module, spec):
+    """The member as Azure has it (its drain rule read too, with one); admin state refused on a
+    load balancer without it."""
+    params = module.params
+    member = Member(module, params["resource_group"], params["load_balancer"], params["backend_pool"], spec["nic_id"],
+                    params["ip_configuration"], f"{params['load_balancer']}/{params['backend_pool']}")
+    refusal = params["method"] == "admin_state" and params["state"] == "drained" and admin_state_refusal(
+        sku_of(member.lb))
+    if refusal:
+        raise OptionError(refusal)
+    if spec["rule"]:
+        member.read_rule(spec["rule"])
+    return member
+
+
+def ensure_drained(module, spec):
+    params, rule = module.params, spec["rule"]
+    member = read_member(module, spec)
+    before = member.view(rule)
+    changed, at, left = drain(member, params["method"], rule, params["mark"], params, url_opener())
+    after = member.view(rule)
+    return Result(changed, before, after, member=after, at=at, connections_left=left)
+
+
+def ensure_in_service(module, spec):
+    params, rule = module.params, spec["rule"]
+    member = read_member(module, spec)
+    before = member.view(rule)
+    changed, at = in_service(member, params["method"], rule, params["mark"], params, params["address_name"])
+    after = member.view(rule)
+    return Result(changed, before, after, member=after, at=at, connections_left=None)
+
+
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
     try:
-        params = module.params
-        module.fail_invalid(option_problems(params))
-        try:
-            nic_id = reference(params["network_interface"], module.subscription_id, params["resource_group"],
-                               NETWORK_INTERFACE, "network interface")
-        except OptionError as exc:
-            module.fail_json(msg=f"Invalid options: {exc}")
-        rule = params["drain_rule"] and {
-            "security_group": params["drain_rule"]["security_group"], "priority": params["drain_rule"]["priority"],
-            "resource_group": params["drain_rule"]["resource_group"] or group_of(nic_id),
-            "name": params["drain_rule"]["name"] or drain_rule_name(name_of(nic_id)),
-            "description": "cloudlb.azure lb_drain" + (f" run {params['mark']['run']}" if params["mark"] else "")}
-        try:
-            member = Member(module, params["resource_group"], params["load_balancer"], params["backend_pool"], nic_id,
-                            params["ip_configuration"], f"{params['load_balancer']}/{params['backend_pool']}")
-            refusal = params["method"] == "admin_state" and params["state"] == "drained" and admin_state_refusal(
-                sku_of(member.lb))
-            if refusal:
-                raise OptionError(refusal)
-            if rule:
-                member.read_rule(rule)
-            before = member.view(rule)
-            if params["state"] == "drained":
-                changed, at, left = drain(member, params["method"], rule, params["mark"], params, url_opener(module))
-            else:
-                (changed, at), left = in_service(member, params["method"], rule, params["mark"], params,
-                                                 params["address_name"]), None
-        except (OptionError, RollingError) as exc:
-            module.fail_json(msg=str(exc))
-        after = member.view(rule)
-        module.exit_with_diff(changed, before, after, member=after, at=at, connections_left=left)
+        spec = options(module)
+        ensure = ensure_drained if module.params["state"] == "drained" else ensure_in_service
+        result = ensure(module, spec)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

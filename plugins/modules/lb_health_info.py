@@ -193,7 +193,7 @@ rules:
 
 import time
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import (
     MEMBER_CONDITIONS,
     Health,
@@ -204,6 +204,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._module import Azure
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import read
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 
 
 def option_problems(params):
@@ -229,55 +230,61 @@ def rule_names(report, lb_name):
     return f"rule {names} of load balancer {lb_name}" if names else f"any rule of load balancer {lb_name}"
 
 
+ARGUMENT_SPEC = dict(
+    resource_group=dict(type="str", required=True),
+    load_balancer=dict(type="str", required=True),
+    rule=dict(type="str"),
+    wait_for=dict(type="str", choices=["healthy", "unhealthy", "all_healthy"]),
+    member=dict(type="str"),
+    wait_timeout=dict(type="int", default=300),
+    wait_interval=dict(type="float", default=5),
+)
+
+
+def health_info(module):
+    """The rules' health, once the backends are as wait_for asks; Result(False, rules=[...])."""
+    p = module.params
+    lb_name = p["load_balancer"]
+    lb = read(module, module.client("network").load_balancers, p["resource_group"], lb_name,
+              f"load balancer {lb_name}")
+    rules = rules_of(lb, p["rule"])
+    if lb is not None and p["rule"] and not rules:
+        known = ", ".join(sorted(r["name"] for r in lb["properties"].get("loadBalancingRules") or [])) or "none"
+        raise ModuleFailure(f"rule: load balancer {lb_name} has no rule {p['rule']} (it has: {known})", rules=[])
+    if p["wait_for"] and not rules:
+        if lb is None:
+            why = f"load balancer {lb_name} does not exist"
+        else:
+            why = f"load balancer {lb_name} has no load balancing rule"
+        raise ModuleFailure(f"Cannot wait for {p['wait_for']}: {why}", rules=[])
+
+    health = Health(module, p["resource_group"], lb)
+    if not p["wait_for"]:
+        return Result(False, diff=False, rules=health.report(rules, time.monotonic() + p["wait_timeout"]))
+    if p["wait_for"] == "healthy":
+        # Not in any rule's pool, it cannot become healthy there, however long we wait.
+        report = health.report(rules, time.monotonic() + p["wait_timeout"])
+        if not any(is_member(b, p["member"]) for r in report for b in r["backends"]):
+            raise ModuleFailure(f"member: {p['member']} is not a backend of {rule_names(report, lb_name)}; add it to "
+                                "the backend pool first (cloudlb.azure.lb_pool_member)", rules=report)
+
+    def timed_out(waiting, report):
+        target = f"{p['member']} to be {p['wait_for']}" if p["member"] else "all backends to be healthy"
+        return ModuleFailure(f"Timed out after {p['wait_timeout']} seconds waiting for {target} on load balancer "
+                             f"{lb_name}; still: {waiting}", rules=report)
+
+    report = health.wait(rules, p["wait_for"], p["member"], p["wait_interval"], timed_out)
+    return Result(False, diff=False, rules=report)
+
+
 def main():
-    module = AzureModule(
-        argument_spec=dict(
-            resource_group=dict(type="str", required=True),
-            load_balancer=dict(type="str", required=True),
-            rule=dict(type="str"),
-            wait_for=dict(type="str", choices=["healthy", "unhealthy", "all_healthy"]),
-            member=dict(type="str"),
-            wait_timeout=dict(type="int", default=300),
-            wait_interval=dict(type="float", default=5),
-        ),
-    )
+    module = AzureModule(argument_spec=ARGUMENT_SPEC)
     try:
-        p = module.params
-        problems = option_problems(p)
-        if problems:
-            module.fail_json(msg="Invalid options: " + "; ".join(problems))
-
-        lb_name = p["load_balancer"]
-        lb = read(module, module.client("network").load_balancers, p["resource_group"], lb_name,
-                  f"load balancer {lb_name}")
-        rules = rules_of(lb, p["rule"])
-        if lb is not None and p["rule"] and not rules:
-            known = ", ".join(sorted(r["name"] for r in lb["properties"].get("loadBalancingRules") or [])) or "none"
-            module.fail_json(msg=f"rule: load balancer {lb_name} has no rule {p['rule']} (it has: {known})", rules=[])
-        if p["wait_for"] and not rules:
-            if lb is None:
-                why = f"load balancer {lb_name} does not exist"
-            else:
-                why = f"load balancer {lb_name} has no load balancing rule"
-            module.fail_json(msg=f"Cannot wait for {p['wait_for']}: {why}", rules=[])
-
-        health = Health(module, p["resource_group"], lb)
-        if not p["wait_for"]:
-            module.exit_json(changed=False, rules=health.report(rules, time.monotonic() + p["wait_timeout"]))
-        if p["wait_for"] == "healthy":
-            # Not in any rule's pool, it cannot become healthy there, however long we wait.
-            report = health.report(rules, time.monotonic() + p["wait_timeout"])
-            if not any(is_member(b, p["member"]) for r in report for b in r["backends"]):
-                module.fail_json(msg=f"member: {p['member']} is not a backend of {rule_names(report, lb_name)}; add it to "
-                                     "the backend pool first (cloudlb.azure.lb_pool_member)", rules=report)
-        report, waiting = health.wait(rules, p["wait_for"], p["member"], p["wait_timeout"], p["wait_interval"])
-        if waiting is not None:
-            target = f"{p['member']} to be {p['wait_for']}" if p["member"] else "all backends to be healthy"
-            module.fail_json(msg=f"Timed out after {p['wait_timeout']} seconds waiting for {target} on load balancer "
-                                 f"{lb_name}; still: {waiting}", rules=report)
-        module.exit_json(changed=False, rules=report)
+        check_options(option_problems(module.params))
+        result = health_info(module)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

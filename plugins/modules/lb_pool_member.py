@@ -190,7 +190,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
     same_id,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
     POOLS,
     child_reference,
@@ -200,6 +200,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
     with_references_removed,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 
 ARGUMENT_SPEC = dict(
     resource_group=dict(type="str", required=True),
@@ -212,8 +213,8 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def references(module):
-    """(NIC id, pool id) from the options; fails on anything Azure would refuse."""
+def options(module):
+    """(NIC id, pool id) from the options; OptionError for anything Azure would refuse. No request yet."""
     params = module.params
     group = params["resource_group"]
     problem = group_problem(group)
@@ -221,11 +222,10 @@ def references(module):
         problem = name_problem(params["ip_configuration"], "ip configuration name")
     if not problem and params["admin_state"] is not None and params["state"] == "absent":
         problem = "admin_state cannot be used with state=absent: a network interface out of the pool has none"
-    if problem:
-        module.fail_json(msg=f"Invalid options: {problem}")
+    check_options([problem])
     pool = params["backend_pool"]
     if not pool.startswith("/") and not params["load_balancer"]:
-        module.fail_json(msg="Invalid options: backend_pool is a name: give load_balancer too, or the pool's resource ID")
+        raise OptionError("Invalid options: backend_pool is a name: give load_balancer too, or the pool's resource ID")
     try:
         nic_id = reference(params["network_interface"], module.subscription_id, group, NETWORK_INTERFACE,
                            "network interface")
@@ -233,7 +233,7 @@ def references(module):
                                                                      "name": pool},
                                   module.subscription_id, group, "backendAddressPools", "backend pool")
     except OptionError as exc:
-        module.fail_json(msg=f"Invalid options: {exc}")
+        raise OptionError(f"Invalid options: {exc}") from None
     return nic_id, pool_id
 
 
@@ -268,95 +268,110 @@ def members_vnet(module, network, pool, nic_id):
     return None
 
 
+def ensure_present(module, references):
+    """The NIC's ip configuration in the pool (with the admin state asked, if any)."""
+    return membership(module, references, True)
+
+
+def ensure_absent(module, references):
+    """The NIC's ip configuration out of the pool."""
+    return membership(module, references, False)
+
+
+def membership(module, references, present):
+    """Add the ip configuration to the pool or remove it, as ``present`` says; Result with the ip
+    configuration, its admin state and the pool's members."""
+    params = module.params
+    nic_id, pool_id = references
+    nic, pool = parse_id(nic_id), parse_id(pool_id)
+    pool_name = pool["children"][0][1]
+    pool_what = f"backend pool {pool_name} of load balancer {pool['name']}"
+    nic_what = f"network interface {nic['name']}"
+    network = module.client("network")
+    pools = network.load_balancer_backend_address_pools
+
+    def read_pool():
+        return fetch(module, lambda: as_json(pools.get(pool["resource_group"], pool["name"], pool_name)), pool_what)
+
+    before_pool = read_pool()
+    if before_pool is None and present:
+        raise ModuleFailure(f"The {pool_what} does not exist (resource group {pool['resource_group']})")
+
+    def apply(current):
+        if current is None:
+            raise ModuleFailure(f"The {nic_what} does not exist (resource group {nic['resource_group']})")
+        configs = (current.get("properties") or {}).get("ipConfigurations") or []
+        config = find_ip_configuration(configs, params["ip_configuration"])
+        if config is None:
+            raise ModuleFailure(f"The {nic_what} has no ip configuration {params['ip_configuration']}; it has "
+                                + ", ".join(c.get("name", "") for c in configs))
+        props = config.get("properties") or {}
+        change = with_references_added if present else with_references_removed
+        refs, changed = change(props.get(POOLS), [pool_id])
+        if not changed:
+            return None
+        if present:
+            # Azure keeps a backend pool in one virtual network (BackendAddressPoolMembersInDifferentVirtualNetworks).
+            theirs, ours = members_vnet(module, network, before_pool, nic_id), vnet_of(config)
+            if theirs and ours and theirs != ours:
+                raise ModuleFailure(f"network_interface: {nic_what} is in virtual network {name_of(ours)}, and the"
+                                    f" members of {pool_what} are in virtual network {name_of(theirs)}; the members"
+                                    " of a backend pool must all be in one virtual network")
+        body = copy.deepcopy(current)
+        find_ip_configuration(body["properties"]["ipConfigurations"], config["name"]).setdefault(
+            "properties", {})[POOLS] = refs
+        return body
+
+    before, after, changed = update(module, network.network_interfaces, nic["resource_group"], nic["name"], apply,
+                                    nic_what, model="NetworkInterface",
+                                    failure=lambda _c: f"Failed to {'add' if present else 'remove'} {nic_what}"
+                                                       f" {'to' if present else 'from'} {pool_what}")
+
+    def config_of(doc):
+        configs = ((doc or {}).get("properties") or {}).get("ipConfigurations") or []
+        return find_ip_configuration(configs, params["ip_configuration"])
+
+    def provisioned():
+        nic_now = read(module, network.network_interfaces, nic["resource_group"], nic["name"], nic_what) or {}
+        return (nic_now.get("properties") or {}).get("provisioningState") == "Succeeded"
+
+    config = config_view(config_of(after), nic_id)
+    config["id"] = config["id"] or f"{nic_id}/ipConfigurations/{config['name']}"
+    admin_before = admin_after = admin_states(before_pool).get(config["id"].lower(), "None")
+    admin_changed = False
+    if params["admin_state"] is not None:
+        if module.check_mode and changed:
+            admin_changed = params["admin_state"] != "None"      # it joins the pool with this admin state
+        else:
+            _was, _now, admin_changed = set_admin_state(module, pool["resource_group"], pool["name"], pool_name,
+                                                        config["id"], params["admin_state"])
+        admin_after = params["admin_state"]
+    elif not present:
+        admin_after = "None"
+    if changed and params["wait"] and not module.check_mode:
+        if (after.get("properties") or {}).get("provisioningState") != "Succeeded":
+            module.wait_until(provisioned, f"{nic_what} to be updated")
+        members = members_of(read_pool())
+    else:
+        members = members_of(before_pool)
+        if changed:
+            members = [m for m in members if not same_id(m, config["id"])] + ([config["id"]] if present else [])
+    key = "load_balancer_backend_address_pools"
+    diff_before = {key: config_view(config_of(before), nic_id)[key], "admin_state": admin_before}
+    diff_after = {key: config[key], "admin_state": admin_after}
+    return Result(changed or admin_changed, diff_before, diff_after, ip_configuration=config, admin_state=admin_after,
+                  backend_pool={"id": pool_id, "name": pool_name, "members": members})
+
+
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
     try:
-        params = module.params
-        nic_id, pool_id = references(module)
-        present = params["state"] == "present"
-        nic, pool = parse_id(nic_id), parse_id(pool_id)
-        pool_name = pool["children"][0][1]
-        pool_what = f"backend pool {pool_name} of load balancer {pool['name']}"
-        nic_what = f"network interface {nic['name']}"
-        network = module.client("network")
-        pools = network.load_balancer_backend_address_pools
-
-        def read_pool():
-            return fetch(module, lambda: as_json(pools.get(pool["resource_group"], pool["name"], pool_name)), pool_what)
-
-        before_pool = read_pool()
-        if before_pool is None and present:
-            module.fail_json(msg=f"The {pool_what} does not exist (resource group {pool['resource_group']})")
-
-        def apply(current):
-            if current is None:
-                module.fail_json(msg=f"The {nic_what} does not exist (resource group {nic['resource_group']})")
-            configs = (current.get("properties") or {}).get("ipConfigurations") or []
-            config = find_ip_configuration(configs, params["ip_configuration"])
-            if config is None:
-                module.fail_json(msg=f"The {nic_what} has no ip configuration {params['ip_configuration']}; it has "
-                                     + ", ".join(c.get("name", "") for c in configs))
-            props = config.get("properties") or {}
-            change = with_references_added if present else with_references_removed
-            refs, changed = change(props.get(POOLS), [pool_id])
-            if not changed:
-                return None
-            if present:
-                # Azure keeps a backend pool in one virtual network (BackendAddressPoolMembersInDifferentVirtualNetworks).
-                theirs, ours = members_vnet(module, network, before_pool, nic_id), vnet_of(config)
-                if theirs and ours and theirs != ours:
-                    module.fail_json(msg=f"network_interface: {nic_what} is in virtual network {name_of(ours)}, and the"
-                                         f" members of {pool_what} are in virtual network {name_of(theirs)}; the members of"
-                                         " a backend pool must all be in one virtual network")
-            body = copy.deepcopy(current)
-            find_ip_configuration(body["properties"]["ipConfigurations"], config["name"]).setdefault(
-                "properties", {})[POOLS] = refs
-            return body
-
-        before, after, changed = update(module, network.network_interfaces, nic["resource_group"], nic["name"], apply,
-                                        nic_what, model="NetworkInterface",
-                                        failure=lambda _c: f"Failed to {'add' if present else 'remove'} {nic_what}"
-                                                           f" {'to' if present else 'from'} {pool_what}")
-
-        def config_of(doc):
-            configs = ((doc or {}).get("properties") or {}).get("ipConfigurations") or []
-            return find_ip_configuration(configs, params["ip_configuration"])
-
-        def provisioned():
-            nic_now = read(module, network.network_interfaces, nic["resource_group"], nic["name"], nic_what) or {}
-            return (nic_now.get("properties") or {}).get("provisioningState") == "Succeeded"
-
-        config = config_view(config_of(after), nic_id)
-        config["id"] = config["id"] or f"{nic_id}/ipConfigurations/{config['name']}"
-        admin_before = admin_after = admin_states(before_pool).get(config["id"].lower(), "None")
-        admin_changed = False
-        if params["admin_state"] is not None:
-            if module.check_mode and changed:
-                admin_changed = params["admin_state"] != "None"      # it joins the pool with this admin state
-            else:
-                try:
-                    _was, _now, admin_changed = set_admin_state(module, pool["resource_group"], pool["name"], pool_name,
-                                                                config["id"], params["admin_state"])
-                except OptionError as exc:
-                    module.fail_json(msg=str(exc))
-            admin_after = params["admin_state"]
-        elif not present:
-            admin_after = "None"
-        if changed and params["wait"] and not module.check_mode:
-            if (after.get("properties") or {}).get("provisioningState") != "Succeeded":
-                module.wait_until(provisioned, f"{nic_what} to be updated")
-            members = members_of(read_pool())
-        else:
-            members = members_of(before_pool)
-            if changed:
-                members = [m for m in members if not same_id(m, config["id"])] + ([config["id"]] if present else [])
-        key = "load_balancer_backend_address_pools"
-        diff_before = {key: config_view(config_of(before), nic_id)[key], "admin_state": admin_before}
-        diff_after = {key: config[key], "admin_state": admin_after}
-        module.exit_with_diff(changed or admin_changed, diff_before, diff_after, ip_configuration=config,
-                              admin_state=admin_after, backend_pool={"id": pool_id, "name": pool_name, "members": members})
+        references = options(module)
+        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = ensure(module, references)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

@@ -184,7 +184,14 @@ probe:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb_entry import ENTRY_ARGUMENT_SPEC, entry_view, manage_entry
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_entry import (
+    ENTRY_ARGUMENT_SPEC,
+    EntryKind,
+    ensure_absent,
+    ensure_present,
+    entry_view,
+    options,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     PROBE_PROTOCOLS,
     PROBES,
@@ -208,25 +215,28 @@ ARGUMENT_SPEC = dict(
 SPEC_KEYS = ("name", "protocol", "port", "request_path", "interval", "number_of_probes", "probe_threshold")
 
 
+def in_use(params, lb):
+    """Azure refuses to delete a probe that load balancing rules use."""
+    users = (entry_view(lb, PROBES, params["name"], probe_to_dict) or {}).get("load_balancing_rules")
+    if users:
+        return (f"Cannot delete probe {params['name']} of load balancer {params['load_balancer']}: load balancing"
+                f" rule(s) {', '.join(users)} use it; delete those rules or give them another probe first")
+    return None
+
+
+PROBE = EntryKind("probe", PROBES, probe_to_dict, SPEC_KEYS, probe_problems,
+                  lambda spec, lb, _lb_id: probe_properties(spec, find(entries(lb, PROBES), spec["name"])), in_use)
+
+
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
     try:
-        params = module.params
-        name, balancer = params["name"], params["load_balancer"]
-
-        def in_use(current):
-            """Azure refuses to delete a probe that load balancing rules use."""
-            users = (entry_view(current, PROBES, name, probe_to_dict) or {}).get("load_balancing_rules")
-            if users:
-                return (f"Cannot delete probe {name} of load balancer {balancer}: load balancing rule(s) {', '.join(users)}"
-                        " use it; delete those rules or give them another probe first")
-            return None
-
-        manage_entry(module, SPEC_KEYS, "probe", PROBES, probe_to_dict, probe_problems,
-                     lambda spec, current, _lb_id: probe_properties(spec, find(entries(current, PROBES), spec["name"])),
-                     "probe", removal_refusal=in_use)
+        spec = options(module, PROBE)
+        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = ensure(module, PROBE, spec)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

@@ -222,7 +222,13 @@ rule:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
-from ansible_collections.cloudlb.azure.plugins.module_utils._lb_entry import ENTRY_ARGUMENT_SPEC, manage_entry
+from ansible_collections.cloudlb.azure.plugins.module_utils._lb_entry import (
+    ENTRY_ARGUMENT_SPEC,
+    EntryKind,
+    ensure_absent,
+    ensure_present,
+    options,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     DISTRIBUTIONS,
     RULE_PROTOCOLS,
@@ -251,12 +257,18 @@ SPEC_KEYS = ("name", "protocol", "frontend_port", "backend_port", "frontend_ip_c
              "probe", "idle_timeout", "load_distribution", "floating_ip", "enable_tcp_reset", "disable_outbound_snat")
 
 
+RULE = EntryKind("rule", RULES, rule_to_dict, SPEC_KEYS, rule_problems, rule_properties, None)
+
+
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
     try:
-        manage_entry(module, SPEC_KEYS, "rule", RULES, rule_to_dict, rule_problems, rule_properties, "rule")
+        spec = options(module, RULE)
+        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = ensure(module, RULE, spec)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

@@ -353,7 +353,7 @@ import copy
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import load_balancer_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     DISTRIBUTIONS,
     FRONTENDS,
@@ -384,6 +384,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._references import R
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, moved_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import normalize_location
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
 
 ARGUMENT_SPEC = dict(
@@ -483,12 +484,8 @@ class LoadBalancerChange:
         tags, tags_changed = merge_tags(current and current.get("tags"), params["tags"], params["append_tags"])
         body["tags"] = tags
         props = body.setdefault("properties", {})
-        try:
-            steps = [self.set_frontends, self.set_pools, self.set_probes, self.set_rules]
-            for step in steps:
-                changed = step(props) or changed
-        except OptionError as exc:
-            self.module.fail_json(msg=str(exc))
+        for step in (self.set_frontends, self.set_pools, self.set_probes, self.set_rules):
+            changed = step(props) or changed
         if not (changed or tags_changed):
             return None
         self.check_references(body["location"])
@@ -505,18 +502,18 @@ class LoadBalancerChange:
                 for ref in [props.get(key)] if isinstance(ref, dict) and ref.get("id")]
         problems = References(self.module, self.module.client("network")).problems(refs, location, "load balancer")
         if problems:
-            self.module.fail_json(msg=f"Cannot write load balancer {self.params['name']}: " + "; ".join(problems)
-                                  + ". Nothing was changed")
+            raise ModuleFailure(f"Cannot write load balancer {self.params['name']}: " + "; ".join(problems)
+                                + ". Nothing was changed")
 
     def check_fixed(self, current):
         params = self.params
         moved = moved_problem("load balancer", current["location"], params["location"])
         if moved:
-            self.module.fail_json(msg=f"Cannot update load balancer {params['name']}: {moved}")
+            raise ModuleFailure(f"Cannot update load balancer {params['name']}: {moved}")
         sku = (current.get("sku") or {}).get("name")
         if params["sku"] and params["sku"] != sku:
-            self.module.fail_json(msg=f"Load balancer {params['name']} has the {sku} SKU; Azure cannot change the SKU"
-                                      f" of a load balancer to {params['sku']}")
+            raise ModuleFailure(f"Load balancer {params['name']} has the {sku} SKU; Azure cannot change the SKU"
+                                f" of a load balancer to {params['sku']}")
 
     def set_frontends(self, props):
         if self.frontends is None:
@@ -586,35 +583,53 @@ def view(lb, lb_id):
     return lb_to_dict(with_ids(lb, lb_id)) if lb else None
 
 
+def options(module):
+    """The frontends as (name, properties), None when the task leaves them as they are;
+    OptionError for anything Azure would refuse. No request yet."""
+    params = module.params
+    check_options(option_problems(params))
+    if params["state"] != "present" or params["frontend_ip_configurations"] is None:
+        return None
+    try:
+        return [(spec["name"], frontend_properties(spec, module.subscription_id, params["resource_group"]))
+                for spec in params["frontend_ip_configurations"]]
+    except OptionError as exc:
+        raise OptionError(f"Invalid options: {exc}") from None
+
+
+def ensure_present(module, frontends):
+    """Create the load balancer, or change what the task gives of it; Result with it as
+    load_balancer."""
+    name = module.params["name"]
+    what = f"load balancer {name}"
+    change = LoadBalancerChange(module, frontends)
+    before, after, changed = update(module, module.client("network").load_balancers, module.params["resource_group"],
+                                    name, change.apply, what, model="LoadBalancer",
+                                    failure=lambda current: f"Failed to {'update' if current else 'create'} {what}")
+    result = view(after, change.lb_id)
+    return Result(changed, diff_view(view(before, change.lb_id)), diff_view(result), load_balancer=result)
+
+
+def ensure_absent(module, _frontends):
+    """Delete the load balancer when it exists."""
+    group, name = module.params["resource_group"], module.params["name"]
+    what = f"load balancer {name}"
+    operations = module.client("network").load_balancers
+    current = read(module, operations, group, name, what)
+    if current and not module.check_mode:
+        delete(module, operations, group, name, what)
+    return Result(bool(current), diff_view(view(current, load_balancer_id(module.subscription_id, group, name))), {})
+
+
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True, tags=True)
     try:
-        params = module.params
-        module.fail_invalid(option_problems(params))
-        group, name = params["resource_group"], params["name"]
-        what = f"load balancer {name}"
-        frontends = None
-        if params["state"] == "present" and params["frontend_ip_configurations"] is not None:
-            try:
-                frontends = [(spec["name"], frontend_properties(spec, module.subscription_id, group))
-                             for spec in params["frontend_ip_configurations"]]
-            except OptionError as exc:
-                module.fail_json(msg=f"Invalid options: {exc}")
-        change = LoadBalancerChange(module, frontends)
-        operations = module.client("network").load_balancers
-
-        if params["state"] == "absent":
-            current = read(module, operations, group, name, what)
-            if current and not module.check_mode:
-                delete(module, operations, group, name, what)
-            module.exit_with_diff(bool(current), diff_view(view(current, change.lb_id)), {})
-
-        before, after, changed = update(module, operations, group, name, change.apply, what, model="LoadBalancer",
-                                        failure=lambda current: f"Failed to {'update' if current else 'create'} {what}")
-        result = view(after, change.lb_id)
-        module.exit_with_diff(changed, diff_view(view(before, change.lb_id)), diff_view(result), load_balancer=result)
+        frontends = options(module)
+        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = ensure(module, frontends)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

@@ -159,10 +159,10 @@ def test_other_errors_fail_with_the_given_message():
     class Broken(FakeLoadBalancers):
         def begin_create_or_update(self, *args, **kwargs):
             raise Refused(400)
-    with pytest.raises(Failed) as failed:
+    with pytest.raises(ModuleFailure) as failed:
         cw.update(FakeModule(), Broken({"probes": [], "etag": "v0"}), "rg", "lb", add_probe("p"), "lb",
                   failure=lambda current: f"Cannot add to {current['etag']}")
-    assert failed.value.args[0] == {"msg": "Cannot add to v0", "status": 400}
+    assert failed.value.msg == "Cannot add to v0: status 400" and failed.value.details["status_code"] == 400
 
 
 def test_pauses_grow_and_stay_random_below_the_cap(monkeypatch):

@@ -13,7 +13,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import (
     pool_admin_states,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import pool_problem, pool_properties
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError
 
 NET = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network"
 VNET = f"{NET}/virtualNetworks/vnet"
@@ -172,7 +172,8 @@ def test_load_balancer_backend_pools_of_either_kind():
 class ScriptedHealth(Health):
     """Health whose reports are given in advance, on a clock that the waiting advances."""
 
-    def __init__(self, reports):
+    def __init__(self, reports, wait_timeout):
+        self.module = type("Module", (), {"params": {"wait_timeout": wait_timeout}})()
         self.reports = list(reports)
         self.now = 0.0
         self.asked = 0
@@ -191,15 +192,61 @@ def health_report(state, reason):
     return [{"name": "web", "backends": [backend]}]
 
 
+def timed_out(waiting, report):
+    return ModuleFailure(f"still: {waiting}", rules=report)
+
+
 def test_waiting_until_the_load_balancer_sees_a_member_down():
-    health = ScriptedHealth([health_report("Up", "Up_Probe_Success"), health_report("Down", "Down_Admin")])
-    report, waiting = health.wait([{}], "unhealthy", "vm1", 30, 5, clock=lambda: health.now, sleep=health.sleep)
-    assert waiting is None and report[0]["backends"][0]["reason"] == "Down_Admin"
+    health = ScriptedHealth([health_report("Up", "Up_Probe_Success"), health_report("Down", "Down_Admin")], 30)
+    report = health.wait([{}], "unhealthy", "vm1", 5, timed_out, clock=lambda: health.now, sleep=health.sleep)
+    assert report[0]["backends"][0]["reason"] == "Down_Admin"
     assert (health.asked, health.now) == (2, 5)
 
 
 def test_waiting_gives_up_saying_what_still_differs():
-    health = ScriptedHealth([health_report("Up", "Up_Probe_Success")])
-    report, waiting = health.wait([{}], "unhealthy", "vm1", 12, 5, clock=lambda: health.now, sleep=health.sleep)
-    assert waiting == "web: vm1 Up (Up_Probe_Success)" and health.now == 12
-    assert report[0]["backends"][0]["state"] == "Up"
+    health = ScriptedHealth([health_report("Up", "Up_Probe_Success")], 12)
+    with pytest.raises(ModuleFailure) as failed:
+        health.wait([{}], "unhealthy", "vm1", 5, timed_out, clock=lambda: health.now, sleep=health.sleep)
+    assert failed.value.msg == "still: web: vm1 Up (Up_Probe_Success)" and health.now == 12
+    assert failed.value.details["rules"][0]["backends"][0]["state"] == "Up"
+
+
+def test_an_error_while_waiting_is_not_a_timeout():
+    class Broken(ScriptedHealth):
+        def report(self, rules, deadline):
+            raise ModuleFailure("Failed to read the health of rule web")
+    with pytest.raises(ModuleFailure) as failed:
+        Broken([], 12).wait([{}], "unhealthy", "vm1", 5, timed_out, clock=lambda: 0.0, sleep=lambda s: None)
+    assert failed.value.msg == "Failed to read the health of rule web"
+
+
+class NetworkInterfaces:
+    def __init__(self):
+        self.read = []
+
+    def get(self, group, name):
+        self.read.append(name)
+        return {"properties": {"virtualMachine": {"id": f"/subscriptions/s/resourceGroups/{group}/providers/"
+                                                        f"Microsoft.Compute/virtualMachines/vm-of-{name}"}}}
+
+
+def health_of(vms=None):
+    nics = NetworkInterfaces()
+    client = type("Client", (), {"network_interfaces": nics})()
+    module = type("Module", (), {"client": lambda self, name: client})()
+    return Health(module, "rg", {"name": "lb"}, vms), nics
+
+
+def test_each_backends_vm_is_read_from_its_nic_once():
+    health, nics = health_of()
+    assert [health.vm_of_nic(f"{NET}/networkInterfaces/{n}") for n in ("nic1", "nic2", "nic1")] == [
+        "vm-of-nic1", "vm-of-nic2", "vm-of-nic1"]
+    assert nics.read == ["nic1", "nic2"]
+
+
+def test_vms_known_already_read_no_nic():
+    # A drain waits on its own member: it knows that VM, and other backends' VMs are not needed.
+    health, nics = health_of({f"{NET}/networkInterfaces/NIC1": "vm1"})
+    assert health.vm_of_nic(f"{NET}/networkInterfaces/nic1") == "vm1"
+    assert health.vm_of_nic(f"{NET}/networkInterfaces/nic2") is None
+    assert nics.read == []
