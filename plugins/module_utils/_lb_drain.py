@@ -60,6 +60,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
     with_references_removed,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._security_group import rule_body, rule_differs, rule_to_dict
+from ansible_collections.cloudlb.azure.plugins.module_utils._wait import wait_until
 
 METHODS = ("admin_state", "probe", "pool")
 STATES = ("drained", "in_service")
@@ -353,15 +354,19 @@ def connections(url, ipconfig_id, opener):
 def wait_for_connections(url, ipconfig_id, timeout, poll, opener, clock=time.monotonic, sleep=time.sleep):
     """Wait within ``timeout`` until the member has no established connection; without ``url``
     (no count to read) the whole ``timeout``. Returns the connections left (None: not counted)."""
-    deadline = clock() + timeout
     if not url:
         sleep(max(timeout, 0))
         return None
-    while True:
-        left = connections(url, ipconfig_id, opener)
-        if not left or clock() >= deadline:
-            return left
-        sleep(min(poll, max(deadline - clock(), 0)))
+    left = []
+
+    def drained():
+        left[:] = [connections(url, ipconfig_id, opener)]
+        return not left[0]
+
+    # A grace period: at its end, what is left goes on (drain_timeout), so expiry is no failure.
+    wait_until(None, drained, "the connections to end", poll, timeout=timeout, expired=lambda: None, clock=clock,
+               sleep=sleep)
+    return left[0]
 
 
 def url_opener():

@@ -169,14 +169,12 @@ class Health:
             last.extend((report, pending(report, wait_for, member)))
             return last[1] is None
 
-        try:
-            wait_until(self.module, check, f"{member or 'all backends'} to be {wait_for}", interval, clock=clock,
-                       sleep=sleep)
-        except ModuleFailure:
-            if not last:        # check() failed (Azure's error), not the time
-                raise
+        def expired():
             report, waiting = last
-            raise timed_out(waiting, report) from None
+            raise timed_out(waiting, report)
+
+        wait_until(self.module, check, f"{member or 'all backends'} to be {wait_for}", interval, expired=expired,
+                   clock=clock, sleep=sleep)
         return last[0]
 
     def report(self, rules, deadline):

@@ -51,17 +51,23 @@ def wait_for_poller(module, poller, what, superseded=None):
     return result
 
 
-def wait_until(module, check, what, interval=2.0, clock=time.monotonic, sleep=time.sleep):
-    """Call ``check()`` until it returns something truthy, within wait_timeout; return that.
+def wait_until(module, check, what, interval=2.0, timeout=None, expired=None, clock=time.monotonic, sleep=time.sleep):
+    """Call ``check()`` until it returns something truthy, within ``timeout`` (default: the
+    wait_timeout option); return that.
 
-    For states no poller covers, such as a resource another run is already deleting.
+    For states no poller covers: a VM's power state, a resource another run is deleting, what a
+    health probe reports, a member's connections. When the time is up, ``expired()`` is
+    returned (it may raise a ModuleFailure of its own, or give what a grace period leaves);
+    without it, a ModuleFailure says what was awaited.
     """
-    timeout = module.params["wait_timeout"]
+    timeout = module.params["wait_timeout"] if timeout is None else timeout
     deadline = clock() + timeout
     while True:
         result = check()
         if result:
             return result
         if clock() >= deadline:
+            if expired is not None:
+                return expired()
             raise ModuleFailure(timeout_message(what, timeout))
         sleep(min(interval, max(deadline - clock(), 0)))
