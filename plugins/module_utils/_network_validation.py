@@ -1,7 +1,8 @@
 # Copyright (c) cloudlb.azure contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Checks the networking modules run on their options before any request, so that input
-Azure would refuse fails at once with a message that says why.
+Azure would refuse fails at once with a message that says why; ``name_problem`` is the one name
+check of every module (a resource group's rules are in _resource_group).
 
 Each ``*_problem`` function returns a sentence (what is wrong) or None; each
 ``*_problems`` function returns a list of sentences. Pure functions, no Azure SDK.
