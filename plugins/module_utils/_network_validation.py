@@ -1,7 +1,8 @@
 # Copyright (c) cloudlb.azure contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Checks the networking modules run on their options before any request, so that input
-Azure would refuse fails at once with a message that says why.
+Azure would refuse fails at once with a message that says why; ``name_problem`` is the one name
+check of every module (a resource group's rules are in _resource_group).
 
 Each ``*_problem`` function returns a sentence (what is wrong) or None; each
 ``*_problems`` function returns a list of sentences. Pure functions, no Azure SDK.
@@ -17,6 +18,8 @@ import re
 # Azure's rule for Microsoft.Network names (VNets, subnets, NSGs, rules, public IPs, NICs):
 # 1-80 word characters, '.', '-' and '_'; begins with a word character, ends with one or '_'.
 NETWORK_NAME_RE = re.compile(r"^\w(?:[\w.-]{0,78}\w)?$")
+NETWORK_NAME_RULES = ((NETWORK_NAME_RE, "is not valid: it may contain letters, digits, underscores, periods and hyphens,"
+                       " must begin with a letter, digit or underscore and end with a letter, digit or underscore"),)
 DOMAIN_LABEL_RE = re.compile(r"^[a-z][a-z0-9-]{1,61}[a-z0-9]$")
 PORT_RANGE_RE = re.compile(r"^(\d{1,5})(?:-(\d{1,5}))?$")
 SERVICE_TAG_RE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:\.[A-Za-z0-9]+)?$")
@@ -58,20 +61,20 @@ DESCRIPTION_MAX = 140
 RESERVED_PER_SUBNET = 5
 
 
-def name_problem(name, what="name", shortest=1, longest=80):
-    """Why Azure would refuse ``name`` for a networking resource, or None. Lengths per Azure's
-    "Naming rules and restrictions": 1-80 for Network names, 2-64 for a virtual network."""
+def name_problem(name, what="name", shortest=1, longest=80, rules=NETWORK_NAME_RULES):
+    """Why Azure would refuse ``name`` for the resource ``what`` names, or None: its length, then
+    ``rules``, each (pattern, what a name that does not match it is told), in order. Lengths per
+    Azure's "Naming rules and restrictions": 1-80 for Network names, 2-64 for a virtual network,
+    1-90 for a resource group (_resource_group.name_problem)."""
     if not name:
         return f"the {what} cannot be empty"
     if len(name) > longest:
         return f"the {what} {name[:20]!r}... is longer than {longest} characters"
     if len(name) < shortest:
         return f"the {what} {name!r} is shorter than {shortest} characters"
-    if not NETWORK_NAME_RE.match(name):
-        return (
-            f"the {what} {name!r} is not valid: it may contain letters, digits, underscores, periods and"
-            " hyphens, must begin with a letter, digit or underscore and end with a letter, digit or underscore"
-        )
+    for pattern, complaint in rules:
+        if not pattern.match(name):
+            return f"the {what} {name!r} {complaint}"
     return None
 
 

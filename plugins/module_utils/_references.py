@@ -13,6 +13,7 @@ Private to the collection: nothing outside cloudlb.azure may import it.
 
 from __future__ import annotations
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError, azure_call
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import name_of, parse_id, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import normalize_location
 
@@ -25,18 +26,17 @@ def read_by_id(module, client, rid, what, api_version=NETWORK_API_VERSION):
     """Azure's JSON of the resource ``rid``, or None when it does not exist: a GET through
     ``client``'s pipeline (its credential, endpoint and retries), so that no other SDK need be
     imported for it."""
-    from azure.core.exceptions import HttpResponseError
     from azure.core.rest import HttpRequest
 
-    try:
+    def get():
         response = client.send_request(HttpRequest("GET", f"{rid}?api-version={api_version}"))
         if response.status_code == 404:
             return None
         if response.status_code != 200:
             raise HttpResponseError(response=response)
         return response.json()
-    except Exception as exc:
-        module.fail_azure(exc, f"Failed to read {what}")
+
+    return azure_call(f"Failed to read {what}", get)
 
 
 def top_level(rid):

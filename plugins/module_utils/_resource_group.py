@@ -9,25 +9,20 @@ from __future__ import annotations
 
 import re
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem as network_name_problem
+
 # Azure's rule for resource group names: Unicode letters and digits count as word characters.
-NAME_PATTERN = re.compile(r"^[-\w.()]{1,90}$")
+NAME_RULES = (
+    (re.compile(r"^[-\w.()]+$"), "may contain only letters, digits, underscores, hyphens, periods and parentheses"),
+    (re.compile(r"^.*[^.]$", re.DOTALL), "cannot end with a period"),
+)
 LOCATION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ]*$")
 
 
 def name_problem(name):
-    """Why Azure would refuse ``name`` for a resource group, or None."""
-    if not name:
-        return "the resource group name cannot be empty"
-    if len(name) > 90:
-        return f"the resource group name {name[:20]!r}... is longer than 90 characters"
-    if not NAME_PATTERN.match(name):
-        return (
-            f"the resource group name {name!r} may contain only letters, digits, underscores,"
-            " hyphens, periods and parentheses"
-        )
-    if name.endswith("."):
-        return f"the resource group name {name!r} cannot end with a period"
-    return None
+    """Why Azure would refuse ``name`` for a resource group, or None: the one name check with the
+    resource group's rule."""
+    return network_name_problem(name, "resource group name", longest=90, rules=NAME_RULES)
 
 
 def location_problem(location):

@@ -1,19 +1,29 @@
 # Copyright (c) cloudlb.azure contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Read, write and delete one Microsoft.Network resource through an SDK operations group
-(``client.public_ip_addresses``, ``client.virtual_networks``, ...), with the bodies kept as
-Azure's JSON (camelCase, ``properties``), which azure-mgmt-network sends as given; and the
-whole present/absent flow of a module that manages such a resource (``manage``).
+"""Read, write and delete one ARM resource through an SDK operations group
+(``client.public_ip_addresses``, ``client.security_rules``, ...), with the bodies kept as Azure's
+JSON (camelCase, ``properties``), which the SDKs send as given; and the present/absent flow of a
+module that PUTs its resource whole (``NetworkResource``), returning a Result.
 
-Nothing here imports an SDK: ``fetch`` and ``delete_and_exit`` serve compute and resource
-modules too.
+Everything here returns a value or raises ModuleFailure (what an SDK request raises becomes
+azure_failure); nothing exits. Nothing here imports an SDK: ``fetch`` and ``ensure_deleted``
+serve compute and resource modules too.
 
 Private to the collection: nothing outside cloudlb.azure may import it.
 """
 
 from __future__ import annotations
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
+    ModuleFailure,
+    ResourceNotFoundError,
+    azure_call,
+    azure_failure,
+)
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
+
+# What _unless_missing returns for a request Azure answers with "not found".
+_MISSING = object()
 
 
 def as_json(model):
@@ -38,14 +48,22 @@ def left_failed(resource):
     return (state or "").lower() == "failed"
 
 
-def fetch(module, get, what):
-    """``get()``, or None when the resource does not exist; any other error fails the module."""
+def _unless_missing(msg, call):
+    """``call()``, or _MISSING when Azure answers that the resource does not exist; any other
+    error is azure_failure(exc, msg)."""
     try:
-        return get()
+        return call()
     except ResourceNotFoundError:
-        return None
-    except Exception as exc:
-        module.fail_azure(exc, f"Failed to read {what}")
+        return _MISSING
+    except Exception as exc:  # the SDK's exception, translated once here
+        failure = azure_failure(exc, msg)
+        raise failure from (None if failure is exc else exc)
+
+
+def fetch(module, get, what):
+    """``get()``, or None when the resource does not exist; any other error raises ModuleFailure."""
+    found = _unless_missing(f"Failed to read {what}", get)
+    return None if found is _MISSING else found
 
 
 def read(module, operations, resource_group, name, what):
@@ -55,73 +73,104 @@ def read(module, operations, resource_group, name, what):
 
 def group_location(module, resource_group):
     """The region of ``resource_group``, the default region of a resource created in it."""
-    try:
-        return module.client("resource").resource_groups.get(resource_group).location
-    except ResourceNotFoundError:
-        raise ModuleFailure(f"Resource group {resource_group} does not exist; create it first or give a location") from None
-    except Exception as exc:
-        module.fail_azure(exc, f"Failed to read resource group {resource_group}")
+    group = fetch(module, lambda: module.client("resource").resource_groups.get(resource_group),
+                  f"resource group {resource_group}")
+    if group is None:
+        raise ModuleFailure(f"Resource group {resource_group} does not exist; create it first or give a location")
+    return group.location
 
 
 def write(module, operations, resource_group, name, body, what):
     """PUT ``body``; Azure's JSON of the result once provisioned, None when not waiting."""
-    try:
-        poller = operations.begin_create_or_update(resource_group, name, body)
-    except Exception as exc:
-        module.fail_azure(exc, f"Failed to write {what}")
+    return _write(module, operations, (resource_group, name), body, what)
+
+
+def _write(module, operations, path, body, what):
+    poller = azure_call(f"Failed to write {what}", operations.begin_create_or_update, *path, body)
     return as_json(module.wait_for(poller, f"{what} to be provisioned"))
 
 
 def delete(module, operations, resource_group, name, what):
-    try:
-        poller = operations.begin_delete(resource_group, name)
-    except ResourceNotFoundError:
-        return
-    except Exception as exc:
-        module.fail_azure(exc, f"Failed to delete {what}")
-    module.wait_for(poller, f"{what} to be deleted")
+    """DELETE the resource and wait for it to be gone; False when it was gone already."""
+    return _delete(module, lambda: operations.begin_delete(resource_group, name), what)
+
+
+def _delete(module, start_delete, what):
+    """``start_delete()`` (a poller, or None for a delete done when it returns), then wait;
+    False when Azure says the resource is gone already."""
+    poller = _unless_missing(f"Failed to delete {what}", start_delete)
+    if poller is _MISSING:
+        return False
+    if poller is not None:
+        module.wait_for(poller, f"{what} to be deleted")
+    return True
+
+
+def ensure_deleted(module, before, start_delete, what):
+    """The Result of deleting (not in check mode) a resource that exists, ``before`` being its
+    diff view; ``start_delete()`` as in _delete. Gone meanwhile: unchanged."""
+    if not module.check_mode and not _delete(module, start_delete, what):
+        return Result(False, {}, {})
+    return Result(True, before, {})
 
 
 def delete_and_exit(module, before, start_delete, what):
-    """Exit with ``changed`` after deleting (not in check mode) a resource that exists;
-    ``before`` is its diff view. ``start_delete()`` returns a poller to wait for, or None
-    for a delete that is done when it returns. Gone meanwhile: exits unchanged."""
-    if not module.check_mode:
-        try:
-            poller = start_delete()
-        except ResourceNotFoundError:
-            module.exit_with_diff(False, {}, {})
-        except Exception as exc:
-            module.fail_azure(exc, f"Failed to delete {what}")
-        if poller is not None:
-            module.wait_for(poller, f"{what} to be deleted")
-    module.exit_with_diff(True, before, {})
+    """Transitional, for the modules not yet in the one shape (availability_set,
+    virtual_machine): exit with ensure_deleted's Result. Deleted with exit_with_diff."""
+    module.exit_with(ensure_deleted(module, before, start_delete, what))
 
 
-def manage(module, operations, noun, key, to_dict, desired_state, differs, body_for):
-    """The whole flow of a module managing one network resource it PUTs whole (public_ip,
-    virtual_network, security_group); exits the module.
+class NetworkResource:
+    """The Microsoft.Network resource a task names and its present/absent flow, for a module that
+    PUTs it whole (public_ip, virtual_network, security_group, security_rule) or deletes it by name.
 
-    ``to_dict(json)`` is the returned shape (also the diff's), ``desired_state(module,
-    current)`` the wanted one (it may fail_json), ``differs(current, desired)`` whether to
-    write, ``body_for(desired, current_json)`` the PUT body. Returned under ``key``.
+    ``operations`` names the network client's operations group ("public_ip_addresses"), bound at
+    the first request, so that building this needs none. ``path`` is what its calls take before
+    the body: (resource group, name), or (resource group, parent, name) for a child such as a
+    security rule. ``to_dict(json)`` is the module's view, returned under ``key``; ``view(dict)``
+    the diff's (default: the same).
     """
-    params = module.params
-    rg, name = params["resource_group"], params["name"]
-    what = f"{noun} {name}"
-    current_json = read(module, operations, rg, name, what)
-    current = to_dict(current_json) if current_json else None
 
-    if params["state"] == "absent":
-        if current and not module.check_mode:
-            delete(module, operations, rg, name, what)
-        module.exit_with_diff(bool(current), current, None)
+    def __init__(self, module, operations, path, what, to_dict, key=None, view=None):
+        self.module = module
+        self.operations_name = operations
+        self.path = tuple(path)
+        self.what = what
+        self.to_dict = to_dict
+        self.key = key
+        self.view = view or (lambda resource: resource)
+        self.json = None
+        self.current = None
 
-    desired = desired_state(module, current)
-    if current and not differs(current, desired) and not left_failed(current_json):
-        module.exit_with_diff(False, current, current, **{key: current})
-    result = desired
-    if not module.check_mode:
-        done = write(module, operations, rg, name, body_for(desired, current_json), what)
-        result = to_dict(done) if done else desired
-    module.exit_with_diff(True, current, result, **{key: result})
+    @property
+    def operations(self):
+        return getattr(self.module.client("network"), self.operations_name)
+
+    def read(self):
+        """The resource as the module sees it (None when it does not exist); its JSON in ``json``."""
+        self.json = fetch(self.module, lambda: as_json(self.operations.get(*self.path)), self.what)
+        self.current = self.to_dict(self.json) if self.json else None
+        return self.current
+
+    def ensure_absent(self):
+        """Read the resource and delete it (not in check mode) when it exists."""
+        if self.read() is None:
+            return Result(False, {}, {})
+        return ensure_deleted(self.module, self.view(self.current),
+                              lambda: self.operations.begin_delete(*self.path), self.what)
+
+    def ensure_present(self, desired, differs, body_for):
+        """Write ``desired`` (the module's view of the resource wanted) when the resource is
+        missing, ``differs`` or was left Failed; ``body_for(desired, json)`` is the PUT body.
+        In check mode, or with wait=false, ``desired`` is the prediction returned."""
+        current = self.current
+        if current and not differs and not left_failed(self.json):
+            return self._result(False, current)
+        result = desired
+        if not self.module.check_mode:
+            done = _write(self.module, self.operations, self.path, body_for(desired, self.json), self.what)
+            result = self.to_dict(done) if done else desired
+        return self._result(True, result)
+
+    def _result(self, changed, after):
+        return Result(changed, self.view(self.current) if self.current else {}, self.view(after), **{self.key: after})

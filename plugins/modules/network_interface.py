@@ -360,7 +360,7 @@ network_interface:
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import delete, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import NetworkResource
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
     NETWORK_INTERFACE,
     SECURITY_GROUP,
@@ -385,6 +385,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group impo
     normalize_location,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_name_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
 
 REFERENCE_LIST = dict(type="list", elements="raw")
@@ -418,37 +419,70 @@ ARGUMENT_SPEC = dict(
 )
 
 
-class NetworkInterfaceManager:
+def options(module):
+    """(ip configuration specs, security group id), None for state=absent; OptionError for
+    anything Azure would refuse, before any request."""
+    params = module.params
+    problem = (group_name_problem(params["resource_group"]) or name_problem(params["name"], "network interface name")
+               or location_problem(params["location"]))
+    if problem:
+        raise OptionError(f"Invalid option: {problem}")
+    if params["state"] == "absent":
+        return None
+    if not params["subnet"]:
+        raise OptionError("subnet is required with state=present: the subnet of the NIC's primary ip configuration")
+    # Resource IDs need the subscription; resolving it reads options and environment only.
+    subscription = module.subscription_id
+    specs = desired_ip_configurations(params, subscription, params["resource_group"])
+    security_group = reference(params["security_group"], subscription, params["resource_group"], SECURITY_GROUP,
+                               "network security group")
+    return specs, security_group
+
+
+class PlannedInterface:
+    """The NIC a task asks for, as its read-modify-write sees it: where it goes and what it refers
+    to, each checked once, before the first write."""
+
     def __init__(self, module, specs, security_group):
         self.module = module
         self.params = module.params
-        self.group = module.params["resource_group"]
         self.name = module.params["name"]
         self.specs = specs
         self.security_group = security_group
-        self.network = module.client("network")
-        self.nics = self.network.network_interfaces
         self.what = f"network interface {self.name}"
-        self.refs = References(module, self.network)
+        self.nic_id = resource_id(module.subscription_id, module.params["resource_group"], NETWORK_INTERFACE, self.name)
+        self.refs = References(module, module.client("network"))
         self.checked = False
 
-    def current(self):
-        """The NIC as ARM JSON, or None."""
-        return read(self.module, self.nics, self.group, self.name, self.what)
+    def apply(self, current):
+        """The body to PUT over ``current`` (Azure's JSON, None for a new NIC); None when it is as wanted."""
+        tags, _changed = merge_tags(current and current.get("tags"), self.params["tags"], self.params["append_tags"])
+        settings = {
+            "location": self.location(current),
+            "tags": tags,
+            "security_group": self.security_group,
+            "ip_forwarding": self.params["ip_forwarding"],
+            "accelerated_networking": self.params["accelerated_networking"],
+        }
+        body = desired_nic(current, settings, self.specs, self.nic_id)
+        if comparable(current) == comparable(body):
+            return None
+        self.check_references(settings["location"])
+        return body
 
     def location(self, current):
         wanted = normalize_location(self.params["location"])
         if current:
             moved = moved_problem("network interface", current["location"], self.params["location"])
             if moved:
-                self.module.fail_json(msg=f"Cannot update network interface {self.name}: {moved}")
+                raise ModuleFailure(f"Cannot update network interface {self.name}: {moved}")
             return current["location"]
         region = self.vnet_location(wanted)
         if wanted and wanted != normalize_location(region):
             # Azure refuses a NIC whose subnet is in another region (InvalidResourceReference).
-            self.module.fail_json(msg=f"location: virtual network {parse_id(self.specs[0]['subnet'])['name']} is in"
-                                  f" {region}, not {self.params['location']}; a NIC must be in its virtual network's"
-                                  " region")
+            raise ModuleFailure(f"location: virtual network {parse_id(self.specs[0]['subnet'])['name']} is in"
+                                f" {region}, not {self.params['location']}; a NIC must be in its virtual network's"
+                                " region")
         return region
 
     def vnet_location(self, wanted):
@@ -459,12 +493,12 @@ class NetworkInterfaceManager:
         if vnet is None and self.module.check_mode and wanted:
             return wanted
         if vnet is None:
-            self.module.fail_json(msg=f"subnet: virtual network {parse_id(self.specs[0]['subnet'])['name']} does not"
-                                  f" exist (resource group {parse_id(self.specs[0]['subnet'])['resource_group']})")
+            raise ModuleFailure(f"subnet: virtual network {parse_id(self.specs[0]['subnet'])['name']} does not"
+                                f" exist (resource group {parse_id(self.specs[0]['subnet'])['resource_group']})")
         return vnet["location"]
 
     def check_references(self, location):
-        """Fail, before the first write, on what Azure would refuse in what the NIC refers to: a
+        """Raise, before the first write, on what Azure would refuse in what the NIC refers to: a
         subnet, security group, public IP, backend pool or NAT rule that does not exist or is in
         another region, a static address outside its subnet."""
         if self.checked:
@@ -483,76 +517,33 @@ class NetworkInterfaceManager:
             if problem:
                 problems.append(f"private_ip_address: {problem}")
         if problems:
-            self.module.fail_json(msg=f"Cannot write {self.what}: " + "; ".join(problems) + ". Nothing was changed")
-
-    def present(self):
-        module = self.module
-        nic_id = resource_id(module.subscription_id, self.group, NETWORK_INTERFACE, self.name)
-
-        def apply(current):
-            tags, _changed = merge_tags(current and current.get("tags"), self.params["tags"], self.params["append_tags"])
-            settings = {
-                "location": self.location(current),
-                "tags": tags,
-                "security_group": self.security_group,
-                "ip_forwarding": self.params["ip_forwarding"],
-                "accelerated_networking": self.params["accelerated_networking"],
-            }
-            body = desired_nic(current, settings, self.specs, nic_id)
-            if comparable(current) == comparable(body):
-                return None
-            self.check_references(settings["location"])
-            return body
-
-        # Read, change, PUT with If-Match; on 412 (someone wrote in between) read again and re-apply.
-        before, after, changed = update(
-            module, self.nics, self.group, self.name, apply, self.what, model="NetworkInterface",
-            failure=lambda current: f"Failed to {'update' if current else 'create'} {self.what}")
-        module.exit_with_diff(changed, diff_view(before), diff_view(after), network_interface=nic_to_dict(after))
-
-    def absent(self):
-        module = self.module
-        current = self.current()
-        if current is None:
-            module.exit_with_diff(False, {}, {})
-        if not module.check_mode:
-            delete(module, self.nics, self.group, self.name, self.what)
-        module.exit_with_diff(True, diff_view(current), {})
+            raise ModuleFailure(f"Cannot write {self.what}: " + "; ".join(problems) + ". Nothing was changed")
 
 
-def validated(module):
-    """(ip configuration specs, security group id) from the options; fails on anything Azure would refuse."""
+def ensure_present(module, spec):
+    nic = PlannedInterface(module, *spec)
+    # Read, change, PUT with If-Match; on 412 (someone wrote in between) read again and re-apply.
+    before, after, changed = update(
+        module, module.client("network").network_interfaces, module.params["resource_group"], nic.name, nic.apply,
+        nic.what, model="NetworkInterface", failure=lambda current: f"Failed to {'update' if current else 'create'} {nic.what}")
+    return Result(changed, diff_view(before), diff_view(after), network_interface=nic_to_dict(after))
+
+
+def ensure_absent(module, _spec):
     params = module.params
-    problem = (group_name_problem(params["resource_group"]) or name_problem(params["name"], "network interface name")
-               or location_problem(params["location"]))
-    if problem:
-        module.fail_json(msg=f"Invalid option: {problem}")
-    if params["state"] == "absent":
-        return None, None
-    if not params["subnet"]:
-        module.fail_json(msg="subnet is required with state=present: the subnet of the NIC's primary ip configuration")
-    # Resource IDs need the subscription; resolving it reads options and environment only.
-    subscription = module.subscription_id
-    try:
-        specs = desired_ip_configurations(params, subscription, params["resource_group"])
-        security_group = reference(params["security_group"], subscription, params["resource_group"], SECURITY_GROUP,
-                                   "network security group")
-    except OptionError as exc:
-        module.fail_json(msg=str(exc))
-    return specs, security_group
+    return NetworkResource(module, "network_interfaces", (params["resource_group"], params["name"]),
+                           f"network interface {params['name']}", diff_view).ensure_absent()
 
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True, tags=True)
     try:
-        specs, security_group = validated(module)
-        manager = NetworkInterfaceManager(module, specs, security_group)
-        if module.params["state"] == "present":
-            manager.present()
-        else:
-            manager.absent()
+        spec = options(module)
+        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = ensure(module, spec)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

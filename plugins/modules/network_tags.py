@@ -112,10 +112,11 @@ conflicts:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import normalize_tags, tag_problems
 
 KINDS = {
@@ -136,6 +137,52 @@ def changed_tags(tags, to_set, to_remove):
     return result
 
 
+def options(module):
+    """(kind, name, tags to set, tags expected); OptionError for what Azure would refuse, before any request."""
+    p = module.params
+    kind = "load_balancer" if p["load_balancer"] else "network_interface"
+    name = p[kind]
+    to_set = normalize_tags(p["set"])
+    expect = {key: None if value is None else str(value) for key, value in p["expect"].items()}
+    problems = [group_problem(p["resource_group"]), name_problem(name, f"{KINDS[kind][2]} name")] + tag_problems(to_set)
+    both = sorted(set(to_set) & set(p["remove"]))
+    if both:
+        problems.append(f"tags {', '.join(both)} are both in set and in remove")
+    check_options(problems)
+    return kind, name, to_set, expect
+
+
+def ensure_tags(module, spec):
+    """Set and remove the tags under If-Match, provided the tags in ``expect`` have the values expected."""
+    kind, name, to_set, expect = spec
+    p = module.params
+    operations_name, model, noun = KINDS[kind]
+    what = f"{noun} {name}"
+
+    def apply(current):
+        if current is None:
+            raise ModuleFailure(f"The {what} does not exist (resource group {p['resource_group']})", tags={})
+        tags = dict(current.get("tags") or {})
+        unmet = conflicts(tags, expect)
+        if unmet:
+            said = "; ".join(f"{c['name']} is {c['actual']!r}, expected {c['expected']!r}" for c in unmet)
+            raise ModuleFailure(f"Tags of {what} are not as expected, nothing changed: {said}", tags=tags,
+                                conflicts=unmet)
+        wanted = changed_tags(tags, to_set, p["remove"])
+        if wanted == tags:
+            return None
+        problems = tag_problems(wanted)
+        if problems:
+            raise ModuleFailure(f"The tags of {what} would be invalid: " + "; ".join(problems), tags=tags)
+        return dict(current, tags=wanted)
+
+    operations = getattr(module.client("network"), operations_name)
+    before, after, changed = update(module, operations, p["resource_group"], name, apply, what, model=model,
+                                    failure=lambda _c: f"Failed to change the tags of {what}")
+    before_tags, after_tags = dict(before.get("tags") or {}), dict(after.get("tags") or {})
+    return Result(changed, {"tags": before_tags}, {"tags": after_tags}, tags=after_tags)
+
+
 def main():
     module = AzureModule(
         argument_spec=dict(
@@ -151,46 +198,10 @@ def main():
         required_one_of=[("load_balancer", "network_interface")],
     )
     try:
-        p = module.params
-        kind = "load_balancer" if p["load_balancer"] else "network_interface"
-        operations_name, model, noun = KINDS[kind]
-        name = p[kind]
-        to_set = normalize_tags(p["set"])
-        expect = {key: None if value is None else str(value) for key, value in p["expect"].items()}
-        problems = [group_problem(p["resource_group"]), name_problem(name, f"{noun} name")] + tag_problems(to_set)
-        both = sorted(set(to_set) & set(p["remove"]))
-        if both:
-            problems.append(f"tags {', '.join(both)} are both in set and in remove")
-        problems = [problem for problem in problems if problem]
-        if problems:
-            module.fail_json(msg="Invalid options: " + "; ".join(problems))
-
-        what = f"{noun} {name}"
-        operations = getattr(module.client("network"), operations_name)
-
-        def apply(current):
-            if current is None:
-                module.fail_json(msg=f"The {what} does not exist (resource group {p['resource_group']})", tags={})
-            tags = dict(current.get("tags") or {})
-            unmet = conflicts(tags, expect)
-            if unmet:
-                said = "; ".join(f"{c['name']} is {c['actual']!r}, expected {c['expected']!r}" for c in unmet)
-                module.fail_json(msg=f"Tags of {what} are not as expected, nothing changed: {said}", tags=tags,
-                                 conflicts=unmet)
-            wanted = changed_tags(tags, to_set, p["remove"])
-            if wanted == tags:
-                return None
-            problems = tag_problems(wanted)
-            if problems:
-                module.fail_json(msg=f"The tags of {what} would be invalid: " + "; ".join(problems), tags=tags)
-            return dict(current, tags=wanted)
-
-        before, after, changed = update(module, operations, p["resource_group"], name, apply, what, model=model,
-                                        failure=lambda _c: f"Failed to change the tags of {what}")
-        before_tags, after_tags = dict(before.get("tags") or {}), dict(after.get("tags") or {})
-        module.exit_with_diff(changed, {"tags": before_tags}, {"tags": after_tags}, tags=after_tags)
+        result = ensure_tags(module, options(module))
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

@@ -209,9 +209,9 @@ public_ip:
       sample: Succeeded
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import group_location, manage
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import NetworkResource, group_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import PUBLIC_IP, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import (
     domain_name_label_problem,
@@ -229,7 +229,9 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_t
 SETTINGS = ("sku", "allocation_method", "version", "domain_name_label", "idle_timeout", "zones", "tags")
 
 
-def option_problems(params):
+def options(module):
+    """The address the task names; OptionError for what Azure would refuse, before any request."""
+    params = module.params
     problems = [
         name_problem(params["name"], "public IP name"),
         location_problem(params["location"]),
@@ -238,11 +240,13 @@ def option_problems(params):
     ]
     if params["allocation_method"] == "Dynamic" and params["sku"] != "Basic":
         problems.append("allocation_method=Dynamic needs sku=Basic: a Standard public IP address must be Static")
-    return [p for p in problems if p]
+    check_options(problems)
+    return NetworkResource(module, "public_ip_addresses", (params["resource_group"], params["name"]),
+                           f"public IP {params['name']}", to_dict, "public_ip")
 
 
 def desired_state(module, current):
-    """The address as it should be, or fail on a change Azure cannot make."""
+    """The address as it should be; ModuleFailure for a change Azure cannot make."""
     params = module.params
     label = params["domain_name_label"]
     if current is None:
@@ -274,8 +278,8 @@ def desired_state(module, current):
         refusals.append("sku is Basic, but it is Standard, and Azure cannot downgrade a public IP address to Basic")
     refusals = [refusal for refusal in refusals if refusal]
     if refusals:
-        module.fail_json(msg=f"Cannot update public IP {params['name']}: " + "; ".join(refusals)
-                         + ". Delete it and create it again to change this.")
+        raise ModuleFailure(f"Cannot update public IP {params['name']}: " + "; ".join(refusals)
+                            + ". Delete it and create it again to change this.")
     desired = dict(current)
     for key in ("sku", "allocation_method", "idle_timeout"):
         if params[key] is not None:
@@ -283,12 +287,22 @@ def desired_state(module, current):
     if desired["sku"] == "Standard" and params["allocation_method"] is None:
         desired["allocation_method"] = "Static"
     if desired["sku"] == "Standard" and desired["allocation_method"] != "Static":
-        module.fail_json(msg=f"Cannot update public IP {params['name']}: a Standard public IP address must be Static")
+        raise ModuleFailure(f"Cannot update public IP {params['name']}: a Standard public IP address must be Static")
     if label is not None and (label or None) != current["domain_name_label"]:
         desired["domain_name_label"] = label or None
         desired["fqdn"] = None
     desired["tags"] = merge_tags(current["tags"], params["tags"], params["append_tags"])[0]
     return desired
+
+
+def ensure_present(module, ip):
+    current = ip.read()
+    desired = desired_state(module, current)
+    return ip.ensure_present(desired, current and any(desired[key] != current[key] for key in SETTINGS), body_for)
+
+
+def ensure_absent(module, ip):
+    return ip.ensure_absent()
 
 
 def main():
@@ -306,11 +320,12 @@ def main():
         tags=True,
     )
     try:
-        module.fail_invalid(option_problems(module.params))
-        manage(module, module.client("network").public_ip_addresses, "public IP", "public_ip", to_dict, desired_state,
-               lambda current, desired: any(desired[key] != current[key] for key in SETTINGS), body_for)
+        spec = options(module)
+        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = ensure(module, spec)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

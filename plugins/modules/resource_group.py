@@ -140,9 +140,11 @@ resource_group:
       sample: null
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
+from itertools import islice
+
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError, azure_call, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import delete_and_exit, fetch
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import ensure_deleted, fetch
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import (
     group_to_dict,
     location_problem,
@@ -150,123 +152,116 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group impo
     name_problem,
     normalize_location,
 )
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
 
+ARGUMENT_SPEC = dict(
+    name=dict(type="str", required=True),
+    state=dict(type="str", choices=["present", "absent"], default="present"),
+    location=dict(type="str"),
+    force_delete_nonempty=dict(type="bool", default=False),
+)
 NONEMPTY_SAMPLE = 5
+
+
+def options(module):
+    """The group's name; OptionError for a name or location Azure would refuse, before any request."""
+    params = module.params
+    problem = name_problem(params["name"])
+    if problem:
+        raise OptionError(f"Invalid name: {problem}")
+    check_options([location_problem(params["location"])])
+    return params["name"]
 
 
 def diff_view(group):
     return {key: group[key] for key in ("name", "location", "tags")} if group else {}
 
 
-class ResourceGroupManager:
-    def __init__(self, module):
-        self.module = module
-        self.name = module.params["name"]
-        self.groups = module.client("resource").resource_groups
+def read(module, name):
+    """The group as the module returns it, or None when it does not exist."""
+    return fetch(module, lambda: group_to_dict(module.client("resource").resource_groups.get(name)),
+                 f"resource group {name}")
 
-    def current(self):
-        return fetch(self.module, lambda: group_to_dict(self.groups.get(self.name)), f"resource group {self.name}")
 
-    def resources_in_group(self):
-        resources = self.module.client("resource").resources
-        try:
-            found = []
-            for resource in resources.list_by_resource_group(self.name, top=NONEMPTY_SAMPLE):
-                found.append(resource.id)
-                if len(found) >= NONEMPTY_SAMPLE:
-                    break
-            return found
-        except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to list the resources of resource group {self.name}")
-
-    def present(self, current):
-        params = self.module.params
+def ensure_present(module, name):
+    """Create the group, or set its tags; the region of a group cannot change."""
+    params = module.params
+    current = read(module, name)
+    if current is None:
         location = normalize_location(params["location"])
-        if current is None:
-            if not location:
-                self.module.fail_json(msg=f"location is required to create resource group {self.name}")
-            tags, _changed = merge_tags({}, params["tags"], params["append_tags"])
-            desired = {
-                "id": f"/subscriptions/{self.module.subscription_id}/resourceGroups/{self.name}",
-                "name": self.name,
-                "location": location,
-                "tags": tags,
-                "provisioning_state": None,
-                "managed_by": None,
-            }
-            return self.write(current, desired, "create")
+        if not location:
+            raise ModuleFailure(f"location is required to create resource group {name}")
+        desired = {
+            "id": f"/subscriptions/{module.subscription_id}/resourceGroups/{name}",
+            "name": name,
+            "location": location,
+            "tags": merge_tags({}, params["tags"], params["append_tags"])[0],
+            "provisioning_state": None,
+            "managed_by": None,
+        }
+        return write(module, current, desired, "create")
+    moved = moved_problem("resource group", current["location"], params["location"])
+    if moved:
+        raise ModuleFailure(f"Cannot update resource group {name}: {moved}")
+    tags, changed = merge_tags(current["tags"], params["tags"], params["append_tags"])
+    if not changed:
+        return Result(False, diff_view(current), diff_view(current), resource_group=current)
+    return write(module, current, dict(current, tags=tags), "update")
 
-        moved = moved_problem("resource group", current["location"], params["location"])
-        if moved:
-            self.module.fail_json(msg=f"Cannot update resource group {self.name}: {moved}")
-        tags, changed = merge_tags(current["tags"], params["tags"], params["append_tags"])
-        if not changed:
-            self.module.exit_with_diff(False, diff_view(current), diff_view(current), resource_group=current)
-        return self.write(current, dict(current, tags=tags), "update")
 
-    def write(self, current, desired, action):
-        result = desired
-        if not self.module.check_mode:
-            body = {"location": desired["location"], "tags": desired["tags"]}
-            if desired.get("managed_by"):
-                body["managedBy"] = desired["managed_by"]
-            try:
-                result = group_to_dict(self.groups.create_or_update(self.name, body))
-            except Exception as exc:
-                self.module.fail_azure(exc, f"Failed to {action} resource group {self.name}")
-        self.module.exit_with_diff(True, diff_view(current), diff_view(desired), resource_group=result)
+def write(module, current, desired, action):
+    """PUT the group (not in check mode): Azure answers it at once, there is no operation to wait for."""
+    result = desired
+    if not module.check_mode:
+        body = {"location": desired["location"], "tags": desired["tags"]}
+        if desired.get("managed_by"):
+            body["managedBy"] = desired["managed_by"]
+        result = group_to_dict(azure_call(f"Failed to {action} resource group {desired['name']}",
+                                          module.client("resource").resource_groups.create_or_update,
+                                          desired["name"], body))
+    return Result(True, diff_view(current), diff_view(desired), resource_group=result)
 
-    def absent(self, current):
-        module = self.module
-        if current is None:
-            module.exit_with_diff(False, {}, {})
-        if (current["provisioning_state"] or "").lower() == "deleting":
-            # Someone else's deletion is under way: do not start another, wait for theirs.
-            if module.params["wait"] and not module.check_mode:
-                module.wait_until(lambda: self.current() is None, f"resource group {self.name} to be deleted")
-            module.exit_with_diff(False, diff_view(current), {})
-        if not module.params["force_delete_nonempty"]:
-            held = self.resources_in_group()
-            if held:
-                more = " and more" if len(held) >= NONEMPTY_SAMPLE else ""
-                module.fail_json(
-                    msg=f"Resource group {self.name} is not empty, it holds {', '.join(held)}{more};"
-                    " set force_delete_nonempty=true to delete it with everything it holds",
-                    resources=held,
-                )
-        delete_and_exit(module, diff_view(current), lambda: self.groups.begin_delete(self.name),
-                        f"resource group {self.name}")
+
+def ensure_absent(module, name):
+    """Delete the group; one that holds resources only with force_delete_nonempty."""
+    current = read(module, name)
+    if current is None:
+        return Result(False, {}, {})
+    what = f"resource group {name}"
+    if (current["provisioning_state"] or "").lower() == "deleting":
+        # Someone else's deletion is under way: do not start another, wait for theirs.
+        if module.params["wait"] and not module.check_mode:
+            module.wait_until(lambda: read(module, name) is None, f"{what} to be deleted")
+        return Result(False, diff_view(current), {})
+    if not module.params["force_delete_nonempty"]:
+        held = resources_in(module, name)
+        if held:
+            more = " and more" if len(held) >= NONEMPTY_SAMPLE else ""
+            raise ModuleFailure(f"Resource group {name} is not empty, it holds {', '.join(held)}{more};"
+                                " set force_delete_nonempty=true to delete it with everything it holds", resources=held)
+    return ensure_deleted(module, diff_view(current), lambda: module.client("resource").resource_groups.begin_delete(name),
+                          what)
+
+
+def resources_in(module, name):
+    """The ids of up to NONEMPTY_SAMPLE resources the group holds."""
+    def first_ids():
+        listed = module.client("resource").resources.list_by_resource_group(name, top=NONEMPTY_SAMPLE)
+        return [resource.id for resource in islice(listed, NONEMPTY_SAMPLE)]  # no request for a next page
+
+    return azure_call(f"Failed to list the resources of resource group {name}", first_ids)
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(
-            name=dict(type="str", required=True),
-            state=dict(type="str", choices=["present", "absent"], default="present"),
-            location=dict(type="str"),
-            force_delete_nonempty=dict(type="bool", default=False),
-        ),
-        wait=True,
-        tags=True,
-    )
+    module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True, tags=True)
     try:
-        params = module.params
-        problem = name_problem(params["name"])
-        if problem:
-            module.fail_json(msg=f"Invalid name: {problem}")
-        problem = location_problem(params["location"])
-        if problem:
-            module.fail_json(msg=f"Invalid options: {problem}")
-
-        manager = ResourceGroupManager(module)
-        current = manager.current()
-        if params["state"] == "present":
-            manager.present(current)
-        else:
-            manager.absent(current)
+        name = options(module)
+        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = ensure(module, name)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

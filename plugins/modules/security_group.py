@@ -231,9 +231,9 @@ security_group:
       sample: Succeeded
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import group_location, manage
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import NetworkResource, group_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import SECURITY_GROUP, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem, rule_problems
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, moved_problem, normalize_location
@@ -249,10 +249,13 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_t
 RULE_SPEC = dict(name=dict(type="str", required=True), **rule_spec(required=("priority",)))
 
 
-def option_problems(params):
-    problems = [name_problem(params["name"], "security group name"), location_problem(params["location"])]
-    problems.extend(rule_problems(params["rules"]))
-    return [p for p in problems if p]
+def options(module):
+    """The security group the task names; OptionError for what Azure would refuse, before any request."""
+    params = module.params
+    check_options([name_problem(params["name"], "security group name"), location_problem(params["location"])]
+                  + rule_problems(params["rules"]))
+    return NetworkResource(module, "network_security_groups", (params["resource_group"], params["name"]),
+                           f"security group {params['name']}", to_dict, "security_group")
 
 
 def desired_state(module, current):
@@ -273,16 +276,27 @@ def desired_state(module, current):
         }
     moved = moved_problem("security group", current["location"], params["location"])
     if moved:
-        module.fail_json(msg=f"Cannot update security group {params['name']}: {moved}")
+        raise ModuleFailure(f"Cannot update security group {params['name']}: {moved}")
     desired = dict(current)
     if params["rules"] is not None:
         desired["rules"] = merge_rules(current["rules"], params["rules"], params["purge_rules"], current["id"])
         # Kept rules are only known now: a listed rule may take the priority of one of them.
         problems = rule_problems(desired["rules"])
         if problems:
-            module.fail_json(msg=f"Cannot update security group {params['name']}: " + "; ".join(problems))
+            raise ModuleFailure(f"Cannot update security group {params['name']}: " + "; ".join(problems))
     desired["tags"] = merge_tags(current["tags"], params["tags"], params["append_tags"])[0]
     return desired
+
+
+def ensure_present(module, nsg):
+    current = nsg.read()
+    desired = desired_state(module, current)
+    return nsg.ensure_present(desired, current and (current["tags"] != desired["tags"]
+                                                    or rules_differ(current["rules"], desired["rules"])), body_for)
+
+
+def ensure_absent(module, nsg):
+    return nsg.ensure_absent()
 
 
 def main():
@@ -296,12 +310,12 @@ def main():
         tags=True,
     )
     try:
-        module.fail_invalid(option_problems(module.params))
-        manage(module, module.client("network").network_security_groups, "security group", "security_group", to_dict,
-               desired_state, lambda current, desired: current["tags"] != desired["tags"]
-               or rules_differ(current["rules"], desired["rules"]), body_for)
+        spec = options(module)
+        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = ensure(module, spec)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

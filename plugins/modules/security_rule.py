@@ -208,9 +208,9 @@ security_rule:
       sample: Succeeded
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, fetch
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import NetworkResource, fetch
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import SECURITY_GROUP, resource_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
@@ -236,56 +236,49 @@ def diff_view(rule):
     return {key: value for key, value in rule.items() if key != "provisioning_state"} if rule else {}
 
 
+def options(module):
+    """The rule the task names; OptionError for what Azure would refuse, before any request."""
+    params = module.params
+    group, nsg, name = params["resource_group"], params["security_group"], params["name"]
+    problems = [group_problem(group), name_problem(nsg, "security group name")]
+    if params["state"] == "present":
+        problems += rule_option_problems({key: params[key] for key in ("name",) + COMPARED})
+    else:
+        problems.append(name_problem(name, "rule name"))
+    check_options(problems)
+    return NetworkResource(module, "security_rules", (group, nsg, name),
+                           f"security rule {name} of security group {nsg}", rule_to_dict, "security_rule", diff_view)
+
+
+def ensure_present(module, rule):
+    params = module.params
+    group, nsg, name = rule.path
+    current = rule.read()
+    if current is None and params["priority"] is None:
+        raise ModuleFailure(f"Cannot create {rule.what}: priority is required to create a rule")
+    if current is None and fetch(module, lambda: module.client("network").network_security_groups.get(group, nsg),
+                                 f"security group {nsg}") is None:
+        # The rule's GET says 404 for a missing group too: read the group before writing into it.
+        raise ModuleFailure(f"Cannot create {rule.what}: security_group: security group {nsg} does not exist in"
+                            f" resource group {group}")
+    rule_id = resource_id(module.subscription_id, group, SECURITY_GROUP, nsg, "securityRules", name)
+    desired = desired_rule(params, current, rule_id, keep=True)
+    return rule.ensure_present(desired, desired is not current, rule_body)
+
+
+def ensure_absent(module, rule):
+    return rule.ensure_absent()
+
+
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
     try:
-        params = module.params
-        group, nsg, name = params["resource_group"], params["security_group"], params["name"]
-        problems = [group_problem(group), name_problem(nsg, "security group name")]
-        if params["state"] == "present":
-            problems += rule_option_problems({key: params[key] for key in ("name",) + COMPARED})
-        else:
-            problems.append(name_problem(name, "rule name"))
-        module.fail_invalid([p for p in problems if p])
-
-        what = f"security rule {name} of security group {nsg}"
-        rules = module.client("network").security_rules
-        current_json = fetch(module, lambda: as_json(rules.get(group, nsg, name)), what)
-        current = rule_to_dict(current_json) if current_json else None
-
-        if params["state"] == "absent":
-            if current and not module.check_mode:
-                try:
-                    module.wait_for(rules.begin_delete(group, nsg, name), f"{what} to be deleted")
-                except ResourceNotFoundError:
-                    pass
-                except Exception as exc:
-                    module.fail_azure(exc, f"Failed to delete {what}")
-            module.exit_with_diff(bool(current), diff_view(current), {})
-
-        if current is None and params["priority"] is None:
-            module.fail_json(msg=f"Cannot create {what}: priority is required to create a rule")
-        if current is None and fetch(module, lambda: module.client("network").network_security_groups.get(group, nsg),
-                                     f"security group {nsg}") is None:
-            # The rule's GET says 404 for a missing group too: read the group before writing into it.
-            module.fail_json(msg=f"Cannot create {what}: security_group: security group {nsg} does not exist in resource"
-                                 f" group {group}")
-        rule_id = resource_id(module.subscription_id, group, SECURITY_GROUP, nsg, "securityRules", name)
-        desired = desired_rule(params, current, rule_id, keep=True)
-        if desired is current:
-            module.exit_with_diff(False, diff_view(current), diff_view(current), security_rule=current)
-        result = desired
-        if not module.check_mode:
-            body = rule_body(desired, current_json)
-            try:
-                poller = rules.begin_create_or_update(group, nsg, name, body)
-                done = module.wait_for(poller, f"{what} to be provisioned")
-            except Exception as exc:
-                module.fail_azure(exc, f"Failed to write {what}")
-            result = rule_to_dict(as_json(done)) if done else desired
-        module.exit_with_diff(True, diff_view(current), diff_view(result), security_rule=result)
+        spec = options(module)
+        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = ensure(module, spec)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

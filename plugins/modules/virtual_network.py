@@ -210,9 +210,9 @@ virtual_network:
       sample: Succeeded
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import group_location, manage
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import NetworkResource, group_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
     SECURITY_GROUP,
     VIRTUAL_NETWORK,
@@ -236,7 +236,9 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._virtual_network imp
 )
 
 
-def option_problems(params):
+def options(module):
+    """The virtual network the task names; OptionError for what Azure would refuse, before any request."""
+    params = module.params
     problems = [name_problem(params["name"], "virtual network name", shortest=2, longest=64), location_problem(params["location"])]
     if params["address_prefixes"] is not None:
         problems.extend(address_space_problems(params["address_prefixes"]))
@@ -247,7 +249,9 @@ def option_problems(params):
         if subnet.get("security_group"):
             problems.append(reference_problem(subnet["security_group"], SECURITY_GROUP,
                                               f"security_group of subnet {subnet['name']!r}"))
-    return [p for p in problems if p]
+    check_options(problems)
+    return NetworkResource(module, "virtual_networks", (params["resource_group"], params["name"]),
+                           f"virtual network {params['name']}", to_dict, "virtual_network")
 
 
 def desired_state(module, current):
@@ -260,7 +264,7 @@ def desired_state(module, current):
         wanted.append(dict(subnet, security_group=to_id(nsg, module.subscription_id, rg, SECURITY_GROUP) if nsg else nsg))
     if current is None:
         if not params["address_prefixes"]:
-            module.fail_json(msg=f"address_prefixes is required to create virtual network {params['name']}")
+            raise ModuleFailure(f"address_prefixes is required to create virtual network {params['name']}")
         return {
             "id": vnet_id,
             "name": params["name"],
@@ -273,7 +277,7 @@ def desired_state(module, current):
         }
     moved = moved_problem("virtual network", current["location"], params["location"])
     if moved:
-        module.fail_json(msg=f"Cannot update virtual network {params['name']}: {moved}")
+        raise ModuleFailure(f"Cannot update virtual network {params['name']}: {moved}")
     desired = dict(current)
     if params["address_prefixes"] is not None and sorted(params["address_prefixes"]) != sorted(current["address_prefixes"]):
         desired["address_prefixes"] = list(params["address_prefixes"])
@@ -289,17 +293,27 @@ def desired_state(module, current):
         desired["address_prefixes"],
     )
     if problems:
-        module.fail_json(msg=f"Cannot update virtual network {params['name']}: " + "; ".join(problems))
+        raise ModuleFailure(f"Cannot update virtual network {params['name']}: " + "; ".join(problems))
     return desired
 
 
-def changed(current, desired):
+def differs(current, desired):
     return (
         sorted(current["address_prefixes"]) != sorted(desired["address_prefixes"])
         or current["dns_servers"] != desired["dns_servers"]
         or current["tags"] != desired["tags"]
         or subnets_differ(current["subnets"], desired["subnets"])
     )
+
+
+def ensure_present(module, vnet):
+    current = vnet.read()
+    desired = desired_state(module, current)
+    return vnet.ensure_present(desired, current and differs(current, desired), body_for)
+
+
+def ensure_absent(module, vnet):
+    return vnet.ensure_absent()
 
 
 def main():
@@ -323,11 +337,12 @@ def main():
         tags=True,
     )
     try:
-        module.fail_invalid(option_problems(module.params))
-        manage(module, module.client("network").virtual_networks, "virtual network", "virtual_network", to_dict,
-               desired_state, changed, body_for)
+        spec = options(module)
+        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = ensure(module, spec)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

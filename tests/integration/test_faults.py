@@ -159,3 +159,31 @@ def test_an_operation_that_ends_failed_fails_the_task_and_a_rerun_converges(faul
     third = run_playbook(tasks, env=fault_env)
     assert third.ok, third.output()
     assert [(w["method"], w["path"]) for w in fault_azemu.writes(since=mark)] == []
+
+
+def test_a_security_rule_left_failed_is_written_again_then_rests(fault_azemu, fault_env, run_playbook):
+    """A rule is a Microsoft.Network resource written whole, as an NSG is: Azure's way out of a
+    Failed provisioning state (a PUT of the rule as it is) applies to it too."""
+    group = f"rg-rule-{uuid.uuid4().hex[:8]}"
+    rg = {"resource_group": group}
+    assert run_playbook([
+        {"name": "group", "cloudlb.azure.resource_group": {"name": group, "location": "westus"}},
+        {"name": "nsg", "cloudlb.azure.security_group": dict(rg, name="nsg")},
+    ], env=fault_env).ok
+    rule = {"name": "rule", "cloudlb.azure.security_rule": dict(
+        rg, security_group="nsg", name="ssh", priority=200, protocol="Tcp", destination_port_ranges=["22"])}
+    fault_azemu.faults([{"lro": "Failed", "method": "PUT", "path": "*/securityrules/ssh"}])
+    try:
+        failed = run_playbook([dict(rule, ignore_errors=True)], env=fault_env)
+    finally:
+        fault_azemu.faults([])
+    assert failed.record("rule")["status"] == "failed", failed.output()
+
+    mark = fault_azemu.mark()
+    repaired = run_playbook([rule, dict(rule, name="again")], env=fault_env)
+    assert repaired.ok, repaired.output()
+    writes = fault_azemu.writes(since=mark)
+    assert repaired.task("rule")["changed"], repaired.output()
+    assert repaired.task("rule")["security_rule"]["provisioning_state"] == "Succeeded"
+    assert [w["method"] for w in repaired.during("rule", writes)] == ["PUT"]
+    assert not repaired.task("again")["changed"] and repaired.during("again", writes) == []
