@@ -249,32 +249,32 @@ class AzureReader:
     def fail(self, exc, what):
         raise AnsibleError("cloudlb.azure.vms: " + failure(exc, f"Failed to read {what}", [self.auth.secret])["msg"])
 
-    def listing(self, operations, group, what, **kwargs):
+    def request(self, call, what, missing):
+        """``call()`` (an SDK request), or ``missing`` when Azure answers that it finds nothing;
+        any other error fails the inventory, saying what was being read."""
         try:
-            items = operations.list(group, **kwargs) if group else operations.list_all(**kwargs)
-            return [as_json(item) for item in items]
+            return call()
         except ResourceNotFoundError:
-            return []      # a resource group that does not exist holds no VMs
-        except Exception as exc:
-            self.fail(exc, f"the {what} of {'resource group ' + group if group else 'the subscription'}")
+            return missing
+        except Exception as exc:  # the SDK's exception, translated once here
+            self.fail(exc, what)
+
+    def listing(self, operations, group, what, **kwargs):
+        # A resource group that does not exist holds no VMs.
+        return self.request(
+            lambda: [as_json(item) for item in (operations.list(group, **kwargs) if group else operations.list_all(**kwargs))],
+            f"the {what} of {'resource group ' + group if group else 'the subscription'}", [])
 
     def get(self, operations, resource_id, what):
         parts = parse_id(resource_id)
-        try:
-            return as_json(operations.get(parts["resource_group"], parts["name"]))
-        except ResourceNotFoundError:
-            return None
-        except Exception as exc:
-            self.fail(exc, f"{what} {resource_id}")
+        return self.request(lambda: as_json(operations.get(parts["resource_group"], parts["name"])),
+                            f"{what} {resource_id}", None)
 
     def instance_view(self, vm):
         parts = parse_id(vm["id"])
-        try:
-            return as_json(self.client("compute").virtual_machines.instance_view(parts["resource_group"], parts["name"]))
-        except ResourceNotFoundError:
-            return None
-        except Exception as exc:
-            self.fail(exc, f"the instance view of virtual machine {vm.get('name')}")
+        vms = self.client("compute").virtual_machines
+        return self.request(lambda: as_json(vms.instance_view(parts["resource_group"], parts["name"])),
+                            f"the instance view of virtual machine {vm.get('name')}", None)
 
     def records(self, groups):
         compute, network = self.client("compute"), self.client("network")

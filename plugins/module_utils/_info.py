@@ -8,52 +8,55 @@ Private to the collection: nothing outside cloudlb.azure may import it.
 
 from __future__ import annotations
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
+    ModuleFailure,
+    ResourceNotFoundError,
+    azure_call,
+    check_options,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_name_problem
 
 
-def info_module(name_problem=None, **argument_spec):
+def info_module(**argument_spec):
     """The AzureModule of an info module with options resource_group and name (name needs
-    resource_group), plus ``argument_spec``. A resource group name Azure would refuse, or a
-    name ``name_problem(name)`` finds fault with, fails it before any request: no resource can
-    have it, so it is a mistake, not an empty answer."""
+    resource_group), plus ``argument_spec``."""
     spec = dict(resource_group=dict(type="str"), name=dict(type="str"), **argument_spec)
-    module = AzureModule(argument_spec=spec, required_by={"name": "resource_group"})
+    return AzureModule(argument_spec=spec, required_by={"name": "resource_group"})
+
+
+def check_names(module, name_problem=None):
+    """The options, checked: OptionError for a resource group name Azure would refuse, or a name
+    ``name_problem(name)`` finds fault with; no resource can have it, so it is a mistake, not an
+    empty answer."""
     group, name = module.params["resource_group"], module.params["name"]
-    module.fail_invalid([problem for problem in (
-        group_name_problem(group) if group is not None else None,
-        name_problem(name) if name is not None and name_problem else None) if problem])
-    return module
+    check_options([group_name_problem(group) if group is not None else None,
+                   name_problem(name) if name is not None and name_problem else None])
+    return module.params
 
 
-def get_or_list(module, get, list_all, read_failure, list_failure, missing_list_is_empty=True):
+def get_or_list(get, list_all, read_failure, list_failure, missing_list_is_empty=True):
     """``[get()]`` when ``get`` is given (``[]`` when that resource does not exist), else
-    ``list_all()``. A failed request fails the module with ``read_failure`` or ``list_failure``;
-    a listing answered 404 (a missing resource group) is ``[]`` with ``missing_list_is_empty``.
+    ``list_all()``. A failed request raises the ModuleFailure of ``read_failure`` or
+    ``list_failure``; a listing answered 404 (a missing resource group) is ``[]`` with
+    ``missing_list_is_empty``.
     """
     try:
         if get is not None:
-            try:
-                return [get()]
-            except ResourceNotFoundError:
-                return []
-        return list_all()
-    except ResourceNotFoundError as exc:
-        if missing_list_is_empty:
+            return [azure_call(read_failure, get)]
+        return azure_call(list_failure, list_all)
+    except ModuleFailure as failure:
+        if isinstance(failure.__cause__, ResourceNotFoundError) and (get is not None or missing_list_is_empty):
             return []
-        module.fail_azure(exc, list_failure)
-    except Exception as exc:
-        module.fail_azure(exc, read_failure if get is not None else list_failure)
+        raise
 
 
-def network_items(module, operations, noun, plural):
-    """Azure's JSON of the Microsoft.Network resource the options name (``[]`` when it does not
-    exist), or of every one in the resource group (or the subscription)."""
-    group, name = module.params["resource_group"], module.params["name"]
+def network_items(spec, operations, noun, plural):
+    """Azure's JSON of the Microsoft.Network resource the options ``spec`` name (``[]`` when it
+    does not exist), or of every one in the resource group (or the subscription)."""
+    group, name = spec["resource_group"], spec["name"]
     return get_or_list(
-        module,
         (lambda: as_json(operations.get(group, name))) if name else None,
         lambda: [as_json(item) for item in (operations.list(group) if group else operations.list_all())],
         f"Failed to read {noun} {name}",

@@ -143,16 +143,22 @@ availability_set:
       sample: {environment: demo}
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
+    ModuleFailure,
+    ResourceNotFoundError,
+    azure_call,
+    azure_failure,
+    check_options,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import (
     as_json,
-    delete_and_exit,
     fetch,
     group_location,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, moved_problem, normalize_location
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
 
 FAULT_DOMAINS = (1, 3)
@@ -198,85 +204,103 @@ def option_problems(params):
     return problems
 
 
-class AvailabilitySetManager:
-    def __init__(self, module):
-        self.module = module
-        self.params = module.params
-        self.what = f"availability set {self.params['name']}"
-        self.sets = module.client("compute").availability_sets
+def options(module):
+    """The task's options checked; OptionError for anything Azure would refuse. No request yet."""
+    check_options(option_problems(module.params))
+    return module.params
 
-    def current(self):
-        return fetch(self.module, lambda: to_dict(as_json(self.sets.get(self.params["resource_group"],
-                                                                        self.params["name"]))), self.what)
 
-    def present(self, current):
-        params = self.params
-        if current is None:
-            desired = {
-                "id": (f"/subscriptions/{self.module.subscription_id}/resourceGroups/{params['resource_group']}"
-                       f"/providers/Microsoft.Compute/availabilitySets/{params['name']}"),
-                "name": params["name"],
-                "location": normalize_location(params["location"]) or group_location(self.module, params["resource_group"]),
-                "sku": params["sku"] or "Aligned",
-                "platform_fault_domain_count": params["platform_fault_domain_count"] or DEFAULT_FAULT_DOMAINS,
-                "platform_update_domain_count": params["platform_update_domain_count"] or DEFAULT_UPDATE_DOMAINS,
-                "virtual_machines": [],
-                "tags": merge_tags({}, params["tags"], params["append_tags"])[0],
-            }
-            return self.write(current, desired, "create")
-        self.check_fixed(current)
-        tags, tags_changed = merge_tags(current["tags"], params["tags"], params["append_tags"])
-        sku = params["sku"] or current["sku"]
-        if not tags_changed and sku == current["sku"]:
-            self.module.exit_with_diff(False, diff_view(current), diff_view(current), availability_set=current)
-        return self.write(current, dict(current, tags=tags, sku=sku), "update")
+def read(module, spec):
+    """The set as the module returns it, or None."""
+    sets = module.client("compute").availability_sets
+    return fetch(module, lambda: to_dict(as_json(sets.get(spec["resource_group"], spec["name"]))), what_of(spec))
 
-    def check_fixed(self, current):
-        params = self.params
-        moved = moved_problem("availability set", current["location"], params["location"])
-        if moved:
-            self.module.fail_json(msg=f"Cannot update {self.what}: {moved}. Nothing was changed")
-        for option, what, _bounds in COUNTS:
-            if params[option] is not None and params[option] != current[option]:
-                self.module.fail_json(
-                    msg=f"The {self.what} has {current[option]} {what}s and {option} asks for {params[option]}:"
-                    f" Azure cannot change the {what} count of an existing availability set. Nothing was changed;"
-                    " to change it, delete the set (it must hold no VMs) and create it again")
-        if params["sku"] == "Classic" and current["sku"] == "Aligned":
-            self.module.fail_json(msg=f"Cannot update {self.what}: sku is Classic, but it is Aligned, and Azure"
-                                  " cannot change an Aligned availability set back to Classic. Nothing was changed")
 
-    def write(self, current, desired, action):
-        result = desired
-        if not self.module.check_mode:
-            body = {
-                "location": desired["location"],
-                "sku": {"name": desired["sku"]},
-                "tags": desired["tags"],
-                "properties": {
-                    "platformFaultDomainCount": desired["platform_fault_domain_count"],
-                    "platformUpdateDomainCount": desired["platform_update_domain_count"],
-                },
-            }
-            try:
-                written = as_json(self.sets.create_or_update(self.params["resource_group"], self.params["name"], body))
-            except Exception as exc:
-                self.module.fail_azure(exc, f"Failed to {action} {self.what}")
-            # The answer to a PUT does not list the member VMs; they are unchanged by it.
-            result = dict(to_dict(written), virtual_machines=desired["virtual_machines"])
-        self.module.exit_with_diff(True, diff_view(current), diff_view(result), availability_set=result)
+def what_of(spec):
+    return f"availability set {spec['name']}"
 
-    def absent(self, current):
-        if current is None:
-            self.module.exit_with_diff(False, {}, {})
-        if current["virtual_machines"]:
-            self.module.fail_json(
-                msg=f"The {self.what} still holds the VMs {', '.join(current['virtual_machines'])}; Azure deletes an"
-                " availability set only when it is empty. Delete the VMs first. Nothing was changed",
-                virtual_machines=current["virtual_machines"])
-        # Azure deletes an availability set at once: no poller to wait for.
-        delete_and_exit(self.module, diff_view(current),
-                        lambda: self.sets.delete(self.params["resource_group"], self.params["name"]), self.what)
+
+def check_fixed(spec, current):
+    """Fail, changing nothing, when the task asks to change what Azure keeps from creation."""
+    what = what_of(spec)
+    moved = moved_problem("availability set", current["location"], spec["location"])
+    if moved:
+        raise ModuleFailure(f"Cannot update {what}: {moved}. Nothing was changed")
+    for option, noun, _bounds in COUNTS:
+        if spec[option] is not None and spec[option] != current[option]:
+            raise ModuleFailure(
+                f"The {what} has {current[option]} {noun}s and {option} asks for {spec[option]}:"
+                f" Azure cannot change the {noun} count of an existing availability set. Nothing was changed;"
+                " to change it, delete the set (it must hold no VMs) and create it again")
+    if spec["sku"] == "Classic" and current["sku"] == "Aligned":
+        raise ModuleFailure(f"Cannot update {what}: sku is Classic, but it is Aligned, and Azure"
+                            " cannot change an Aligned availability set back to Classic. Nothing was changed")
+
+
+def write(module, spec, current, desired, action):
+    """PUT ``desired`` (not in check mode); the Result of the change."""
+    result = desired
+    if not module.check_mode:
+        body = {
+            "location": desired["location"],
+            "sku": {"name": desired["sku"]},
+            "tags": desired["tags"],
+            "properties": {
+                "platformFaultDomainCount": desired["platform_fault_domain_count"],
+                "platformUpdateDomainCount": desired["platform_update_domain_count"],
+            },
+        }
+        sets = module.client("compute").availability_sets
+        written = as_json(azure_call(f"Failed to {action} {what_of(spec)}", sets.create_or_update,
+                                     spec["resource_group"], spec["name"], body))
+        # The answer to a PUT does not list the member VMs; they are unchanged by it.
+        result = dict(to_dict(written), virtual_machines=desired["virtual_machines"])
+    return Result(True, diff_view(current), diff_view(result), availability_set=result)
+
+
+def ensure_present(module, spec):
+    current = read(module, spec)
+    if current is None:
+        desired = {
+            "id": (f"/subscriptions/{module.subscription_id}/resourceGroups/{spec['resource_group']}"
+                   f"/providers/Microsoft.Compute/availabilitySets/{spec['name']}"),
+            "name": spec["name"],
+            "location": normalize_location(spec["location"]) or group_location(module, spec["resource_group"]),
+            "sku": spec["sku"] or "Aligned",
+            "platform_fault_domain_count": spec["platform_fault_domain_count"] or DEFAULT_FAULT_DOMAINS,
+            "platform_update_domain_count": spec["platform_update_domain_count"] or DEFAULT_UPDATE_DOMAINS,
+            "virtual_machines": [],
+            "tags": merge_tags({}, spec["tags"], spec["append_tags"])[0],
+        }
+        return write(module, spec, current, desired, "create")
+    check_fixed(spec, current)
+    tags, tags_changed = merge_tags(current["tags"], spec["tags"], spec["append_tags"])
+    sku = spec["sku"] or current["sku"]
+    if not tags_changed and sku == current["sku"]:
+        return Result(False, diff_view(current), diff_view(current), availability_set=current)
+    return write(module, spec, current, dict(current, tags=tags, sku=sku), "update")
+
+
+def ensure_absent(module, spec):
+    current = read(module, spec)
+    if current is None:
+        return Result(False, {}, {})
+    if current["virtual_machines"]:
+        raise ModuleFailure(
+            f"The {what_of(spec)} still holds the VMs {', '.join(current['virtual_machines'])}; Azure deletes an"
+            " availability set only when it is empty. Delete the VMs first. Nothing was changed",
+            virtual_machines=current["virtual_machines"])
+    if module.check_mode:
+        return Result(True, diff_view(current), {})
+    sets = module.client("compute").availability_sets
+    # Azure deletes an availability set at once: no poller to wait for.
+    try:
+        sets.delete(spec["resource_group"], spec["name"])
+    except ResourceNotFoundError:  # deleted meanwhile
+        return Result(False, {}, {})
+    except Exception as exc:
+        raise azure_failure(exc, f"Failed to delete {what_of(spec)}") from exc
+    return Result(True, diff_view(current), {})
 
 
 def main():
@@ -290,15 +314,12 @@ def main():
         tags=True,
     )
     try:
-        module.fail_invalid(option_problems(module.params))
-        manager = AvailabilitySetManager(module)
-        current = manager.current()
-        if module.params["state"] == "present":
-            manager.present(current)
-        else:
-            manager.absent(current)
+        spec = options(module)
+        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = ensure(module, spec)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

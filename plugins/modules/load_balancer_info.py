@@ -174,10 +174,11 @@ load_balancers:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
-from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
+from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, check_names, info_module, network_items
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import lb_to_dict
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import read
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import name_of, parse_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import find_ip_configuration
 
@@ -240,14 +241,24 @@ def describe(lb, resolver):
     return out
 
 
+def options(module):
+    """The options; OptionError for names Azure would refuse. No request yet."""
+    return check_names(module, lambda name: name_problem(name, "load balancer name"))
+
+
+def info(module, spec):
+    items = network_items(spec, module.client("network").load_balancers, "load balancer", "load balancers")
+    resolver = Resolver(module) if spec["resolve"] else None
+    return Result(False, diff=False, load_balancers=by_id(describe(lb, resolver) for lb in items))
+
+
 def main():
-    module = info_module(lambda name: name_problem(name, "load balancer name"), resolve=dict(type="bool", default=True))
+    module = info_module(resolve=dict(type="bool", default=True))
     try:
-        items = network_items(module, module.client("network").load_balancers, "load balancer", "load balancers")
-        resolver = Resolver(module) if module.params["resolve"] else None
-        module.exit_json(changed=False, load_balancers=by_id(describe(lb, resolver) for lb in items))
+        result = info(module, options(module))
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

@@ -123,26 +123,36 @@ network_interfaces:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
-from ansible_collections.cloudlb.azure.plugins.module_utils._info import get_or_list, info_module
+from ansible_collections.cloudlb.azure.plugins.module_utils._info import check_names, get_or_list, info_module
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import nic_to_dict
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
+
+
+def options(module):
+    """The options; OptionError for names Azure would refuse. No request yet."""
+    return check_names(module, lambda name: name_problem(name, "network interface name"))
+
+
+def info(module, spec):
+    group, name = spec["resource_group"], spec["name"]
+    nics = module.client("network").network_interfaces
+    # A 404 listing a resource group's NICs means no group, so no NICs; the subscription's is an error.
+    found = get_or_list((lambda: nics.get(group, name)) if name is not None else None,
+                        lambda: list(nics.list(group) if group is not None else nics.list_all()),
+                        f"Failed to read network interface {name}",
+                        f"Failed to read the network interfaces of {group or 'the subscription'}",
+                        missing_list_is_empty=group is not None)
+    return Result(False, diff=False, network_interfaces=[nic_to_dict(nic.as_dict()) for nic in found])
 
 
 def main():
-    module = info_module(lambda name: name_problem(name, "network interface name"))
+    module = info_module()
     try:
-        group, name = module.params["resource_group"], module.params["name"]
-
-        nics = module.client("network").network_interfaces
-        # A 404 listing a resource group's NICs means no group, so no NICs; the subscription's is an error.
-        found = get_or_list(module, (lambda: nics.get(group, name)) if name is not None else None,
-                            lambda: list(nics.list(group) if group is not None else nics.list_all()),
-                            f"Failed to read network interface {name}",
-                            f"Failed to read the network interfaces of {group or 'the subscription'}",
-                            missing_list_is_empty=group is not None)
-        module.exit_json(changed=False, network_interfaces=[nic_to_dict(nic.as_dict()) for nic in found])
+        result = info(module, options(module))
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

@@ -75,18 +75,29 @@ public_ips:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
-from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
+from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, check_names, info_module, network_items
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._public_ip import to_dict
 
 
+def options(module):
+    """The options; OptionError for names Azure would refuse. No request yet."""
+    return check_names(module, lambda name: name_problem(name, "public IP name"))
+
+
+def info(module, spec):
+    items = network_items(spec, module.client("network").public_ip_addresses, "public IP", "public IP addresses")
+    return Result(False, diff=False, public_ips=by_id(to_dict(item) for item in items))
+
+
 def main():
-    module = info_module(lambda name: name_problem(name, "public IP name"))
+    module = info_module()
     try:
-        items = network_items(module, module.client("network").public_ip_addresses, "public IP", "public IP addresses")
-        module.exit_json(changed=False, public_ips=by_id(to_dict(item) for item in items))
+        result = info(module, options(module))
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

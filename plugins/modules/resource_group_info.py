@@ -90,38 +90,47 @@ resource_groups:
       sample: null
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import get_or_list, matches, parse_tag_filters
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import group_to_dict, name_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
+
+ARGUMENT_SPEC = dict(
+    name=dict(type="str"),
+    tags=dict(type="list", elements="str"),
+)
+
+
+def options(module):
+    """The name and the tag filters; OptionError for either Azure would refuse. No request yet."""
+    name = module.params["name"]
+    problem = name_problem(name) if name is not None else None
+    if problem:
+        raise OptionError(f"Invalid name: {problem}")
+    filters = parse_tag_filters(module.params["tags"])
+    if any(not tag_name for tag_name, _value in filters):
+        raise OptionError("Invalid tags: each item is name or name:value, with a non-empty name")
+    return {"name": name, "filters": filters}
+
+
+def info(module, spec):
+    name = spec["name"]
+    groups_api = module.client("resource").resource_groups
+    groups = get_or_list((lambda: groups_api.get(name)) if name is not None else None,
+                         lambda: list(groups_api.list()), f"Failed to read resource group {name}",
+                         "Failed to list resource groups", missing_list_is_empty=False)
+    found = [group_to_dict(group) for group in groups]
+    return Result(False, diff=False, resource_groups=[group for group in found if matches(group["tags"], spec["filters"])])
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(
-            name=dict(type="str"),
-            tags=dict(type="list", elements="str"),
-        ),
-    )
+    module = AzureModule(argument_spec=ARGUMENT_SPEC)
     try:
-        name = module.params["name"]
-        if name is not None:
-            problem = name_problem(name)
-            if problem:
-                module.fail_json(msg=f"Invalid name: {problem}")
-        filters = parse_tag_filters(module.params["tags"])
-        if any(not tag_name for tag_name, _value in filters):
-            module.fail_json(msg="Invalid tags: each item is name or name:value, with a non-empty name")
-
-        groups_api = module.client("resource").resource_groups
-        groups = get_or_list(module, (lambda: groups_api.get(name)) if name is not None else None,
-                             lambda: list(groups_api.list()), f"Failed to read resource group {name}",
-                             "Failed to list resource groups", missing_list_is_empty=False)
-
-        found = [group_to_dict(group) for group in groups]
-        module.exit_json(changed=False, resource_groups=[group for group in found if matches(group["tags"], filters)])
+        result = info(module, options(module))
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

@@ -67,18 +67,29 @@ security_groups:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
-from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, info_module, network_items
+from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, check_names, info_module, network_items
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._security_group import to_dict
 
 
+def options(module):
+    """The options; OptionError for names Azure would refuse. No request yet."""
+    return check_names(module, lambda name: name_problem(name, "security group name"))
+
+
+def info(module, spec):
+    items = network_items(spec, module.client("network").network_security_groups, "security group", "security groups")
+    return Result(False, diff=False, security_groups=by_id(to_dict(item) for item in items))
+
+
 def main():
-    module = info_module(lambda name: name_problem(name, "security group name"))
+    module = info_module()
     try:
-        items = network_items(module, module.client("network").network_security_groups, "security group", "security groups")
-        module.exit_json(changed=False, security_groups=by_id(to_dict(item) for item in items))
+        result = info(module, options(module))
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

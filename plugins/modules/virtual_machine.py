@@ -352,11 +352,16 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     vm_name_problem,
     vm_to_dict,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
+    ModuleFailure,
+    ResourceNotFoundError,
+    azure_call,
+    azure_failure,
+    check_options,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import (
     as_json,
-    delete_and_exit,
     fetch,
     left_failed,
     group_location,
@@ -368,9 +373,10 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group impo
     moved_problem,
     normalize_location,
 )
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 from ansible_collections.cloudlb.azure.plugins.module_utils._retries import no_answer
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import merge_tags
-from ansible_collections.cloudlb.azure.plugins.module_utils._wait import timeout_message
+from ansible_collections.cloudlb.azure.plugins.module_utils._wait import wait_until
 
 MAX_DISK_GB = 4095
 # The SDK's method for each power operation.
@@ -428,16 +434,34 @@ def option_problems(params):
     return problems
 
 
-class VirtualMachineManager:
+def settle(module, poller, what):
+    """Wait for ``poller`` even with wait=false: the next operation needs this one done."""
+
+    def done():
+        poller.wait(timeout=1.0)  # returns once the operation ends, raising what its polling met
+        return poller.done()
+
+    azure_call(f"Failed waiting for {what}", wait_until, module, done, what, interval=0)
+    azure_call(f"Failed waiting for {what}", poller.result)
+
+
+class VirtualMachine:
+    """The VM a task names: reading it (with its addresses) and its power operations."""
+
     def __init__(self, module):
         self.module = module
         self.params = module.params
         self.group = self.params["resource_group"]
         self.name = self.params["name"]
         self.what = f"virtual machine {self.name}"
-        self.vms = module.client("compute").virtual_machines
+        self._vms = None
 
-    # --- reading -----------------------------------------------------------------------------
+    @property
+    def vms(self):
+        """The SDK's virtual_machines operations, built on first use (no request before)."""
+        if self._vms is None:
+            self._vms = self.module.client("compute").virtual_machines
+        return self._vms
 
     def read(self):
         """The VM as the module reports it (model and instance view in one request), or None."""
@@ -464,26 +488,12 @@ class VirtualMachineManager:
                     public.append(address["properties"]["ipAddress"])
         return dict(vm, private_ip_addresses=private, public_ip_addresses=public)
 
-    def finish(self, changed, before, after):
-        result = after if self.module.check_mode and not after.get("vm_id") else self.with_addresses(after)
-        result.setdefault("private_ip_addresses", [])
-        result.setdefault("public_ip_addresses", [])
-        self.module.exit_with_diff(changed, diff_view(before), diff_view(result), virtual_machine=result)
-
-    # --- waiting -----------------------------------------------------------------------------
-
-    def settle(self, poller, what):
-        """Wait for ``poller`` even with wait=false: the next operation needs this one done."""
-        timeout = self.params["wait_timeout"]
-        try:
-            poller.wait(timeout=timeout)
-            done = poller.done()
-            if done:
-                poller.result()
-        except Exception as exc:
-            self.module.fail_azure(exc, f"Failed waiting for {what}")
-        if not done:
-            self.module.fail_json(msg=timeout_message(what, timeout, poller.status()))
+    def result(self, changed, before, after):
+        """The task's Result: ``after`` with its addresses (a VM check mode only plans has none)."""
+        returned = after if self.module.check_mode and not after.get("vm_id") else self.with_addresses(after)
+        returned.setdefault("private_ip_addresses", [])
+        returned.setdefault("public_ip_addresses", [])
+        return Result(changed, diff_view(before), diff_view(returned), virtual_machine=returned)
 
     def wait_provisioned(self, vm):
         """A VM still being created or updated (by an earlier task with wait=false): wait for it."""
@@ -497,233 +507,28 @@ class VirtualMachineManager:
 
         self.module.wait_until(provisioned, f"{self.what} to finish provisioning", interval=1.0)
         if found["vm"] is None:
-            self.module.fail_json(msg=f"The {self.what} was deleted while this task waited for it")
+            raise ModuleFailure(f"The {self.what} was deleted while this task waited for it")
         return found["vm"]
-
-    # --- present -----------------------------------------------------------------------------
-
-    def create(self):
-        params = self.params
-        if not params["network_interfaces"]:
-            self.module.fail_json(msg=f"network_interfaces is required to create {self.what}")
-        if not params["ssh_public_keys"] and not params["admin_password"]:
-            self.module.fail_json(msg=f"ssh_public_keys or admin_password is required to create {self.what}")
-        if params["power_state"] in ("stopped", "deallocated") and not params["wait"]:
-            self.module.fail_json(msg=f"power_state={params['power_state']} for a new VM needs wait=true: Azure"
-                                  " creates a running VM, which the module then stops once it is created")
-        subscription = self.module.subscription_id
-        location = normalize_location(params["location"]) or group_location(self.module, self.group)
-        image = parse_image(params["image"])[0]
-        size = params["size"] or DEFAULT_SIZE
-        user = params["admin_username"] or DEFAULT_ADMIN_USERNAME
-        nic_ids = [resource_id(subscription, self.group, "networkInterfaces", nic) if not nic.startswith("/") else nic
-                   for nic in params["network_interfaces"]]
-        avset = params["availability_set"]
-        avset_id = (resource_id(subscription, self.group, "availabilitySets", avset, namespace="Microsoft.Compute")
-                    if avset and not avset.startswith("/") else avset)
-        tags = merge_tags({}, params["tags"], params["append_tags"])[0]
-        if params["custom_data"] is not None:
-            tags[CUSTOM_DATA_TAG] = custom_data_digest(params["custom_data"])
-        disk = {"createOption": "FromImage", "caching": "ReadWrite",
-                "managedDisk": {"storageAccountType": params["os_disk_type"] or default_os_disk_type(size)}}
-        for key, option in (("name", "os_disk_name"), ("diskSizeGB", "os_disk_size_gb"),
-                            ("deleteOption", "os_disk_delete_option")):
-            if params[option] is not None:
-                disk[key] = params[option]
-        linux = {"disablePasswordAuthentication": not params["admin_password"]}
-        if params["ssh_public_keys"]:
-            linux["ssh"] = {"publicKeys": [{"path": f"/home/{user}/.ssh/authorized_keys", "keyData": key}
-                                           for key in params["ssh_public_keys"]]}
-        profile = {"computerName": params["computer_name"] or self.name, "adminUsername": user,
-                   "linuxConfiguration": linux}
-        if params["admin_password"]:
-            profile["adminPassword"] = params["admin_password"]
-        if params["custom_data"] is not None:
-            profile["customData"] = encode_custom_data(params["custom_data"])
-            self.module.no_log_values.add(profile["customData"])
-        body = {"location": location, "tags": tags, "properties": {
-            "hardwareProfile": {"vmSize": size},
-            "storageProfile": {"imageReference": image, "osDisk": disk},
-            "osProfile": profile,
-            "networkProfile": {"networkInterfaces": [
-                {"id": nic_id, "properties": {"primary": i == 0}} for i, nic_id in enumerate(nic_ids)]},
-        }}
-        if avset_id:
-            body["properties"]["availabilitySet"] = {"id": avset_id}
-        self.check_references(location, size, nic_ids, avset_id)
-        predicted = vm_to_dict(dict(body, id=resource_id(subscription, self.group, "virtualMachines", self.name,
-                                                         namespace="Microsoft.Compute"), name=self.name))
-        predicted["power_state"] = "running" if params["power_state"] in (None, "restarted") else params["power_state"]
-        predicted["provisioning_state"] = None
-        if self.module.check_mode:
-            self.finish(True, None, predicted)
-        try:
-            poller = self.vms.begin_create_or_update(self.group, self.name, body)
-        except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to create {self.what}")
-        if not params["wait"]:
-            self.finish(True, None, self.read())
-        # A new VM runs: it only needs stopping or deallocating. Restarting a fresh VM is pointless.
-        operations = power_actions("running", None if params["power_state"] == "restarted" else params["power_state"])
-        if operations:
-            self.settle(poller, f"{self.what} to be created")
-        else:
-            self.module.wait_for(poller, f"{self.what} to be created")
-        for i, operation in enumerate(operations):
-            self.power(operation, last=i == len(operations) - 1)
-        self.finish(True, None, self.read())
-
-    def check_references(self, location, size, nic_ids, avset_id):
-        """Fail, before the create, on what Azure would refuse in a new VM (reads only): a size
-        the region does not offer, a NIC that does not exist, is in another region or is another
-        VM's (NicInUse), an availability set that does not exist or is in another region."""
-        compute = self.module.client("compute")
-        sizes = fetch(self.module, lambda: [s.name.lower() for s in compute.virtual_machine_sizes.list(location)],
-                      f"the VM sizes of {location}")
-        refs = References(self.module, compute)
-        problems = refs.problems([("network_interfaces", nic_id, "network interface") for nic_id in nic_ids],
-                                 location, "VM")
-        if sizes is not None and size.lower() not in sizes:
-            problems.insert(0, f"size: {size} is not a VM size Azure offers in {location}")
-        for nic_id in nic_ids:
-            owner = ((refs.resource(nic_id) or {}).get("properties") or {}).get("virtualMachine")
-            if owner:
-                problems.append(f"network_interfaces: network interface {name_of(nic_id)} is used by virtual machine"
-                                f" {name_of(owner['id'])}")
-        if avset_id:
-            avset = parse_id(avset_id)
-            found = fetch(self.module, lambda: compute.availability_sets.get(
-                avset["resource_group"], avset["name"]), f"availability set {avset_id}")
-            if found is None and self.module.check_mode:      # planned by an earlier task, as References does
-                self.module.warn(f"availability_set: availability set {avset_id} does not exist yet; the write fails"
-                                 " unless an earlier task creates it")
-            elif found is None:
-                problems.append(f"availability_set: availability set {avset_id} does not exist")
-            elif normalize_location(found.location) != location:
-                problems.append(f"availability_set: availability set {avset['name']} is in {found.location}, not"
-                                f" {location}; a VM must be in its availability set's region")
-        if problems:
-            self.module.fail_json(msg=f"Cannot create {self.what}: " + "; ".join(problems) + ". Nothing was changed")
-
-    def check_fixed(self, vm):
-        """Fail, changing nothing, when the task asks to change what only creation sets."""
-        params = self.params
-        fails = []
-        fails.append(moved_problem("VM", vm["location"], params["location"]))
-        if params["image"] is not None:
-            image = parse_image(params["image"])[0]
-            if not same_image(image, vm["image"]):
-                fails.append(f"image: it was created from {image_urn(vm['image'])}, not {image_urn(image)}")
-        fixed = (("admin_username", "admin_username", "the administrator"),
-                 ("computer_name", "computer_name", "the computer name"),
-                 ("os_disk_name", None, "the OS disk name"), ("os_disk_type", None, "the OS disk type"))
-        for option, key, what in fixed:
-            current = vm[key] if key else vm["os_disk"]["name" if option == "os_disk_name" else "type"]
-            if params[option] is not None and (params[option] or "").lower() != (current or "").lower():
-                fails.append(f"{option}: {what} is {current}, not {params[option]}")
-        if params["ssh_public_keys"] is not None and sorted(params["ssh_public_keys"]) != sorted(vm["ssh_public_keys"]):
-            fails.append("its SSH public keys differ from ssh_public_keys; Azure sets them only at creation")
-        if params["network_interfaces"] is not None:
-            wanted = [nic if nic.startswith("/") else nic.lower() for nic in params["network_interfaces"]]
-            have = vm["network_interfaces"]
-            if len(wanted) != len(have) or not all(
-                    same_id(w, h) if w.startswith("/") else w == name_of(h).lower() for w, h in zip(wanted, have)):
-                fails.append(f"network_interfaces: its NICs are {', '.join(have)}; this module does not change a VM's"
-                             " NICs")
-        if params["availability_set"] is not None:
-            current = vm["availability_set"]
-            wanted = params["availability_set"]
-            if not current or not (same_id(wanted, current) or wanted.lower() == name_of(current).lower()):
-                fails.append(f"availability_set: it is {'in availability set ' + current if current else 'in no availability set'};"
-                             " Azure puts a VM in an availability set only when it creates the VM")
-        fails = [fail for fail in fails if fail]
-        if fails:
-            self.module.fail_json(msg=f"Cannot change {self.what}: " + "; ".join(fails)
-                                  + ". Nothing was changed; delete and re-create the VM to change these")
-        if params["custom_data"] is not None:
-            stored = vm["tags"].get(CUSTOM_DATA_TAG)
-            if stored is None:
-                self.module.warn(f"The {self.what} has no {CUSTOM_DATA_TAG} tag (it was not created by this module);"
-                                 " whether custom_data matches the data it was created with cannot be checked,"
-                                 " and custom_data was not applied")
-            elif not custom_data_matches(stored, params["custom_data"]):
-                self.module.fail_json(
-                    msg=f"custom_data differs from the custom data {self.what} was created with (see its tag"
-                    f" {CUSTOM_DATA_TAG}). Azure cannot change a VM's custom data, and cloud-init reads it only on"
-                    " first boot. Nothing was changed; delete and re-create the VM to apply new custom data")
-
-    def update(self, vm):
-        params = self.params
-        vm = self.wait_provisioned(vm)
-        self.check_fixed(vm)
-        patch_props, after = {}, dict(vm)
-        if params["size"] and params["size"].lower() != (vm["size"] or "").lower():
-            patch_props["hardwareProfile"] = {"vmSize": params["size"]}
-            after["size"] = params["size"]
-        disk_patch = {}
-        size_gb = params["os_disk_size_gb"]
-        if size_gb is not None and size_gb != vm["os_disk"]["size_gb"]:
-            if size_gb < (vm["os_disk"]["size_gb"] or 0):
-                self.module.fail_json(msg=f"os_disk_size_gb: the OS disk of {self.what} has {vm['os_disk']['size_gb']} GiB;"
-                                      f" Azure cannot shrink a disk to {size_gb} GiB. Nothing was changed")
-            if params["power_state"] != "deallocated" and vm["power_state"] != "deallocated":
-                self.module.fail_json(msg=f"Azure grows the OS disk of {self.what} only while the VM is deallocated;"
-                                      " add power_state=deallocated to this task (and start it later). Nothing was changed")
-            disk_patch["diskSizeGB"] = size_gb
-        if params["os_disk_delete_option"] and params["os_disk_delete_option"] != vm["os_disk"]["delete_option"]:
-            disk_patch["deleteOption"] = params["os_disk_delete_option"]
-        if disk_patch:
-            patch_props["storageProfile"] = {"osDisk": disk_patch}
-            after["os_disk"] = dict(vm["os_disk"], size_gb=disk_patch.get("diskSizeGB", vm["os_disk"]["size_gb"]),
-                                    delete_option=disk_patch.get("deleteOption", vm["os_disk"]["delete_option"]))
-        tags = merge_tags(vm["tags"], params["tags"], params["append_tags"])[0]
-        if CUSTOM_DATA_TAG in vm["tags"]:
-            # The record of the custom data stays, whatever the task says about tags.
-            tags[CUSTOM_DATA_TAG] = vm["tags"][CUSTOM_DATA_TAG]
-        tags_changed = tags != vm["tags"]
-        patch = {"properties": patch_props} if patch_props else {}
-        # A VM left Failed is written again, as Azure's way out (_resource_ops.left_failed).
-        if tags_changed or left_failed(vm):
-            patch["tags"] = tags
-            after["tags"] = tags
-        operations = power_actions(vm["power_state"], params["power_state"])
-        if operations:
-            after["power_state"] = "running" if params["power_state"] == "restarted" else params["power_state"]
-        if not patch and not operations:
-            self.finish(False, vm, vm)
-        if self.module.check_mode:
-            self.finish(True, vm, after)
-        # A disk grows only while deallocated: deallocate first, then patch.
-        if operations == ["deallocate"] and disk_patch.get("diskSizeGB"):
-            self.power("deallocate", last=not patch)
-            operations = []
-        if patch:
-            try:
-                poller = self.vms.begin_update(self.group, self.name, patch)
-            except Exception as exc:
-                self.module.fail_azure(exc, f"Failed to update {self.what}")
-            if operations:
-                self.settle(poller, f"{self.what} to be updated")
-            else:
-                self.module.wait_for(poller, f"{self.what} to be updated")
-        for i, operation in enumerate(operations):
-            self.power(operation, last=i == len(operations) - 1)
-        self.finish(True, vm, self.read())
 
     def power(self, operation, last=True, resent=False):
         verb = operation.replace("_", " ")
         what = f"{self.what} to {verb}"
         try:
             poller = getattr(self.vms, POWER_METHODS[operation])(self.group, self.name)
-        except Exception as exc:
+        except Exception as exc:  # a lost answer is told apart; any other is the task's failure
             if resent or not no_answer(exc):
-                self.module.fail_azure(exc, f"Failed to {verb} {self.what}")
+                raise azure_failure(exc, f"Failed to {verb} {self.what}") from exc
             self.after_lost_answer(operation, exc, last)
             return
         if last:
             self.module.wait_for(poller, what)
         else:
-            self.settle(poller, what)
+            settle(self.module, poller, what)
+
+    def power_all(self, operations):
+        """Run the power ``operations`` in order, waiting (as wait says) only for the last."""
+        for i, operation in enumerate(operations):
+            self.power(operation, last=i == len(operations) - 1)
 
     def after_lost_answer(self, operation, exc, last):
         """A power request was sent and its answer lost (azure-core sends no POST twice: _retries).
@@ -734,9 +539,9 @@ class VirtualMachineManager:
         state = vm["power_state"] if vm else None
         effect = power_took_effect(operation, state)
         if effect is None:
-            self.module.fail_json(msg=f"The answer to the request to {verb} {self.what} was lost ({exc}); the VM is"
-                                  " running, and whether it restarted in between cannot be told. Run the task again"
-                                  " to restart it")
+            raise ModuleFailure(f"The answer to the request to {verb} {self.what} was lost ({exc}); the VM is"
+                                " running, and whether it restarted in between cannot be told. Run the task again"
+                                " to restart it")
         if not effect:
             self.power(operation, last, resent=True)
             return
@@ -746,32 +551,287 @@ class VirtualMachineManager:
         self.module.wait_until(lambda: (self.read() or {}).get("power_state") == target, f"{self.what} to {verb}",
                                interval=1.0)
 
-    # --- absent ------------------------------------------------------------------------------
+    def write(self, start, verb, then):
+        """Send a create or update (``start()``, its poller) and wait for it: as wait says when
+        nothing follows, fully when the power operations ``then`` follow it."""
+        poller = azure_call(f"Failed to {verb} {self.what}", start)
+        if then:
+            settle(self.module, poller, f"{self.what} to be {verb}d")
+        else:
+            self.module.wait_for(poller, f"{self.what} to be {verb}d")
 
-    def absent(self, vm):
-        if vm is None:
-            self.module.exit_with_diff(False, {}, {})
-        if not self.module.check_mode:
-            self.mark_for_deletion(vm)
-        delete_and_exit(self.module, diff_view(vm), lambda: self.vms.begin_delete(self.group, self.name), self.what)
 
-    def mark_for_deletion(self, vm):
-        """Set deleteOption=Delete on what remove_on_absent names, so Azure deletes it with the VM."""
-        remove = self.params["remove_on_absent"]
-        props = {}
-        if "os_disk" in remove and vm["os_disk"]["delete_option"] != "Delete":
-            props["storageProfile"] = {"osDisk": {"deleteOption": "Delete"}}
-        if "network_interfaces" in remove:
-            props["networkProfile"] = {"networkInterfaces": [
-                {"id": nic, "properties": {"primary": same_id(nic, vm["primary_network_interface"]),
-                                           "deleteOption": "Delete"}} for nic in vm["network_interfaces"]]}
-        if not props:
-            return
-        try:
-            poller = self.vms.begin_update(self.group, self.name, {"properties": props})
-        except Exception as exc:
-            self.module.fail_azure(exc, f"Failed to mark the disk and NICs of {self.what} for deletion")
-        self.settle(poller, f"{self.what} to mark its disk and NICs for deletion")
+# --- options -----------------------------------------------------------------------------------
+
+def options(module):
+    """The VM the task names; OptionError for any option Azure would refuse. No request yet."""
+    check_options(option_problems(module.params))
+    return VirtualMachine(module)
+
+
+# --- present -----------------------------------------------------------------------------------
+
+def creation_problem(params, what):
+    """What a VM's creation needs that the options lack, or None."""
+    if not params["network_interfaces"]:
+        return f"network_interfaces is required to create {what}"
+    if not params["ssh_public_keys"] and not params["admin_password"]:
+        return f"ssh_public_keys or admin_password is required to create {what}"
+    if params["power_state"] in ("stopped", "deallocated") and not params["wait"]:
+        return (f"power_state={params['power_state']} for a new VM needs wait=true: Azure"
+                " creates a running VM, which the module then stops once it is created")
+    return None
+
+
+def creation_body(module, machine, location, size, nic_ids, avset_id):
+    """The PUT body of a new VM (its custom data masked in every output)."""
+    params = module.params
+    image = parse_image(params["image"])[0]
+    user = params["admin_username"] or DEFAULT_ADMIN_USERNAME
+    tags = merge_tags({}, params["tags"], params["append_tags"])[0]
+    if params["custom_data"] is not None:
+        tags[CUSTOM_DATA_TAG] = custom_data_digest(params["custom_data"])
+    disk = {"createOption": "FromImage", "caching": "ReadWrite",
+            "managedDisk": {"storageAccountType": params["os_disk_type"] or default_os_disk_type(size)}}
+    for key, option in (("name", "os_disk_name"), ("diskSizeGB", "os_disk_size_gb"),
+                        ("deleteOption", "os_disk_delete_option")):
+        if params[option] is not None:
+            disk[key] = params[option]
+    linux = {"disablePasswordAuthentication": not params["admin_password"]}
+    if params["ssh_public_keys"]:
+        linux["ssh"] = {"publicKeys": [{"path": f"/home/{user}/.ssh/authorized_keys", "keyData": key}
+                                       for key in params["ssh_public_keys"]]}
+    profile = {"computerName": params["computer_name"] or machine.name, "adminUsername": user,
+               "linuxConfiguration": linux}
+    if params["admin_password"]:
+        profile["adminPassword"] = params["admin_password"]
+    if params["custom_data"] is not None:
+        profile["customData"] = encode_custom_data(params["custom_data"])
+        module.no_log_values.add(profile["customData"])
+    body = {"location": location, "tags": tags, "properties": {
+        "hardwareProfile": {"vmSize": size},
+        "storageProfile": {"imageReference": image, "osDisk": disk},
+        "osProfile": profile,
+        "networkProfile": {"networkInterfaces": [
+            {"id": nic_id, "properties": {"primary": i == 0}} for i, nic_id in enumerate(nic_ids)]},
+    }}
+    if avset_id:
+        body["properties"]["availabilitySet"] = {"id": avset_id}
+    return body
+
+
+def create(module, machine):
+    params = module.params
+    missing = creation_problem(params, machine.what)
+    if missing:
+        raise ModuleFailure(missing)
+    subscription = module.subscription_id
+    location = normalize_location(params["location"]) or group_location(module, machine.group)
+    size = params["size"] or DEFAULT_SIZE
+    nic_ids = [resource_id(subscription, machine.group, "networkInterfaces", nic) if not nic.startswith("/") else nic
+               for nic in params["network_interfaces"]]
+    avset = params["availability_set"]
+    avset_id = (resource_id(subscription, machine.group, "availabilitySets", avset, namespace="Microsoft.Compute")
+                if avset and not avset.startswith("/") else avset)
+    body = creation_body(module, machine, location, size, nic_ids, avset_id)
+    check_references(module, machine.what, location, size, nic_ids, avset_id)
+    predicted = vm_to_dict(dict(body, id=resource_id(subscription, machine.group, "virtualMachines", machine.name,
+                                                     namespace="Microsoft.Compute"), name=machine.name))
+    predicted["power_state"] = "running" if params["power_state"] in (None, "restarted") else params["power_state"]
+    predicted["provisioning_state"] = None
+    if module.check_mode:
+        return machine.result(True, None, predicted)
+    # A new VM runs: it only needs stopping or deallocating. Restarting a fresh VM is pointless.
+    operations = power_actions("running", None if params["power_state"] == "restarted" else params["power_state"])
+    machine.write(lambda: machine.vms.begin_create_or_update(machine.group, machine.name, body), "create", operations)
+    machine.power_all(operations)
+    return machine.result(True, None, machine.read())
+
+
+def check_references(module, what, location, size, nic_ids, avset_id):
+    """Fail, before the create, on what Azure would refuse in a new VM (reads only): a size
+    the region does not offer, a NIC that does not exist, is in another region or is another
+    VM's (NicInUse), an availability set that does not exist or is in another region."""
+    compute = module.client("compute")
+    sizes = fetch(module, lambda: [s.name.lower() for s in compute.virtual_machine_sizes.list(location)],
+                  f"the VM sizes of {location}")
+    refs = References(module, compute)
+    problems = refs.problems([("network_interfaces", nic_id, "network interface") for nic_id in nic_ids],
+                             location, "VM")
+    if sizes is not None and size.lower() not in sizes:
+        problems.insert(0, f"size: {size} is not a VM size Azure offers in {location}")
+    for nic_id in nic_ids:
+        owner = ((refs.resource(nic_id) or {}).get("properties") or {}).get("virtualMachine")
+        if owner:
+            problems.append(f"network_interfaces: network interface {name_of(nic_id)} is used by virtual machine"
+                            f" {name_of(owner['id'])}")
+    if avset_id:
+        avset = parse_id(avset_id)
+        found = fetch(module, lambda: compute.availability_sets.get(avset["resource_group"], avset["name"]),
+                      f"availability set {avset_id}")
+        if found is None and module.check_mode:      # planned by an earlier task, as References does
+            module.warn(f"availability_set: availability set {avset_id} does not exist yet; the write fails"
+                        " unless an earlier task creates it")
+        elif found is None:
+            problems.append(f"availability_set: availability set {avset_id} does not exist")
+        elif normalize_location(found.location) != location:
+            problems.append(f"availability_set: availability set {avset['name']} is in {found.location}, not"
+                            f" {location}; a VM must be in its availability set's region")
+    if problems:
+        raise ModuleFailure(f"Cannot create {what}: " + "; ".join(problems) + ". Nothing was changed")
+
+
+def fixed_problems(params, vm):
+    """What the task asks to change of what only creation sets."""
+    fails = [moved_problem("VM", vm["location"], params["location"])]
+    if params["image"] is not None:
+        image = parse_image(params["image"])[0]
+        if not same_image(image, vm["image"]):
+            fails.append(f"image: it was created from {image_urn(vm['image'])}, not {image_urn(image)}")
+    fixed = (("admin_username", "admin_username", "the administrator"),
+             ("computer_name", "computer_name", "the computer name"),
+             ("os_disk_name", None, "the OS disk name"), ("os_disk_type", None, "the OS disk type"))
+    for option, key, what in fixed:
+        current = vm[key] if key else vm["os_disk"]["name" if option == "os_disk_name" else "type"]
+        if params[option] is not None and (params[option] or "").lower() != (current or "").lower():
+            fails.append(f"{option}: {what} is {current}, not {params[option]}")
+    if params["ssh_public_keys"] is not None and sorted(params["ssh_public_keys"]) != sorted(vm["ssh_public_keys"]):
+        fails.append("its SSH public keys differ from ssh_public_keys; Azure sets them only at creation")
+    if params["network_interfaces"] is not None:
+        wanted = [nic if nic.startswith("/") else nic.lower() for nic in params["network_interfaces"]]
+        have = vm["network_interfaces"]
+        if len(wanted) != len(have) or not all(
+                same_id(w, h) if w.startswith("/") else w == name_of(h).lower() for w, h in zip(wanted, have)):
+            fails.append(f"network_interfaces: its NICs are {', '.join(have)}; this module does not change a VM's"
+                         " NICs")
+    if params["availability_set"] is not None:
+        current = vm["availability_set"]
+        wanted = params["availability_set"]
+        if not current or not (same_id(wanted, current) or wanted.lower() == name_of(current).lower()):
+            fails.append(f"availability_set: it is {'in availability set ' + current if current else 'in no availability set'};"
+                         " Azure puts a VM in an availability set only when it creates the VM")
+    return [fail for fail in fails if fail]
+
+
+def check_fixed(module, what, vm):
+    """Fail, changing nothing, when the task asks to change what only creation sets."""
+    params = module.params
+    fails = fixed_problems(params, vm)
+    if fails:
+        raise ModuleFailure(f"Cannot change {what}: " + "; ".join(fails)
+                            + ". Nothing was changed; delete and re-create the VM to change these")
+    if params["custom_data"] is not None:
+        stored = vm["tags"].get(CUSTOM_DATA_TAG)
+        if stored is None:
+            module.warn(f"The {what} has no {CUSTOM_DATA_TAG} tag (it was not created by this module);"
+                        " whether custom_data matches the data it was created with cannot be checked,"
+                        " and custom_data was not applied")
+        elif not custom_data_matches(stored, params["custom_data"]):
+            raise ModuleFailure(
+                f"custom_data differs from the custom data {what} was created with (see its tag"
+                f" {CUSTOM_DATA_TAG}). Azure cannot change a VM's custom data, and cloud-init reads it only on"
+                " first boot. Nothing was changed; delete and re-create the VM to apply new custom data")
+
+
+def disk_patch_of(module, what, vm):
+    """The OS disk's part of the update (size, delete option); fails on a size Azure refuses."""
+    params = module.params
+    disk_patch = {}
+    size_gb = params["os_disk_size_gb"]
+    if size_gb is not None and size_gb != vm["os_disk"]["size_gb"]:
+        if size_gb < (vm["os_disk"]["size_gb"] or 0):
+            raise ModuleFailure(f"os_disk_size_gb: the OS disk of {what} has {vm['os_disk']['size_gb']} GiB;"
+                                f" Azure cannot shrink a disk to {size_gb} GiB. Nothing was changed")
+        if params["power_state"] != "deallocated" and vm["power_state"] != "deallocated":
+            raise ModuleFailure(f"Azure grows the OS disk of {what} only while the VM is deallocated;"
+                                " add power_state=deallocated to this task (and start it later). Nothing was changed")
+        disk_patch["diskSizeGB"] = size_gb
+    if params["os_disk_delete_option"] and params["os_disk_delete_option"] != vm["os_disk"]["delete_option"]:
+        disk_patch["deleteOption"] = params["os_disk_delete_option"]
+    return disk_patch
+
+
+def update(module, machine, vm):
+    params = module.params
+    vm = machine.wait_provisioned(vm)
+    check_fixed(module, machine.what, vm)
+    patch_props, after = {}, dict(vm)
+    if params["size"] and params["size"].lower() != (vm["size"] or "").lower():
+        patch_props["hardwareProfile"] = {"vmSize": params["size"]}
+        after["size"] = params["size"]
+    disk_patch = disk_patch_of(module, machine.what, vm)
+    if disk_patch:
+        patch_props["storageProfile"] = {"osDisk": disk_patch}
+        after["os_disk"] = dict(vm["os_disk"], size_gb=disk_patch.get("diskSizeGB", vm["os_disk"]["size_gb"]),
+                                delete_option=disk_patch.get("deleteOption", vm["os_disk"]["delete_option"]))
+    tags = merge_tags(vm["tags"], params["tags"], params["append_tags"])[0]
+    if CUSTOM_DATA_TAG in vm["tags"]:
+        # The record of the custom data stays, whatever the task says about tags.
+        tags[CUSTOM_DATA_TAG] = vm["tags"][CUSTOM_DATA_TAG]
+    patch = {"properties": patch_props} if patch_props else {}
+    # A VM left Failed is written again, as Azure's way out (_resource_ops.left_failed).
+    if tags != vm["tags"] or left_failed(vm):
+        patch["tags"] = tags
+        after["tags"] = tags
+    operations = power_actions(vm["power_state"], params["power_state"])
+    if operations:
+        after["power_state"] = "running" if params["power_state"] == "restarted" else params["power_state"]
+    if not patch and not operations:
+        return machine.result(False, vm, vm)
+    if module.check_mode:
+        return machine.result(True, vm, after)
+    # A disk grows only while deallocated: deallocate first, then patch.
+    if operations == ["deallocate"] and disk_patch.get("diskSizeGB"):
+        machine.power("deallocate", last=not patch)
+        operations = []
+    if patch:
+        machine.write(lambda: machine.vms.begin_update(machine.group, machine.name, patch), "update", operations)
+    machine.power_all(operations)
+    return machine.result(True, vm, machine.read())
+
+
+def ensure_present(module, machine):
+    """Create the VM or bring it to the task's settings and power state."""
+    vm = machine.read()
+    return create(module, machine) if vm is None else update(module, machine, vm)
+
+
+# --- absent ------------------------------------------------------------------------------------
+
+def deletion_marks(params, vm):
+    """The update that sets deleteOption=Delete on what remove_on_absent names (so Azure deletes
+    it with the VM), or None when there is nothing to mark."""
+    remove = params["remove_on_absent"]
+    props = {}
+    if "os_disk" in remove and vm["os_disk"]["delete_option"] != "Delete":
+        props["storageProfile"] = {"osDisk": {"deleteOption": "Delete"}}
+    if "network_interfaces" in remove:
+        props["networkProfile"] = {"networkInterfaces": [
+            {"id": nic, "properties": {"primary": same_id(nic, vm["primary_network_interface"]),
+                                       "deleteOption": "Delete"}} for nic in vm["network_interfaces"]]}
+    return {"properties": props} if props else None
+
+
+def ensure_absent(module, machine):
+    """Delete the VM when it exists (with what remove_on_absent names)."""
+    vm = machine.read()
+    if vm is None:
+        return Result(False, {}, {})
+    if module.check_mode:
+        return Result(True, diff_view(vm), {})
+    marks = deletion_marks(module.params, vm)
+    if marks:
+        poller = azure_call(f"Failed to mark the disk and NICs of {machine.what} for deletion", machine.vms.begin_update,
+                            machine.group, machine.name, marks)
+        settle(module, poller, f"{machine.what} to mark its disk and NICs for deletion")
+    try:
+        poller = machine.vms.begin_delete(machine.group, machine.name)
+    except ResourceNotFoundError:  # deleted meanwhile
+        return Result(False, {}, {})
+    except Exception as exc:
+        raise azure_failure(exc, f"Failed to delete {machine.what}") from exc
+    module.wait_for(poller, f"{machine.what} to be deleted")
+    return Result(True, diff_view(vm), {})
 
 
 def main():
@@ -798,17 +858,12 @@ def main():
         tags=True,
     )
     try:
-        module.fail_invalid(option_problems(module.params))
-        manager = VirtualMachineManager(module)
-        vm = manager.read()
-        if module.params["state"] == "absent":
-            manager.absent(vm)
-        elif vm is None:
-            manager.create()
-        else:
-            manager.update(vm)
+        machine = options(module)
+        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
+        result = ensure(module, machine)
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

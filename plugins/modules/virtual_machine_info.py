@@ -133,10 +133,11 @@ virtual_machines:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._compute import power_state, statuses_of, vm_name_problem, vm_to_dict
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, ResourceNotFoundError
-from ansible_collections.cloudlb.azure.plugins.module_utils._info import get_or_list, info_module, matches, parse_tag_filters
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError, ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._info import check_names, get_or_list, info_module, matches, parse_tag_filters
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import parse_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 
 
 def with_power_state(vms, vm):
@@ -150,29 +151,37 @@ def with_power_state(vms, vm):
     return True
 
 
+def options(module):
+    """The options and the tag filters; OptionError for what Azure would refuse. No request yet."""
+    params = check_names(module, vm_name_problem)
+    filters = parse_tag_filters(params["tags"])
+    if any(not tag_name for tag_name, _value in filters):
+        raise OptionError("Invalid options: each tags item is name or name:value, with a non-empty name")
+    return dict(params, filters=filters)
+
+
+def info(module, spec):
+    vms = module.client("compute").virtual_machines
+    group, name, filters = spec["resource_group"], spec["name"], spec["filters"]
+
+    def listed():
+        items = vms.list(group) if group else vms.list_all()
+        found = [vm for vm in (vm_to_dict(as_json(item)) for item in items) if matches(vm["tags"], filters)]
+        return [vm for vm in found if with_power_state(vms, vm)] if spec["instance_view"] else found
+
+    found = get_or_list((lambda: vm_to_dict(as_json(vms.get(group, name, expand="instanceView"))))
+                        if name is not None else None, listed, f"Failed to read virtual machine {name}",
+                        "Failed to list virtual machines")
+    return Result(False, diff=False, virtual_machines=[vm for vm in found if matches(vm["tags"], filters)])
+
+
 def main():
-    module = info_module(vm_name_problem, tags=dict(type="list", elements="str"),
-                         instance_view=dict(type="bool", default=True))
+    module = info_module(tags=dict(type="list", elements="str"), instance_view=dict(type="bool", default=True))
     try:
-        params = module.params
-        filters = parse_tag_filters(params["tags"])
-        if any(not tag_name for tag_name, _value in filters):
-            module.fail_json(msg="Invalid options: each tags item is name or name:value, with a non-empty name")
-
-        vms = module.client("compute").virtual_machines
-        group, name = params["resource_group"], params["name"]
-
-        def listed():
-            items = vms.list(group) if group else vms.list_all()
-            found = [vm for vm in (vm_to_dict(as_json(item)) for item in items) if matches(vm["tags"], filters)]
-            return [vm for vm in found if with_power_state(vms, vm)] if params["instance_view"] else found
-
-        found = get_or_list(module, (lambda: vm_to_dict(as_json(vms.get(group, name, expand="instanceView"))))
-                            if name is not None else None, listed, f"Failed to read virtual machine {name}",
-                            "Failed to list virtual machines")
-        module.exit_json(changed=False, virtual_machines=[vm for vm in found if matches(vm["tags"], filters)])
+        result = info(module, options(module))
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":

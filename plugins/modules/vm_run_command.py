@@ -132,69 +132,69 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     statuses_of,
     vm_name_problem,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, azure_call, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, fetch
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem
+from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
+
+ARGUMENT_SPEC = dict(
+    resource_group=dict(type="str", required=True),
+    name=dict(type="str", required=True),
+    script=dict(type="str", required=True),
+    changed=dict(type="bool", default=False),
+)
+
+
+def options(module):
+    """The task's options checked; OptionError for anything Azure would refuse. No request yet."""
+    params = module.params
+    check_options([name_problem(params["resource_group"]), vm_name_problem(params["name"]),
+                   "script is empty" if not params["script"].strip() else None])
+    return params
+
+
+def run(module, spec):
+    """Run the script on the running VM; its output (a failure when it exits non-zero)."""
+    group, name = spec["resource_group"], spec["name"]
+    what = f"the script on virtual machine {name}"
+    vms = module.client("compute").virtual_machines
+    # Read first: a run command on a VM that is missing or not running is refused (a POST sent in vain).
+    vm = fetch(module, lambda: vms.instance_view(group, name), f"virtual machine {name}")
+    if vm is None:
+        raise ModuleFailure(f"name: virtual machine {name} does not exist in resource group {group}")
+    state = power_state(statuses_of(vm))
+    if state is not None and state != "running":
+        raise ModuleFailure(f"name: virtual machine {name} is {state}; Azure runs a command only on a running VM")
+    body = {"commandId": "RunShellScript", "script": spec["script"].splitlines()}
+    poller = azure_call(f"Failed to run {what}", vms.begin_run_command, group, name, body)
+    done = module.wait_for(poller, f"{what} to finish")
+    if done is None:
+        return Result(spec["changed"], diff=False, msg=f"Azure accepted {what}; it runs without this task waiting")
+    statuses = (as_json(done) or {}).get("value") or []
+    outcome = run_command_result(statuses)
+    returned = dict(
+        stdout=outcome["stdout"],
+        stdout_lines=outcome["stdout"].splitlines(),
+        stderr=outcome["stderr"],
+        stderr_lines=outcome["stderr"].splitlines(),
+        rc=outcome["exit_status"],
+        statuses=statuses,
+    )
+    if not outcome["succeeded"] or outcome["exit_status"]:
+        raise ModuleFailure(f"The script on virtual machine {name} failed (exit status {outcome['exit_status']})",
+                            changed=spec["changed"], **returned)
+    return Result(spec["changed"], diff=False, **returned)
 
 
 def main():
-    module = AzureModule(
-        argument_spec=dict(
-            resource_group=dict(type="str", required=True),
-            name=dict(type="str", required=True),
-            script=dict(type="str", required=True),
-            changed=dict(type="bool", default=False),
-        ),
-        wait=True,
-        # Ansible skips the task in check mode: a script's effect cannot be predicted.
-        supports_check_mode=False,
-    )
+    # Ansible skips the task in check mode: a script's effect cannot be predicted.
+    module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True, supports_check_mode=False)
     try:
-        params = module.params
-        problems = [problem for problem in (name_problem(params["resource_group"]), vm_name_problem(params["name"]))
-                    if problem]
-        if not params["script"].strip():
-            problems.append("script is empty")
-        if problems:
-            module.fail_json(msg="Invalid options: " + "; ".join(problems))
-        what = f"the script on virtual machine {params['name']}"
-        vms = module.client("compute").virtual_machines
-        # Read first: a run command on a VM that is missing or not running is refused (a POST sent in vain).
-        vm = fetch(module, lambda: vms.instance_view(params["resource_group"], params["name"]),
-                   f"virtual machine {params['name']}")
-        if vm is None:
-            module.fail_json(msg=f"name: virtual machine {params['name']} does not exist in resource group"
-                                 f" {params['resource_group']}")
-        state = power_state(statuses_of(vm))
-        if state is not None and state != "running":
-            module.fail_json(msg=f"name: virtual machine {params['name']} is {state}; Azure runs a command only on a"
-                                 " running VM")
-        body = {"commandId": "RunShellScript", "script": params["script"].splitlines()}
-        try:
-            poller = vms.begin_run_command(params["resource_group"], params["name"], body)
-        except Exception as exc:
-            module.fail_azure(exc, f"Failed to run {what}")
-        done = module.wait_for(poller, f"{what} to finish")
-        if done is None:
-            module.exit_json(changed=params["changed"], msg=f"Azure accepted {what}; it runs without this task waiting")
-        statuses = (as_json(done) or {}).get("value") or []
-        outcome = run_command_result(statuses)
-        result = dict(
-            changed=params["changed"],
-            stdout=outcome["stdout"],
-            stdout_lines=outcome["stdout"].splitlines(),
-            stderr=outcome["stderr"],
-            stderr_lines=outcome["stderr"].splitlines(),
-            rc=outcome["exit_status"],
-            statuses=statuses,
-        )
-        if not outcome["succeeded"] or outcome["exit_status"]:
-            module.fail_json(msg=f"The script on virtual machine {params['name']} failed"
-                             f" (exit status {outcome['exit_status']})", **result)
-        module.exit_json(**result)
+        result = run(module, options(module))
     except ModuleFailure as failure:
         module.fail_with(failure)
+    module.exit_with(result)
 
 
 if __name__ == "__main__":
