@@ -14,8 +14,6 @@ import hmac
 import os
 import re
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._ids import parse_id
-
 # `az vm create` defaults: size Standard_D2s_v5 (Azure CLI since May 2026), image Ubuntu2404;
 # the administrator is the tutorial's azureuser (az would take the local user name).
 DEFAULT_SIZE = "Standard_D2s_v5"
@@ -172,19 +170,6 @@ def takes_premium_storage(size):
 def default_os_disk_type(size):
     """`az vm create`'s choice of --storage-sku: premium when the size takes it."""
     return "Premium_LRS" if takes_premium_storage(size) else "Standard_LRS"
-
-
-def reference_problem(value, namespace, type_name, what):
-    """Why ``value`` (a name in the VM's resource group, or an id) cannot name a ``namespace/type_name``
-    resource, or None."""
-    if not value or not value.strip():
-        return f"{what} cannot be empty"
-    if not value.startswith("/"):
-        return None if "/" not in value else f"{what} {value!r} is neither a name nor a resource ID"
-    parts = parse_id(value)
-    if not parts or parts["children"] or (parts["namespace"] + "/" + parts["type"]).lower() != f"{namespace}/{type_name}".lower():
-        return f"{what} {value!r} is not the ID of a {namespace}/{type_name} resource"
-    return None
 
 
 def encode_custom_data(text):

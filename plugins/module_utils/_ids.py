@@ -1,6 +1,6 @@
 # Copyright (c) cloudlb.azure contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Resource ids of Microsoft.Network resources: build them from names, take a name or an id
+"""Resource ids (of Microsoft.Network resources unless said otherwise): build them from names, take a name or an id
 from an option, compare them as Azure does (without regard to case).
 
 Private to the collection: nothing outside cloudlb.azure may import it.
@@ -47,15 +47,15 @@ def parse_id(value):
     return parts
 
 
-def reference_problem(value, type_name, what):
-    """Why ``value`` (a name or an id) cannot reference a ``type_name`` resource, or None."""
-    if not value:
+def reference_problem(value, type_name, what, namespace="Microsoft.Network"):
+    """Why ``value`` (a name, or an id) cannot reference a ``namespace/type_name`` resource, or None."""
+    if not value or not value.strip():
         return f"{what} cannot be empty"
     if not value.startswith("/"):
         return None if "/" not in value else f"{what} {value!r} is neither a name nor a resource id"
     parts = parse_id(value)
-    if not parts or parts["type"].lower() != type_name.lower() or parts["children"]:
-        return f"{what} {value!r} is not the id of a Microsoft.Network/{type_name} resource"
+    if not parts or parts["children"] or f"{parts['namespace']}/{parts['type']}".lower() != f"{namespace}/{type_name}".lower():
+        return f"{what} {value!r} is not the id of a {namespace}/{type_name} resource"
     return None
 
 

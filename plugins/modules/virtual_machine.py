@@ -345,7 +345,6 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     password_problem,
     power_actions,
     power_took_effect,
-    reference_problem,
     same_image,
     size_problem,
     ssh_key_problem,
@@ -366,7 +365,14 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import
     left_failed,
     group_location,
 )
-from ansible_collections.cloudlb.azure.plugins.module_utils._ids import name_of, parse_id, resource_id, same_id
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
+    NETWORK_INTERFACE,
+    name_of,
+    parse_id,
+    reference_problem,
+    resource_id,
+    same_id,
+)
 from ansible_collections.cloudlb.azure.plugins.module_utils._references import References, read_by_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import (
     location_problem,
@@ -419,11 +425,11 @@ def option_problems(params):
         if not nics:
             problems.append("network_interfaces cannot be empty: a VM needs at least one NIC")
         for nic in nics:
-            add(reference_problem(nic, "Microsoft.Network", "networkInterfaces", "network_interfaces item"))
+            add(reference_problem(nic, NETWORK_INTERFACE, "network_interfaces item"))
         if len({name_of(nic).lower() for nic in nics}) != len(nics):
             problems.append("network_interfaces names the same NIC twice")
     if params["availability_set"] is not None:
-        add(reference_problem(params["availability_set"], "Microsoft.Compute", "availabilitySets", "availability_set"))
+        add(reference_problem(params["availability_set"], "availabilitySets", "availability_set", namespace="Microsoft.Compute"))
     size_gb = params["os_disk_size_gb"]
     if size_gb is not None and not 1 <= size_gb <= MAX_DISK_GB:
         problems.append(f"os_disk_size_gb must be from 1 to {MAX_DISK_GB}, got {size_gb}")

@@ -7,6 +7,7 @@ import hashlib
 
 import pytest
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._ids import reference_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     CUSTOM_DATA_MAX_BASE64,
     admin_username_problem,
@@ -22,7 +23,6 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
     power_actions,
     power_took_effect,
     power_state,
-    reference_problem,
     run_command_result,
     same_image,
     size_problem,
@@ -131,7 +131,7 @@ def test_sizes():
     (" ", False),
 ])
 def test_references(value, ok):
-    assert (reference_problem(value, "Microsoft.Network", "networkInterfaces", "nic") is None) is ok
+    assert (reference_problem(value, "networkInterfaces", "nic") is None) is ok
 
 
 def test_custom_data():
