@@ -20,7 +20,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._auth import AUTH_AR
 from ansible_collections.cloudlb.azure.plugins.module_utils._clients import client_class, new_client, package_of
 from ansible_collections.cloudlb.azure.plugins.module_utils._cloud import CloudError
 from ansible_collections.cloudlb.azure.plugins.module_utils._diff import diff_result
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, azure_failure, check_options
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._login import Login
 from ansible_collections.cloudlb.azure.plugins.module_utils._tags import TAGS_ARGUMENT_SPEC, normalize_tags, tag_problems
 from ansible_collections.cloudlb.azure.plugins.module_utils._wait import WAIT_ARGUMENT_SPEC, wait_for_poller, wait_until
@@ -131,11 +131,6 @@ class AzureModule(AnsibleModule):
         """The secrets no output may show: the secret option and one read from the environment."""
         return [self.params.get("secret")] + ([self._auth.secret] if self._auth else [])
 
-    def fail_azure(self, exc, msg):
-        """Raise the ModuleFailure for an Azure SDK exception (_errors.azure_failure)."""
-        failure = azure_failure(exc, msg)
-        raise failure from (None if failure is exc else exc)
-
     def wait_for(self, poller, what):
         """Wait for an SDK poller as the wait/wait_timeout options say; None when not waiting."""
         return wait_for_poller(self, poller, what)
@@ -144,21 +139,12 @@ class AzureModule(AnsibleModule):
         """Poll ``check()`` until truthy within wait_timeout (for states no SDK poller covers)."""
         return wait_until(self, check, what, interval=interval)
 
-    def fail_invalid(self, problems):
-        """Raise OptionError saying what is wrong with the options, when anything is."""
-        check_options(problems)
-
-    def exit_with_diff(self, changed, before, after, **result):
-        """exit_json with ``diff: {before, after}`` added when Ansible runs in diff mode."""
-        if self._diff:
-            result.update(diff_result(before, after))
-        self.exit_json(changed=changed, **result)
-
     def exit_with(self, result):
         """exit_json with a Result: ``changed``, what it returns, and its diff in diff mode."""
-        if not result.diff:
-            self.exit_json(changed=result.changed, **result.returned)
-        self.exit_with_diff(result.changed, result.before, result.after, **result.returned)
+        returned = dict(result.returned)
+        if result.diff and self._diff:
+            returned.update(diff_result(result.before, result.after))
+        self.exit_json(changed=result.changed, **returned)
 
     def fail_with(self, failure):
         """fail_json with a ModuleFailure, every secret masked."""

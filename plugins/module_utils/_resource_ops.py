@@ -114,12 +114,6 @@ def ensure_deleted(module, before, start_delete, what):
     return Result(True, before, {})
 
 
-def delete_and_exit(module, before, start_delete, what):
-    """Transitional, for the modules not yet in the one shape (availability_set,
-    virtual_machine): exit with ensure_deleted's Result. Deleted with exit_with_diff."""
-    module.exit_with(ensure_deleted(module, before, start_delete, what))
-
-
 class NetworkResource:
     """The Microsoft.Network resource a task names and its present/absent flow, for a module that
     PUTs it whole (public_ip, virtual_network, security_group, security_rule) or deletes it by name.

@@ -143,16 +143,11 @@ availability_set:
       sample: {environment: demo}
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
-    ModuleFailure,
-    ResourceNotFoundError,
-    azure_call,
-    azure_failure,
-    check_options,
-)
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, azure_call, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import (
     as_json,
+    ensure_deleted,
     fetch,
     group_location,
 )
@@ -290,17 +285,10 @@ def ensure_absent(module, spec):
             f"The {what_of(spec)} still holds the VMs {', '.join(current['virtual_machines'])}; Azure deletes an"
             " availability set only when it is empty. Delete the VMs first. Nothing was changed",
             virtual_machines=current["virtual_machines"])
-    if module.check_mode:
-        return Result(True, diff_view(current), {})
     sets = module.client("compute").availability_sets
     # Azure deletes an availability set at once: no poller to wait for.
-    try:
-        sets.delete(spec["resource_group"], spec["name"])
-    except ResourceNotFoundError:  # deleted meanwhile
-        return Result(False, {}, {})
-    except Exception as exc:
-        raise azure_failure(exc, f"Failed to delete {what_of(spec)}") from exc
-    return Result(True, diff_view(current), {})
+    return ensure_deleted(module, diff_view(current), lambda: sets.delete(spec["resource_group"], spec["name"]),
+                          what_of(spec))
 
 
 def main():

@@ -353,7 +353,6 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._compute import (
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
     ModuleFailure,
-    ResourceNotFoundError,
     azure_call,
     azure_failure,
     check_options,
@@ -361,9 +360,10 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import (
     as_json,
+    ensure_deleted,
     fetch,
-    left_failed,
     group_location,
+    left_failed,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import (
     NETWORK_INTERFACE,
@@ -830,14 +830,8 @@ def ensure_absent(module, machine):
         poller = azure_call(f"Failed to mark the disk and NICs of {machine.what} for deletion", machine.vms.begin_update,
                             machine.group, machine.name, marks)
         settle(module, poller, f"{machine.what} to mark its disk and NICs for deletion")
-    try:
-        poller = machine.vms.begin_delete(machine.group, machine.name)
-    except ResourceNotFoundError:  # deleted meanwhile
-        return Result(False, {}, {})
-    except Exception as exc:
-        raise azure_failure(exc, f"Failed to delete {machine.what}") from exc
-    module.wait_for(poller, f"{machine.what} to be deleted")
-    return Result(True, diff_view(vm), {})
+    return ensure_deleted(module, diff_view(vm), lambda: machine.vms.begin_delete(machine.group, machine.name),
+                          machine.what)
 
 
 def main():

@@ -11,20 +11,10 @@ from ansible_collections.cloudlb.azure.plugins.module_utils import _conditional_
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import HttpResponseError, ModuleFailure, ResourceNotFoundError
 
 
-class Failed(Exception):
-    pass
-
-
 class FakeModule:
     def __init__(self, check_mode=False, wait=True):
         self.check_mode = check_mode
         self.params = {"wait": wait, "wait_timeout": 30}
-
-    def fail_json(self, **kwargs):
-        raise Failed(kwargs)
-
-    def fail_azure(self, exc, msg):
-        raise Failed({"msg": msg, "status": getattr(exc, "status_code", None)})
 
 
 class Refused(HttpResponseError):
