@@ -43,8 +43,6 @@ ZERO = {"time_scale": 30, "vm_boot_seconds": 60}
 ZERO_SITE = {"vms_wait_delay": 1, "health_wait_interval": 0.5}
 ZERO_ROLL = {"rolling_maintenance_health_interval": 0.5, "rolling_maintenance_drain_timeout": 3,
              "rolling_maintenance_drain_poll": 0.5}
-# Bigger pools: no fetches of the app (the VMs' health is still waited for).
-NO_FETCHES = {"fetch_count": 0, "vm_names": []}
 
 
 def load() -> str:
@@ -122,7 +120,7 @@ def latency_zero(r: dict[str, Any], tmp: Path, options) -> None:
         for size in () if options.quick else (5, 10):
             name = f"benchZero{size}"
             built = attempt(notes, f"latency 0: site.yml with {size} VMs", lambda: ours.site(
-                f"site-0-{size}", {**site, **NO_FETCHES, "resource_group": name, "vm_count": size}))
+                f"site-0-{size}", {**site, "resource_group": name, "vm_count": size}))
             if built:
                 gets[size] = attempt(notes, f"latency 0: rollout of {size} VMs", lambda: roll(
                     ours, f"roll-0-{size}", name, size, ZERO_ROLL, time_scale=ZERO["time_scale"]))
@@ -150,7 +148,7 @@ def azure_profile(r: dict[str, Any], tmp: Path, options) -> None:
             r.setdefault("rollout", {})["profile"] = rolled
         if not options.quick:
             p["ours"]["vms20"] = attempt(notes, "profile: ours, site.yml with 20 VMs", lambda: ours.site(
-                "site-azure-20", {**site, **NO_FETCHES, "resource_group": "benchAzure20", "vm_count": 20}).summary())
+                "site-azure-20", {**site, "resource_group": "benchAzure20", "vm_count": 20}).summary())
 
 
 def main(argv: list[str] | None = None) -> int:

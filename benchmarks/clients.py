@@ -123,7 +123,7 @@ class Client:
         """Set the run's first part: until `first_task` started (None: the whole run)."""
         if first_task is None:
             return run
-        started = next((t["started_at"] for t in run.document.get("tasks", []) if t["name"] == first_task), None)
+        started = next((t["started"] for t in run.document.get("tasks", []) if t["name"] == first_task), None)
         if started is not None:
             run.until_vms = started - run.started_wall
             run.requests_until_vms = [r for r in run.requests if r["time"] < started]

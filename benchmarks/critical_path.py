@@ -23,17 +23,17 @@ SITE_GRAPH: dict[str, tuple[tuple[str, ...], str | None]] = {
 }
 
 
-def duration(full_type: str | None, scale: float) -> float:
-    return 0.0 if full_type is None else latency.figure(full_type, "create").seconds * scale
+def duration(full_type: str | None, scale: float, operation: str = "create") -> float:
+    return 0.0 if full_type is None else latency.figure(full_type, operation).seconds * scale
 
 
-def seen_done(full_type: str | None, scale: float) -> float:
+def seen_done(full_type: str | None, scale: float, operation: str = "create") -> float:
     """When a client that polls as azure-core does (once at once, then after each answer's
     Retry-After) first sees the operation done."""
-    took = duration(full_type, scale)
+    took = duration(full_type, scale, operation)
     if full_type is None or took == 0:
         return 0.0
-    polls = latency.retry_after_figure(full_type, "create")
+    polls = latency.retry_after_figure(full_type, operation)
     at, wait = 0.0, polls.first_poll
     while at < took:
         at += latency.scaled_retry_after(wait, scale)
@@ -77,9 +77,10 @@ def critical_path(scale: float = 1.0, graph=SITE_GRAPH, cost=duration) -> list[s
 
 
 def rollout_vm_bound(probe_interval: float, probe_threshold: int, scale: float, time_scale: float,
-                     drain: float = 0.0) -> float:
+                     drain: float = 0.0, cost=duration) -> float:
     """The least one VM's turn in a rolling maintenance takes: the probe sees it down (its
     threshold of failed probes), its established connections drain, it restarts (the profile's
-    restart), the probe sees it up again."""
+    restart), the probe sees it up again. With ``cost=seen_done``, the restart is seen done at
+    the first poll after it ends, as a client that honours its Retry-After sees it."""
     probe = probe_threshold * probe_interval / time_scale
-    return probe + drain + latency.figure("Microsoft.Compute/virtualMachines", "restart").seconds * scale + probe
+    return probe + drain + cost("Microsoft.Compute/virtualMachines", scale, "restart") + probe

@@ -14,7 +14,7 @@ from typing import Any
 import requests
 
 from clients import ROOT, Ours
-from critical_path import rollout_vm_bound
+from critical_path import rollout_vm_bound, seen_done
 
 sys.path.append(str(ROOT / "tests" / "integration"))      # loadgen
 
@@ -74,13 +74,15 @@ def roll(ours: Ours, name: str, group: str, vms: int, extra: dict[str, Any], *, 
                    for r in run.requests)
     interval, threshold = probe_of(ours.emu, group)
     drain = float(extra.get("rolling_maintenance_drain_timeout", 30))
-    bounds = [rollout_vm_bound(interval, threshold, scale, time_scale,
-                               drain if r.get("connections_left_at_drain_timeout") else 0.0) for r in results]
+    drains = [drain if r.get("connections_left_at_drain_timeout") else 0.0 for r in results]
+    bounds = [rollout_vm_bound(interval, threshold, scale, time_scale, d) for d in drains]
+    waited = [rollout_vm_bound(interval, threshold, scale, time_scale, d, cost=seen_done) for d in drains]
     out = [float(r["out_of_pool_seconds"]) for r in results]
     summary = {"vms": vms, "succeeded": len(results), "seconds": round(run.seconds, 1),
                "requests": len(run.requests), "requests_per_vm": round(len(run.requests) / vms, 1),
                "nic_gets": nic_gets, "nic_gets_per_vm": round(nic_gets / vms, 1),
                "out_of_pool": out, "bound_per_vm": round(sum(bounds) / len(bounds), 2) if bounds else None,
+               "retry_after_bound_per_vm": round(sum(waited) / len(waited), 2) if waited else None,
                "out_of_pool_per_vm": round(sum(out) / len(out), 2) if out else None,
                "seconds_per_vm": round(run.seconds / vms, 2)}
     if tallies is not None:

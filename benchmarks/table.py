@@ -105,6 +105,10 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                     "bound (probe sees it down + drain + reboot + probe sees it up)",
                     f"{cell(roll['out_of_pool_per_vm'])} / {cell(roll['bound_per_vm'])} s = {cell(per_vm)}", "", "",
                     verdict(per_vm, lambda x: x <= 1.3, "<= 1.3")))
+        if roll.get("retry_after_bound_per_vm"):
+            out.append(("... the same / the Retry-After bound (the restart seen done at its first poll after it ends)",
+                        f"{cell(roll['out_of_pool_per_vm'])} / {cell(roll['retry_after_bound_per_vm'])} s = "
+                        f"{cell(ratio(roll['out_of_pool_per_vm'], roll['retry_after_bound_per_vm']))}", "", "", ""))
         out.append(("... the rollout's wall time per VM / the lower bound",
                     f"{cell(roll['seconds_per_vm'])} / {cell(roll['bound_per_vm'])} s = "
                     f"{cell(ratio(roll['seconds_per_vm'], roll['bound_per_vm']))}", "", "", ""))

@@ -146,6 +146,7 @@ def vms_role(group, count, prefix):
 
 
 VM_PHASE = ("Start creating the virtual machines", "Collect what each virtual machine task did",
+            "Wait until every virtual machine is created", "Check that every virtual machine was created",
             "Wait until every virtual machine runs")
 
 

@@ -32,6 +32,11 @@ def test_the_lower_bound_is_the_longest_path_of_site_yml_s_graph():
 def test_a_vm_s_turn_in_a_rollout_is_two_probe_verdicts_a_drain_and_a_restart():
     restart = latency.figure("Microsoft.Compute/virtualMachines", "restart").seconds
     assert critical_path.rollout_vm_bound(15, 2, 0.5, 2.0, drain=3) == pytest.approx(2 * 15 + 3 + restart * 0.5)
+    # Compute's restart at Azure's pace: polled at once (10 s), then 10 s, then every 30 s.
+    polls = latency.retry_after_figure("Microsoft.Compute/virtualMachines", "restart")
+    seen = critical_path.seen_done("Microsoft.Compute/virtualMachines", 1.0, "restart")
+    assert seen >= restart and seen - polls.later_polls < restart
+    assert critical_path.rollout_vm_bound(15, 2, 1.0, 1.0, cost=critical_path.seen_done) == pytest.approx(2 * 30 + seen)
 
 
 def test_the_fit_goes_through_the_smallest_and_largest_pool():
