@@ -516,11 +516,17 @@ class VirtualMachine:
             raise ModuleFailure(f"The {self.what} was deleted while this task waited for it")
         return found["vm"]
 
+    def polling(self, last):
+        """The begin_ call's keywords: an operation nobody waits for (the last, with wait=false)
+        gets azure-core's polling=False, so no poller thread sends a status request before the
+        module exits (the answer to the request is all it returns)."""
+        return {} if self.params["wait"] or not last else {"polling": False}
+
     def power(self, operation, last=True, resent=False):
         verb = operation.replace("_", " ")
         what = f"{self.what} to {verb}"
         try:
-            poller = getattr(self.vms, POWER_METHODS[operation])(self.group, self.name)
+            poller = getattr(self.vms, POWER_METHODS[operation])(self.group, self.name, **self.polling(last))
         except Exception as exc:  # a lost answer is told apart; any other is the task's failure
             if resent or not no_answer(exc):
                 raise azure_failure(exc, f"Failed to {verb} {self.what}") from exc
@@ -558,9 +564,9 @@ class VirtualMachine:
                                interval=1.0)
 
     def write(self, start, verb, then):
-        """Send a create or update (``start()``, its poller) and wait for it: as wait says when
-        nothing follows, fully when the power operations ``then`` follow it."""
-        poller = azure_call(f"Failed to {verb} {self.what}", start)
+        """Send a create or update (``start(**polling)``, its poller) and wait for it: as wait
+        says when nothing follows, fully when the power operations ``then`` follow it."""
+        poller = azure_call(f"Failed to {verb} {self.what}", start, **self.polling(not then))
         if then:
             settle(self.module, poller, f"{self.what} to be {verb}d")
         else:
@@ -649,7 +655,8 @@ def create(module, machine):
         return machine.result(True, None, predicted)
     # A new VM runs: it only needs stopping or deallocating. Restarting a fresh VM is pointless.
     operations = power_actions("running", None if params["power_state"] == "restarted" else params["power_state"])
-    machine.write(lambda: machine.vms.begin_create_or_update(machine.group, machine.name, body), "create", operations)
+    machine.write(lambda **polling: machine.vms.begin_create_or_update(machine.group, machine.name, body, **polling),
+                  "create", operations)
     machine.power_all(operations)
     return machine.result(True, None, machine.read())
 
@@ -791,7 +798,8 @@ def update(module, machine, vm):
         machine.power("deallocate", last=not patch)
         operations = []
     if patch:
-        machine.write(lambda: machine.vms.begin_update(machine.group, machine.name, patch), "update", operations)
+        machine.write(lambda **polling: machine.vms.begin_update(machine.group, machine.name, patch, **polling),
+                      "update", operations)
     machine.power_all(operations)
     return machine.result(True, vm, machine.read())
 
