@@ -461,6 +461,7 @@ class VirtualMachine:
         self.name = self.params["name"]
         self.what = f"virtual machine {self.name}"
         self._vms = None
+        self.refs = None        # the References a create checked, NICs among them
 
     @property
     def vms(self):
@@ -476,7 +477,10 @@ class VirtualMachine:
 
     def read_network(self, resource_id, what):
         """A Microsoft.Network resource's JSON through the compute client's pipeline: importing
-        azure-mgmt-network only to read addresses would cost every run seconds."""
+        azure-mgmt-network only to read addresses would cost every run seconds. A NIC the create's
+        reference check read is not read again: writing the VM changes none of its addresses."""
+        if self.refs is not None and self.refs.has_read(resource_id):
+            return self.refs.resource(resource_id)
         return read_by_id(self.module, self.module.client("compute"), resource_id, f"{what} of {self.what}")
 
     def with_addresses(self, vm):
@@ -646,7 +650,7 @@ def create(module, machine):
     avset_id = (resource_id(subscription, machine.group, "availabilitySets", avset, namespace="Microsoft.Compute")
                 if avset and not avset.startswith("/") else avset)
     body = creation_body(module, machine, location, size, nic_ids, avset_id)
-    check_references(module, machine.what, location, size, nic_ids, avset_id)
+    machine.refs = check_references(module, machine.what, location, size, nic_ids, avset_id)
     predicted = vm_to_dict(dict(body, id=resource_id(subscription, machine.group, "virtualMachines", machine.name,
                                                      namespace="Microsoft.Compute"), name=machine.name))
     predicted["power_state"] = "running" if params["power_state"] in (None, "restarted") else params["power_state"]
@@ -664,7 +668,8 @@ def create(module, machine):
 def check_references(module, what, location, size, nic_ids, avset_id):
     """Fail, before the create, on what Azure would refuse in a new VM (reads only): a size
     the region does not offer, a NIC that does not exist, is in another region or is another
-    VM's (NicInUse), an availability set that does not exist or is in another region."""
+    VM's (NicInUse), an availability set that does not exist or is in another region. Returns
+    the References, which hold the NICs as read."""
     compute = module.client("compute")
     sizes = fetch(module, lambda: [s.name.lower() for s in compute.virtual_machine_sizes.list(location)],
                   f"the VM sizes of {location}")
@@ -692,6 +697,7 @@ def check_references(module, what, location, size, nic_ids, avset_id):
                             f" {location}; a VM must be in its availability set's region")
     if problems:
         raise ModuleFailure(f"Cannot create {what}: " + "; ".join(problems) + ". Nothing was changed")
+    return refs
 
 
 def fixed_problems(params, vm):
