@@ -41,8 +41,8 @@ def rolling_drain_reads(nics, pool_id, pool_key, vnets=None, rules=None):
     return _rolling.drain_reads(nics, pool_id, pool_key, vnets, rules)
 
 
-def rolling_gate(rules, batch, members, min_healthy=1):
-    return _rolling.gate(rules, batch, members, min_healthy)
+def rolling_gate(rules, batch, members, min_healthy=1, names=None):
+    return _rolling.gate(rules, batch, members, min_healthy, names)
 
 
 def rolling_lock(current, run_id, now, ttl, break_lock=None):

@@ -32,12 +32,16 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError
 
 
-def read_load_balancer(module, resource_group, load_balancer):
-    """The load balancer as Azure's JSON; OptionError when it does not exist."""
+def read_load_balancer(module, resource_group, load_balancer, planned=False):
+    """The load balancer as Azure's JSON; OptionError when it does not exist. With ``planned``
+    (check mode: an earlier task of the run may plan it, as _references says) a warning and None."""
     lb = read(module, module.client("network").load_balancers, resource_group, load_balancer,
               f"load balancer {load_balancer}")
     if lb is None:
-        raise OptionError(f"load balancer {load_balancer} does not exist in resource group {resource_group}")
+        missing = f"load balancer {load_balancer} does not exist in resource group {resource_group}"
+        if not planned:
+            raise OptionError(missing)
+        module.warn(f"load_balancer: {missing} yet; the write fails unless an earlier task creates it")
     return lb
 
 

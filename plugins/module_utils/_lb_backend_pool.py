@@ -113,14 +113,15 @@ def address_problems(spec):
     return problems
 
 
-def address_properties(spec, current):
+def address_properties(spec, current, planned=False):
     """The properties of the address entry ``spec`` (references as ids already) over the entry
     as it is (``current``, or None for a new one). Raises OptionError when a new one lacks what
-    Azure needs."""
+    Azure needs; ``planned`` (check mode, a pool an earlier task plans) lets its address be
+    unknown, as that of a NIC the same run plans is."""
     props = copy.deepcopy((current or {}).get("properties") or {})
     for key in (NIC_REF, "provisioningState", "inboundNatRulesPortMapping"):
         props.pop(key, None)
-    if current is None and spec.get("ip_address") is None:
+    if current is None and spec.get("ip_address") is None and not planned:
         raise OptionError(f"backend address {spec['name']} does not exist yet: ip_address is needed to add it")
     if spec.get("ip_address") is not None:
         props["ipAddress"] = spec["ip_address"]
@@ -142,9 +143,9 @@ def _comparable(props):
             **{key: (_ref(props.get(key)) or "").lower() for key in ("virtualNetwork", "subnet")}}
 
 
-def with_address(pool, spec):
+def with_address(pool, spec, planned=False):
     """The pool with the IP-based entry ``spec`` added or changed: (new pool, changed).
-    Raises OptionError when Azure would refuse it on this pool."""
+    Raises OptionError when Azure would refuse it on this pool; ``planned``: as address_properties."""
     if kind(pool) == NIC:
         raise OptionError(f"backend pool {pool.get('name')} holds network interfaces; Azure refuses IP addresses"
                           " in it (CannotMixIPBasedAddressesAndIPConfigurationsOnLoadBalancerBackendAddressPool)."
@@ -152,13 +153,13 @@ def with_address(pool, spec):
     body = copy.deepcopy(pool)
     items = body.setdefault("properties", {}).setdefault(ENTRIES, [])
     current = next((e for e in items if e.get("name", "").lower() == spec["name"].lower()), None)
-    props = address_properties(spec, current)
+    props = address_properties(spec, current, planned)
     if current is None and not spec.get("virtual_network") and not spec.get("subnet") \
             and not _ref(body["properties"].get("virtualNetwork")):
         raise OptionError(f"backend address {spec['name']} does not exist yet: virtual_network or subnet is needed to"
                           " add it (the pool names no virtual network)")
-    clash = next((e for e in items if e is not current and (e.get("properties") or {}).get("ipAddress")
-                  == props["ipAddress"]), None)
+    clash = next((e for e in items if e is not current and props.get("ipAddress") is not None
+                  and (e.get("properties") or {}).get("ipAddress") == props["ipAddress"]), None)
     if clash is not None:
         raise OptionError(f"backend pool {pool.get('name')} has {props['ipAddress']} already, as backend address"
                           f" {clash.get('name')}")

@@ -71,6 +71,10 @@ class References:
             self._read[top.lower()] = read_by_id(self.module, self.client, top, name_of(top))
         return self._read[top.lower()]
 
+    def has_read(self, rid):
+        """Whether resource() answers ``rid`` without a request (its top-level resource was read)."""
+        return top_level(rid).lower() in self._read
+
     def problems(self, refs, location=None, noun=None):
         """Why Azure would refuse the references ``refs``, [(option, resource id, what)], of the
         ``noun`` to be in ``location``: each must exist (a child in its parent) and, with

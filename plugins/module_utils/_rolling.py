@@ -160,14 +160,34 @@ def max_failures(max_failed, total):
 
 # --- health ---------------------------------------------------------------------------------
 
-def healthy_members(rules, members=None):
+def member_names(members):
+    """{lower-case ip configuration id or private IP address: VM name} of pool_members() entries:
+    what names a backend of lb_health_info's ``rules`` read with ``resolve: false`` (no VM names,
+    no NIC read per backend)."""
+    names = {}
+    for member in members or []:
+        for key in (member.get("ip_configuration_id"), member.get("private_ip_address")):
+            if key:
+                names[key.lower()] = member["name"]
+    return names
+
+
+def backend_name(backend, names=None):
+    """The VM of one backend of lb_health_info's rules: its ``virtual_machine``, else the VM
+    ``names`` (member_names) gives its ip configuration or address, else its NIC's name."""
+    names = names or {}
+    return (backend.get("virtual_machine") or names.get((backend.get("ip_configuration") or "").lower())
+            or names.get((backend.get("ip_address") or "").lower()) or backend.get("network_interface"))
+
+
+def healthy_members(rules, members=None, names=None):
     """The VMs the load balancer sends new connections to, from lb_health_info's ``rules``: a VM
     counts when it is Up in every rule that has it as a backend. ``members`` (VM names) limits
-    the answer to one pool's VMs."""
+    the answer to one pool's VMs; ``names``: as backend_name."""
     state = {}
     for rule in rules or []:
         for backend in rule.get("backends") or []:
-            name = backend.get("virtual_machine") or backend.get("network_interface")
+            name = backend_name(backend, names)
             if not name:
                 continue
             up = backend.get("state") == "Up"
@@ -176,14 +196,15 @@ def healthy_members(rules, members=None):
     return sorted((name for name, up in state.items() if up and (wanted is None or name in wanted)), key=natural_key)
 
 
-def gate(rules, batch, members, min_healthy):
+def gate(rules, batch, members, min_healthy, names=None):
     """May ``batch`` (VM names) leave the pool now? The health gate before each batch.
+    ``names``: as backend_name, for rules read without VM names.
 
     Taking out VMs that serve nothing never lowers what serves, so a batch of unhealthy VMs
     always passes. Otherwise the healthy members left once the batch is out must be at least
     required_healthy().
     """
-    healthy = healthy_members(rules, members)
+    healthy = healthy_members(rules, members, names)
     leaving = [name for name in batch if name in healthy]
     remaining = len(healthy) - len(leaving)
     required = required_healthy(min_healthy, len(members))
@@ -194,13 +215,13 @@ def gate(rules, batch, members, min_healthy):
             "message": ("gate open: " if ok else "gate closed: ") + message}
 
 
-def health_of(rules):
+def health_of(rules, names=None):
     """Per VM, its state in the rules that have it as a backend: "Up (Up_Probe_Success)", or
-    the first rule's view that is not Up."""
+    the first rule's view that is not Up. ``names``: as backend_name."""
     seen = {}
     for rule in rules or []:
         for backend in rule.get("backends") or []:
-            name = backend.get("virtual_machine") or backend.get("network_interface")
+            name = backend_name(backend, names)
             if not name:
                 continue
             text = f"{backend.get('state')} ({backend.get('reason')})"
@@ -220,7 +241,6 @@ def pool_members(pool_id, pool_key, nics, rules=None):
     ``tags`` (the NIC's), ``mark`` (the decoded drain mark, {} when none), ``healthy``,
     ``private_ip_address``, ``subnet`` and ``security_group`` (the NIC's own NSG, or None).
     """
-    healthy = set(healthy_members(rules))
     # An IP-based pool's members are not on their NICs: the rules' backends name the ip
     # configuration holding each address (lb_health_info), whatever the kind of pool.
     backends = {(b.get("ip_configuration") or "").lower() for rule in rules or [] for b in rule.get("backends") or []}
@@ -242,10 +262,14 @@ def pool_members(pool_id, pool_key, nics, rules=None):
                 "nic_resource_group": group_of(nic.get("id")), "ip_configuration": config.get("name"),
                 "ip_configuration_id": config.get("id"), "in_pool": in_pool,
                 "tags": tags if marked_here or MARK_TAG not in tags else {k: v for k, v in tags.items() if k != MARK_TAG},
-                "mark": mark if marked_here else {}, "healthy": name_of(vm_id) in healthy,
+                "mark": mark if marked_here else {},
                 "private_ip_address": config.get("private_ip_address"), "subnet": config.get("subnet"),
                 "security_group": nic.get("security_group"),
             })
+    # The rules name no VM when read with resolve: false: their ip configurations do.
+    healthy = set(healthy_members(rules, names=member_names(found)))
+    for member in found:
+        member["healthy"] = member["name"] in healthy
     return sorted(found, key=lambda m: natural_key(m["name"]))
 
 
@@ -259,7 +283,7 @@ def member_problems(members):
 
 def locate(members, rules):
     """Where each VM is now, for the summary: ``in_pool``, ``health`` and ``marked``."""
-    health = health_of(rules)
+    health = health_of(rules, member_names(members))
     return {m["name"]: {"in_pool": m["in_pool"], "health": health.get(m["name"]) if m["in_pool"] else None,
                         "marked": (f"run {m['mark'].get('run')}, {m['mark'].get('phase')}" if m.get("mark") else None)}
             for m in members}
@@ -344,7 +368,7 @@ def prepare(nics, rules, pool_id, pool_key, run_id, rollout, serial, min_healthy
     steps = plan(members, serial, min_healthy, rollout, unhealthy_first)
     steps["problems"] += drain["problems"]
     return dict(steps, members=members, rollout=rollout, serial=parse_serial(serial), drain_method=drain_method,
-                max_failures=max_failures(max_failed, len(steps["queue"])))
+                max_failures=max_failures(max_failed, len(steps["queue"])), backend_names=member_names(members))
 
 
 # --- drain rules ----------------------------------------------------------------------------

@@ -283,7 +283,14 @@ def result(module, changed, before, after, name, present):
 def ensure_present(module, spec):
     params = module.params
     group, balancer, pool = params["resource_group"], params["load_balancer"], params["backend_pool"]
-    sku = sku_of(read_load_balancer(module, group, balancer))
+    lb = read_load_balancer(module, group, balancer, planned=module.check_mode)
+    if lb is None:      # check mode: planned by an earlier task; its pool gets the address
+        if spec["ip_address"] is None:
+            module.warn(f"ip_address: the address of backend address {spec['name']} is not known yet (that of a"
+                        " network interface an earlier task plans); the write fails unless it is given")
+        planned, _changed = with_address({"name": pool, "properties": {}}, spec, planned=True)
+        return result(module, True, None, planned, spec["name"], True)
+    sku = sku_of(lb)
     if sku != "Standard":
         raise OptionError(f"Load balancer {balancer} has the {sku} SKU: Azure takes IP-based backend addresses in"
                           " Standard load balancers only")

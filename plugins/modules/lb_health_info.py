@@ -13,6 +13,8 @@ description:
     its health probe sees up or down and why (Azure's health status API,
     C(POST .../loadBalancingRules/{rule}/health)), with the network interface and virtual
     machine of each backend.
+  - Naming each backend's virtual machine costs one read of its network interface per call;
+    O(resolve=false) skips it, so a call costs the same whatever the size of the pool.
   - With O(wait_for), ask again every O(wait_interval) seconds until the load balancer's own
     view says what you wait for, so a playbook waits on the load balancer rather than on a
     fixed pause.
@@ -51,7 +53,17 @@ options:
         configuration, or its IP address (a member of an IP-based pool); names compare without
         regard to case.
       - Required with those two, refused otherwise.
+      - O(resolve=false) is refused with them, as a member given by its VM's name would never match.
     type: str
+  resolve:
+    version_added: 0.2.0
+    description:
+      - Read each backend's network interface for the name of its virtual machine.
+      - With V(false), C(virtual_machine) is V(null) in every backend and no network interface
+        is read; match backends by C(ip_configuration) or C(ip_address) instead (as the
+        cloudlb.azure.rolling_maintenance role's health gate does).
+    type: bool
+    default: true
   wait_timeout:
     description:
       - How many seconds to wait for O(wait_for), and for each health query to answer.
@@ -163,7 +175,7 @@ rules:
           returned: always
           sample: ipconfig1
         virtual_machine:
-          description: Name of the VM the network interface is attached to; V(null) when none.
+          description: Name of the VM the network interface is attached to; V(null) when none or O(resolve=false).
           type: str
           returned: always
           sample: myVM1
@@ -218,6 +230,9 @@ def option_problems(params):
                         " or an IP address)")
     if params["member"] and params["wait_for"] not in MEMBER_CONDITIONS:
         problems.append("member is only used with wait_for=healthy or wait_for=unhealthy")
+    if params["wait_for"] in MEMBER_CONDITIONS and not params["resolve"]:
+        problems.append(f"wait_for={params['wait_for']} needs resolve=true: without it no backend is named by its VM,"
+                        " and a member given by VM name would never match")
     if params["wait_timeout"] <= 0:
         problems.append(f"wait_timeout must be a positive number of seconds, got {params['wait_timeout']}")
     if params["wait_interval"] <= 0:
@@ -238,6 +253,7 @@ ARGUMENT_SPEC = dict(
     member=dict(type="str"),
     wait_timeout=dict(type="int", default=300),
     wait_interval=dict(type="float", default=5),
+    resolve=dict(type="bool", default=True),
 )
 
 
@@ -258,7 +274,8 @@ def health_info(module):
             why = f"load balancer {lb_name} has no load balancing rule"
         raise ModuleFailure(f"Cannot wait for {p['wait_for']}: {why}", rules=[])
 
-    health = Health(module, p["resource_group"], lb)
+    # vms={}: no VM is known and none is looked up (Health reads a NIC only when given no vms).
+    health = Health(module, p["resource_group"], lb, vms=None if p["resolve"] else {})
     if not p["wait_for"]:
         return Result(False, diff=False, rules=health.report(rules, time.monotonic() + p["wait_timeout"]))
     if p["wait_for"] == "healthy":

@@ -461,6 +461,7 @@ class VirtualMachine:
         self.name = self.params["name"]
         self.what = f"virtual machine {self.name}"
         self._vms = None
+        self.refs = None        # the References a create checked, NICs among them
 
     @property
     def vms(self):
@@ -476,7 +477,10 @@ class VirtualMachine:
 
     def read_network(self, resource_id, what):
         """A Microsoft.Network resource's JSON through the compute client's pipeline: importing
-        azure-mgmt-network only to read addresses would cost every run seconds."""
+        azure-mgmt-network only to read addresses would cost every run seconds. A NIC the create's
+        reference check read is not read again: writing the VM changes none of its addresses."""
+        if self.refs is not None and self.refs.has_read(resource_id):
+            return self.refs.resource(resource_id)
         return read_by_id(self.module, self.module.client("compute"), resource_id, f"{what} of {self.what}")
 
     def with_addresses(self, vm):
@@ -516,11 +520,17 @@ class VirtualMachine:
             raise ModuleFailure(f"The {self.what} was deleted while this task waited for it")
         return found["vm"]
 
+    def polling(self, last):
+        """The begin_ call's keywords: an operation nobody waits for (the last, with wait=false)
+        gets azure-core's polling=False, so no poller thread sends a status request before the
+        module exits (the answer to the request is all it returns)."""
+        return {} if self.params["wait"] or not last else {"polling": False}
+
     def power(self, operation, last=True, resent=False):
         verb = operation.replace("_", " ")
         what = f"{self.what} to {verb}"
         try:
-            poller = getattr(self.vms, POWER_METHODS[operation])(self.group, self.name)
+            poller = getattr(self.vms, POWER_METHODS[operation])(self.group, self.name, **self.polling(last))
         except Exception as exc:  # a lost answer is told apart; any other is the task's failure
             if resent or not no_answer(exc):
                 raise azure_failure(exc, f"Failed to {verb} {self.what}") from exc
@@ -558,9 +568,9 @@ class VirtualMachine:
                                interval=1.0)
 
     def write(self, start, verb, then):
-        """Send a create or update (``start()``, its poller) and wait for it: as wait says when
-        nothing follows, fully when the power operations ``then`` follow it."""
-        poller = azure_call(f"Failed to {verb} {self.what}", start)
+        """Send a create or update (``start(**polling)``, its poller) and wait for it: as wait
+        says when nothing follows, fully when the power operations ``then`` follow it."""
+        poller = azure_call(f"Failed to {verb} {self.what}", start, **self.polling(not then))
         if then:
             settle(self.module, poller, f"{self.what} to be {verb}d")
         else:
@@ -640,7 +650,7 @@ def create(module, machine):
     avset_id = (resource_id(subscription, machine.group, "availabilitySets", avset, namespace="Microsoft.Compute")
                 if avset and not avset.startswith("/") else avset)
     body = creation_body(module, machine, location, size, nic_ids, avset_id)
-    check_references(module, machine.what, location, size, nic_ids, avset_id)
+    machine.refs = check_references(module, machine.what, location, size, nic_ids, avset_id)
     predicted = vm_to_dict(dict(body, id=resource_id(subscription, machine.group, "virtualMachines", machine.name,
                                                      namespace="Microsoft.Compute"), name=machine.name))
     predicted["power_state"] = "running" if params["power_state"] in (None, "restarted") else params["power_state"]
@@ -649,7 +659,8 @@ def create(module, machine):
         return machine.result(True, None, predicted)
     # A new VM runs: it only needs stopping or deallocating. Restarting a fresh VM is pointless.
     operations = power_actions("running", None if params["power_state"] == "restarted" else params["power_state"])
-    machine.write(lambda: machine.vms.begin_create_or_update(machine.group, machine.name, body), "create", operations)
+    machine.write(lambda **polling: machine.vms.begin_create_or_update(machine.group, machine.name, body, **polling),
+                  "create", operations)
     machine.power_all(operations)
     return machine.result(True, None, machine.read())
 
@@ -657,7 +668,8 @@ def create(module, machine):
 def check_references(module, what, location, size, nic_ids, avset_id):
     """Fail, before the create, on what Azure would refuse in a new VM (reads only): a size
     the region does not offer, a NIC that does not exist, is in another region or is another
-    VM's (NicInUse), an availability set that does not exist or is in another region."""
+    VM's (NicInUse), an availability set that does not exist or is in another region. Returns
+    the References, which hold the NICs as read."""
     compute = module.client("compute")
     sizes = fetch(module, lambda: [s.name.lower() for s in compute.virtual_machine_sizes.list(location)],
                   f"the VM sizes of {location}")
@@ -685,6 +697,7 @@ def check_references(module, what, location, size, nic_ids, avset_id):
                             f" {location}; a VM must be in its availability set's region")
     if problems:
         raise ModuleFailure(f"Cannot create {what}: " + "; ".join(problems) + ". Nothing was changed")
+    return refs
 
 
 def fixed_problems(params, vm):
@@ -791,7 +804,8 @@ def update(module, machine, vm):
         machine.power("deallocate", last=not patch)
         operations = []
     if patch:
-        machine.write(lambda: machine.vms.begin_update(machine.group, machine.name, patch), "update", operations)
+        machine.write(lambda **polling: machine.vms.begin_update(machine.group, machine.name, patch, **polling),
+                      "update", operations)
     machine.power_all(operations)
     return machine.result(True, vm, machine.read())
 

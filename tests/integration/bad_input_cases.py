@@ -446,7 +446,11 @@ def run_cases(run_playbook, azemu, group, cases, label):
     run = run_playbook(tasks)
     seconds = time.monotonic() - started
     records = [run.record(task["name"]) for task in tasks]
-    writes = [(w["method"], w["path"], w["status"], case_at(records, w["time"])) for w in azemu.writes(since=mark)]
+    requests = azemu.requests(since=mark)
+    # Every request is some case's, or case_at could not name the case of a write below.
+    unplaced = [(r["method"], r["path"]) for r in requests if case_at(run, tasks, r) is None]
+    assert unplaced == [], f"requests made while no case ran: {unplaced}"
+    writes = [(w["method"], w["path"], w["status"], case_at(run, tasks, w)) for w in requests if w["write"]]
     wrong = []
     for (module, options, words), record in zip(cases, records):
         message = str(record["result"].get("msg", ""))
@@ -459,9 +463,6 @@ def run_cases(run_playbook, azemu, group, cases, label):
     return counts
 
 
-def case_at(records, when):
-    """The name of the task that was running at ``when`` (a request's time in azemu's log)."""
-    for record in records:
-        if record["started_at"] is not None and record["started_at"] <= when <= record["started_at"] + record["duration"]:
-            return record["name"]
-    return None
+def case_at(run, tasks, request):
+    """The name of the case (one of ``tasks``) whose task was running when azemu logged ``request``."""
+    return next((task["name"] for task in tasks if run.during(task["name"], [request])), None)

@@ -86,6 +86,31 @@ def test_an_address_added_changed_drained_and_removed(run_playbook, azemu, sdk, 
     assert pool_entries(sdk, group) == {}
 
 
+def test_check_mode_plans_an_address_in_a_load_balancer_an_earlier_task_plans(run_playbook, azemu, lb_group):
+    """site.yml --check on an empty subscription: the load balancer, and the NIC whose address
+    this is, are only planned; a warning each, as every planned reference is (_references.py)."""
+    mark = azemu.mark()
+    run = run_playbook([address_task(lb_group, "planned", load_balancer="planned", virtual_network="vnet"),
+                        address_task(lb_group, "with ip", load_balancer="planned", ip_address="10.0.0.20",
+                                     virtual_network="vnet")], check=True)
+    assert run.ok, run.output()
+    planned, with_ip = run.task("planned"), run.task("with ip")
+    assert planned["changed"] and planned["backend_address"]["ip_address"] is None
+    assert with_ip["changed"] and with_ip["backend_address"]["ip_address"] == "10.0.0.20"
+    assert [a["name"] for a in with_ip["backend_pool"]["backend_addresses"]] == ["a1"]
+    missing = (f"load_balancer: load balancer planned does not exist in resource group {lb_group} yet; the write"
+               " fails unless an earlier task creates it")
+    assert planned["warnings"] == [missing, "ip_address: the address of backend address a1 is not known yet (that"
+                                   " of a network interface an earlier task plans); the write fails unless it is given"]
+    assert with_ip["warnings"] == [missing]
+    assert azemu.writes(since=mark) == []
+    # Without check mode the missing load balancer is refused, as before.
+    run = run_playbook([dict(address_task(lb_group, "real", load_balancer="planned", ip_address="10.0.0.20",
+                                          virtual_network="vnet"), ignore_errors=True)])
+    assert run.record("real")["status"] == "failed"
+    assert run.task("real")["msg"] == f"load balancer planned does not exist in resource group {lb_group}"
+
+
 def test_what_azure_refuses_is_refused_and_named(run_playbook, azemu, sdk, lb_group):
     group = lb_group
     lb = ids(sdk, group)

@@ -122,6 +122,19 @@ def test_reports_every_backend_with_its_names_after_waiting_for_all_healthy(run_
     assert run.ok and run.task("health")["rules"] == result["rules"], run.output()
 
 
+def test_resolve_false_reads_no_network_interface_and_names_no_vm(run_playbook, azemu, tutorial):
+    group, _vms = tutorial
+    named = all_healthy(run_playbook, group)["rules"]
+    mark = azemu.mark()
+    run = run_playbook([health(group, resolve=False, wait_for="all_healthy", wait_timeout=60, wait_interval=0.2)])
+    assert run.ok, run.output()
+    paths = [r["path"].split("?")[0] for r in azemu.requests(since=mark) if r["kind"] == "arm"]
+    assert not [p for p in paths if "/networkinterfaces/" in p.lower()], paths
+    # The same report, less the VM names (what RETURN says is null then).
+    assert run.task("health")["rules"] == [
+        {**rule, "backends": [{**b, "virtual_machine": None} for b in rule["backends"]]} for rule in named]
+
+
 def test_waits_for_a_stopped_vm_to_go_down_and_come_back(run_playbook, tutorial):
     group, vms = tutorial
     all_healthy(run_playbook, group)

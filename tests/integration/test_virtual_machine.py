@@ -124,10 +124,18 @@ def test_no_wait_then_wait_without_writes(run_playbook, azemu, vm_group):
     azemu.settings(vm_boot_seconds=3)
     try:
         create = new_vm(group, nic="nic3", wait=False)
+        mark = azemu.mark()
         run = run_playbook([create])
         assert run.ok, run.output()
         vm = run.task("vm")["virtual_machine"]
         assert (vm["provisioning_state"], vm["power_state"]) == ("Creating", "starting")
+        # Nobody waits, so nothing polls the operation (azure-core's polling=False); the NIC read
+        # to check the reference gives the addresses too.
+        sent = azemu.requests(since=mark)
+        polls = [r["path"] for r in sent if "/operations/" in r["path"].lower()]
+        assert polls == [], polls
+        nic_reads = [r for r in sent if r["method"] == "GET" and r["path"].split("?")[0].lower().endswith("/nic3")]
+        assert len(nic_reads) == 1 and vm["private_ip_addresses"], (nic_reads, vm)
         mark = azemu.mark()
         run = run_playbook([dict(create, **{"cloudlb.azure.virtual_machine": dict(create["cloudlb.azure.virtual_machine"], wait=True)})])
         assert run.ok and not run.task("vm")["changed"], run.output()

@@ -135,6 +135,15 @@ def test_what_the_pool_refuses(pool, changes, why):
         bp.with_address(pool, spec(**changes))
 
 
+def test_a_planned_pool_takes_an_address_not_known_yet_and_still_refuses_the_rest():
+    """Check mode, the load balancer an earlier task plans: a planned NIC's address is unknown."""
+    body, changed = bp.with_address(ip_pool(), spec(virtual_network=VNET), planned=True)
+    assert changed and body["properties"]["loadBalancerBackendAddresses"] == [
+        {"name": "a1", "properties": {"virtualNetwork": {"id": VNET}}}]
+    with pytest.raises(OptionError, match="virtual_network or subnet is needed to add it"):
+        bp.with_address(ip_pool(), spec(), planned=True)
+
+
 def test_members_as_returned_and_their_admin_states():
     entry = address("a1", "10.0.0.4", networkInterfaceIPConfiguration={"id": IPCONFIG})
     assert bp.address_to_dict(entry) == {"name": "a1", "ip_address": "10.0.0.4", "virtual_network": VNET,

@@ -11,7 +11,7 @@ IPCONFIG = ("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/netw
 
 def params(**changes):
     base = dict(resource_group="rg", load_balancer="myLoadBalancer", rule=None, wait_for=None, member=None,
-                wait_timeout=300, wait_interval=5.0)
+                wait_timeout=300, wait_interval=5.0, resolve=True)
     base.update(changes)
     return base
 
@@ -30,6 +30,7 @@ def test_valid_options():
     assert option_problems(params()) == []
     assert option_problems(params(rule="myHTTPRule", wait_for="healthy", member="myVM1")) == []
     assert option_problems(params(wait_for="all_healthy")) == []
+    assert option_problems(params(wait_for="all_healthy", resolve=False)) == []
 
 
 @pytest.mark.parametrize("changes, why", [
@@ -42,6 +43,8 @@ def test_valid_options():
     (dict(member="myVM1", wait_for="all_healthy"), "only used with"),
     (dict(wait_timeout=0), "wait_timeout"),
     (dict(wait_interval=-1.0), "wait_interval"),
+    (dict(wait_for="healthy", member="myVM1", resolve=False), "needs resolve=true"),
+    (dict(wait_for="unhealthy", member="10.1.0.4", resolve=False), "needs resolve=true"),
 ])
 def test_invalid_options(changes, why):
     problems = option_problems(params(**changes))

@@ -141,6 +141,33 @@ def test_gate_for_a_batch_of_three_of_six():
     assert not r.gate(rules(*["Up"] * 5, "Down"), ["myVM1", "myVM2", "myVM3"], members, 3)["ok"]
 
 
+def unresolved(rules_, nics):
+    """``rules_`` as lb_health_info returns them with resolve: false: no VM names, the ip
+    configuration (looked up in ``nics``) and address of each backend instead."""
+    configs = {f"myVM{n['name'][len('myNic'):]}": n["ip_configurations"][0] for n in nics}
+    return [{**rule, "backends": [{"virtual_machine": None, "network_interface": b["network_interface"],
+                                   "ip_configuration": configs[b["virtual_machine"]]["id"].upper(),
+                                   "ip_address": configs[b["virtual_machine"]]["private_ip_address"],
+                                   "state": b["state"], "reason": b["reason"]} for b in rule["backends"]]}
+            for rule in rules_]
+
+
+def test_rules_without_vm_names_name_members_by_ip_configuration():
+    nics = [nic(1), nic(2), nic(3)]
+    health = unresolved(rules("Up", "Down", "Up"), nics)
+    members = r.pool_members(POOL, KEY, nics, health)
+    assert [(m["name"], m["healthy"]) for m in members] == [("myVM1", True), ("myVM2", False), ("myVM3", True)]
+    names = r.prepare(nics, health, POOL, KEY, "run-b", "run-b", 1, 1)["backend_names"]
+    assert names == r.member_names(members) and names["10.0.0.4"] == "myVM1"
+    assert r.gate(health, ["myVM1"], ["myVM1", "myVM2", "myVM3"], 2, names) == r.gate(
+        rules("Up", "Down", "Up"), ["myVM1"], ["myVM1", "myVM2", "myVM3"], 2)
+    assert not r.gate(health, ["myVM1"], ["myVM1", "myVM2", "myVM3"], 2)["healthy"]      # unnamed: nobody counts
+    # An IP-based pool's backend may have no ip configuration: its address names it.
+    by_address = [{**rule, "backends": [{**b, "ip_configuration": None} for b in rule["backends"]]} for rule in health]
+    assert r.healthy_members(by_address, names=names) == ["myVM1", "myVM3"]
+    assert r.locate(members, health)["myVM2"]["health"] == "Down (Down_Probe_HttpEndpointUnreachable)"
+
+
 # --- members, order, plan -------------------------------------------------------------------
 
 def test_pool_members_are_the_nics_in_the_pool_and_those_this_pool_marked():
