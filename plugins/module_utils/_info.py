@@ -8,14 +8,9 @@ Private to the collection: nothing outside cloudlb.azure may import it.
 
 from __future__ import annotations
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
-    ModuleFailure,
-    ResourceNotFoundError,
-    azure_call,
-    check_options,
-)
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import azure_call, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import MISSING, as_json, unless_missing
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_name_problem
 
 
@@ -42,14 +37,13 @@ def get_or_list(get, list_all, read_failure, list_failure, missing_list_is_empty
     ``list_failure``; a listing answered 404 (a missing resource group) is ``[]`` with
     ``missing_list_is_empty``.
     """
-    try:
-        if get is not None:
-            return [azure_call(read_failure, get)]
+    if get is not None:
+        found = unless_missing(read_failure, get)
+        return [] if found is MISSING else [found]
+    if not missing_list_is_empty:
         return azure_call(list_failure, list_all)
-    except ModuleFailure as failure:
-        if isinstance(failure.__cause__, ResourceNotFoundError) and (get is not None or missing_list_is_empty):
-            return []
-        raise
+    found = unless_missing(list_failure, list_all)
+    return [] if found is MISSING else found
 
 
 def network_items(spec, operations, noun, plural):

@@ -44,14 +44,12 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool imp
 from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
     ModuleFailure,
     OptionError,
-    ResourceNotFoundError,
     azure_call,
-    azure_failure,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._conditional_write import update
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import update_pool
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_health import vm_of
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, fetch, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, delete_by, fetch, read
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import parse_id, same_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import (
     POOLS,
@@ -319,14 +317,8 @@ class Member:
         if self.module.check_mode:
             return True
         what = f"security rule {rule['name']} of security group {rule['security_group']}"
-        try:
-            poller = self.rule_operations().begin_delete(rule["resource_group"], rule["security_group"], rule["name"])
-        except ResourceNotFoundError:
-            return False
-        except Exception as exc:
-            raise azure_failure(exc, f"Failed to delete {what}") from exc
-        self.module.wait_for(poller, f"{what} to be deleted")
-        return True
+        return delete_by(self.module, lambda: self.rule_operations().begin_delete(
+            rule["resource_group"], rule["security_group"], rule["name"]), what)
 
     # --- waits -----------------------------------------------------------------------------------
 

@@ -15,12 +15,8 @@ from __future__ import annotations
 import time
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool import admin_states
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
-    ModuleFailure,
-    ResourceNotFoundError,
-    azure_failure,
-)
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import MISSING, as_json, read, unless_missing
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import name_of, parse_id
 from ansible_collections.cloudlb.azure.plugins.module_utils._retries import REPEATABLE
 from ansible_collections.cloudlb.azure.plugins.module_utils._wait import wait_until
@@ -135,19 +131,19 @@ class Health:
         """The rule's backends as the load balancer sees them; None when the rule went away."""
         lb_name = self.lb["name"]
         what = f"the health of rule {rule['name']} of load balancer {lb_name}"
-        try:
+
+        def query():
             # A query that changes nothing: sent again when its answer is lost. Its own timeout
             # (what is left of the caller's wait) is the poller's: lb_health_info has no wait option.
             poller = self.network.load_balancer_load_balancing_rules.begin_health(
                 self.resource_group, lb_name, rule["name"], **REPEATABLE)
             poller.wait(timeout=timeout)
-            done = poller.done()
-            answer = as_json(poller.result()) if done else None
-        except ResourceNotFoundError:
+            return as_json(poller.result()) if poller.done() else None
+
+        answer = unless_missing(f"Failed to read {what}", query)
+        if answer is MISSING:
             return None      # the rule went away since the load balancer was read
-        except Exception as exc:
-            raise azure_failure(exc, f"Failed to read {what}") from exc
-        if not done:
+        if answer is None:
             raise ModuleFailure(f"Timed out after {timeout:.0f} seconds waiting for Azure to report {what}")
         states = pool_admin_states(self.lb, rule)
         return {

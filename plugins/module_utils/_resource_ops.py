@@ -22,8 +22,8 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 
-# What _unless_missing returns for a request Azure answers with "not found".
-_MISSING = object()
+# What unless_missing returns for a request Azure answers with "not found".
+MISSING = object()
 
 
 def as_json(model):
@@ -48,13 +48,13 @@ def left_failed(resource):
     return (state or "").lower() == "failed"
 
 
-def _unless_missing(msg, call):
-    """``call()``, or _MISSING when Azure answers that the resource does not exist; any other
+def unless_missing(msg, call):
+    """``call()``, or MISSING when Azure answers that the resource does not exist; any other
     error is azure_failure(exc, msg)."""
     try:
         return call()
     except ResourceNotFoundError:
-        return _MISSING
+        return MISSING
     except Exception as exc:  # the SDK's exception, translated once here
         failure = azure_failure(exc, msg)
         raise failure from (None if failure is exc else exc)
@@ -62,8 +62,8 @@ def _unless_missing(msg, call):
 
 def fetch(module, get, what):
     """``get()``, or None when the resource does not exist; any other error raises ModuleFailure."""
-    found = _unless_missing(f"Failed to read {what}", get)
-    return None if found is _MISSING else found
+    found = unless_missing(f"Failed to read {what}", get)
+    return None if found is MISSING else found
 
 
 def read(module, operations, resource_group, name, what):
@@ -92,14 +92,14 @@ def _write(module, operations, path, body, what):
 
 def delete(module, operations, resource_group, name, what):
     """DELETE the resource and wait for it to be gone; False when it was gone already."""
-    return _delete(module, lambda: operations.begin_delete(resource_group, name), what)
+    return delete_by(module, lambda: operations.begin_delete(resource_group, name), what)
 
 
-def _delete(module, start_delete, what):
+def delete_by(module, start_delete, what):
     """``start_delete()`` (a poller, or None for a delete done when it returns), then wait;
     False when Azure says the resource is gone already."""
-    poller = _unless_missing(f"Failed to delete {what}", start_delete)
-    if poller is _MISSING:
+    poller = unless_missing(f"Failed to delete {what}", start_delete)
+    if poller is MISSING:
         return False
     if poller is not None:
         module.wait_for(poller, f"{what} to be deleted")
@@ -108,8 +108,8 @@ def _delete(module, start_delete, what):
 
 def ensure_deleted(module, before, start_delete, what):
     """The Result of deleting (not in check mode) a resource that exists, ``before`` being its
-    diff view; ``start_delete()`` as in _delete. Gone meanwhile: unchanged."""
-    if not module.check_mode and not _delete(module, start_delete, what):
+    diff view; ``start_delete()`` as in delete_by. Gone meanwhile: unchanged."""
+    if not module.check_mode and not delete_by(module, start_delete, what):
         return Result(False, {}, {})
     return Result(True, before, {})
 
