@@ -17,7 +17,8 @@ class Settings:
     latency: float = field(default=0.0, metadata={
         "help": "seconds a long-running operation stays InProgress; 0 = done at the first poll"})
     retry_after: int = field(default=1, metadata={
-        "help": "Retry-After seconds sent with long-running operations (integer >= 1)"})
+        "help": "Retry-After seconds sent with long-running operations (integer >= 1; a write answered "
+                "while latency is 0 says 0: its operation is already over)"})
     latency_profile: str = field(default="none", metadata={
         "choices": ("none", "azure"),
         "help": "azure: operations take what Azure takes per resource type and operation, with the Retry-After "

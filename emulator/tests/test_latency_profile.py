@@ -54,8 +54,12 @@ def test_retry_after_follows_the_provider_and_stays_an_integer_of_at_least_one()
     assert latency.retry_after(settings, create, poll=True) == 10             # 50 s
     ip = operation("Microsoft.Network/publicIPAddresses", "create")
     assert latency.retry_after(settings, ip, poll=False) == 1                 # 1 s, not 0.2
-    plain = Settings(retry_after=4)
+    plain = Settings(retry_after=4, latency=0.5)
     assert latency.retry_after(plain, restart, poll=True) == latency.retry_after(plain, ip, poll=False) == 4
+    # latency 0: the operation is over when its write is answered, so the write says 0; a poll
+    # never says 0 (azure-core would read it as none and wait 30 s).
+    instant = Settings(retry_after=4)
+    assert (latency.retry_after(instant, ip, poll=False), latency.retry_after(instant, restart, poll=True)) == (0, 4)
 
 
 def test_the_settings_refuse_an_unknown_profile_and_a_scale_of_zero():

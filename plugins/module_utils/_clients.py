@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 
+from ansible_collections.cloudlb.azure.plugins.module_utils._first_poll import FirstPollPolicy
 from ansible_collections.cloudlb.azure.plugins.module_utils._retries import TransientRetryPolicy
 
 # name: (Python module, client class, PyPI package)
@@ -37,7 +38,8 @@ def new_client(name, credential, subscription_id, cloud):
     """The SDK client ``name`` for ``cloud`` (a _cloud.Cloud); ImportError without its SDK.
 
     The one place clients are built, for the modules (AzureModule.client) and the inventory
-    plugin; each retries as _retries says.
+    plugin; each retries as _retries says and polls an operation first when its write's
+    Retry-After says (_first_poll).
     """
     return client_class(name)(
         credential,
@@ -46,4 +48,5 @@ def new_client(name, credential, subscription_id, cloud):
         credential_scopes=[cloud.scope],
         user_agent=USER_AGENT,
         retry_policy=TransientRetryPolicy(),
+        per_call_policies=[FirstPollPolicy()],
     )

@@ -175,8 +175,13 @@ def retry_after_figure(full_type: str, operation: str) -> RetryAfter:
 
 def retry_after(settings: "Settings", op: "Operation", *, poll: bool) -> int:
     """`Retry-After` of an answer about `op`: its write (poll=False), or a poll while it runs
-    (counted on the operation: Compute's later polls wait longer than its first)."""
+    (counted on the operation: Compute's later polls wait longer than its first). A poll's is
+    at least 1: azure-core reads 0 as none and waits its 30 s default."""
     if not active(settings):
+        if not poll and settings.latency <= 0:
+            # Over before its write is answered: nothing to wait for (a client that waits the
+            # write's Retry-After before its first poll, as Azure's value asks, waits nothing).
+            return 0
         return max(1, int(settings.retry_after))
     found = retry_after_figure(op.type_key or "Microsoft.Resources/resourceGroups", op.verb)
     if not poll:
