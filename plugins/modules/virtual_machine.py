@@ -575,6 +575,16 @@ class VirtualMachine:
             settle(self.module, poller, f"{self.what} to be {verb}d")
         else:
             self.module.wait_for(poller, f"{self.what} to be {verb}d")
+        return poller
+
+    def after(self, poller, then, power_state):
+        """The VM after a write (``poller``, None when only power operations ran): the write's
+        own answer when nothing waited (wait=false, no power operation after it), which a read
+        would only repeat, with ``power_state`` (the answer has no instance view: a new VM is
+        starting, an update leaves it as it was); else a read, with the instance view."""
+        if poller is None or self.params["wait"] or then:
+            return self.read()
+        return dict(vm_to_dict(as_json(poller.result())), power_state=power_state)
 
 
 # --- options -----------------------------------------------------------------------------------
@@ -659,10 +669,10 @@ def create(module, machine):
         return machine.result(True, None, predicted)
     # A new VM runs: it only needs stopping or deallocating. Restarting a fresh VM is pointless.
     operations = power_actions("running", None if params["power_state"] == "restarted" else params["power_state"])
-    machine.write(lambda **polling: machine.vms.begin_create_or_update(machine.group, machine.name, body, **polling),
-                  "create", operations)
+    poller = machine.write(lambda **polling: machine.vms.begin_create_or_update(machine.group, machine.name, body,
+                                                                                **polling), "create", operations)
     machine.power_all(operations)
-    return machine.result(True, None, machine.read())
+    return machine.result(True, None, machine.after(poller, operations, "starting"))
 
 
 def check_references(module, what, location, size, nic_ids, avset_id):
@@ -803,11 +813,12 @@ def update(module, machine, vm):
     if operations == ["deallocate"] and disk_patch.get("diskSizeGB"):
         machine.power("deallocate", last=not patch)
         operations = []
+    poller = None
     if patch:
-        machine.write(lambda **polling: machine.vms.begin_update(machine.group, machine.name, patch, **polling),
-                      "update", operations)
+        poller = machine.write(lambda **polling: machine.vms.begin_update(machine.group, machine.name, patch, **polling),
+                               "update", operations)
     machine.power_all(operations)
-    return machine.result(True, vm, machine.read())
+    return machine.result(True, vm, machine.after(poller, operations, vm["power_state"]))
 
 
 def ensure_present(module, machine):
