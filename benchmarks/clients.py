@@ -3,7 +3,7 @@ cloudlb.azure (this repository, .venv) and azure.azcollection (its venv from
 `make conformance-venvs`, set up as conformance/client_azcollection.py does).
 
 Each run gives its wall time, the time until its VMs were created (for ours: until the
-health wait that starts site.yml's test step; the peer's tutorial playbook has no test step)
+smoke test play that is site.yml's test step; the peer's tutorial playbook has no test step)
 and azemu's request log for the run and for that first part.
 """
 
@@ -25,8 +25,9 @@ BIN = Path(sys.executable).parent
 PEER_VENV = ROOT / ".cache" / "conformance" / "venv-azcollection"
 CALLBACKS = ROOT / "tests" / "integration" / "callback_plugins"
 TIMEOUT = 3600
-# The first task of site.yml after its roles: from here on it tests what the roles built.
-TEST_STEP = "Wait until the load balancer sees every VM up"
+# site.yml's last play, the smoke test (playbooks/smoke_test.yml): from its first task on it
+# only tests what the roles built.
+TEST_PLAY = "Every VM of the pool answers, on every rule"
 LOGIN_KINDS = ("token", "identity", "metadata")
 
 sys.path.append(str(ROOT / "conformance"))      # its instance, results, client_azcollection
@@ -119,11 +120,11 @@ class Client:
                 "cpu_over_ping": round(median(r.cpu for r in runs) - median(p.cpu for p in pings), 2),
                 "requests": len(runs[-1].requests), "writes": len(writes)}
 
-    def cut(self, run: Run, first_task: str | None) -> Run:
-        """Set the run's first part: until `first_task` started (None: the whole run)."""
-        if first_task is None:
+    def cut(self, run: Run, test_play: str | None) -> Run:
+        """Set the run's first part: until the first task of `test_play` started (None: the whole run)."""
+        if test_play is None:
             return run
-        started = next((t["started"] for t in run.document.get("tasks", []) if t["name"] == first_task), None)
+        started = next((t["started"] for t in run.document.get("tasks", []) if t.get("play") == test_play), None)
         if started is not None:
             run.until_vms = started - run.started_wall
             run.requests_until_vms = [r for r in run.requests if r["time"] < started]
@@ -146,13 +147,13 @@ class Ours(Client):
         super().__init__(emu, env, ROOT)
         self.work = work
 
-    def playbook(self, path: str, name: str, extra: dict[str, Any], first_task: str | None = None) -> Run:
+    def playbook(self, path: str, name: str, extra: dict[str, Any], test_play: str | None = None) -> Run:
         results = self.work / f"{name}.json"
         command = [str(BIN / "ansible-playbook"), path, "-e", json.dumps(extra)]
-        return self.cut(self.process(command, results), first_task)
+        return self.cut(self.process(command, results), test_play)
 
     def site(self, name: str, extra: dict[str, Any]) -> Run:
-        return self.playbook("site.yml", name, extra, TEST_STEP)
+        return self.playbook("site.yml", name, extra, TEST_PLAY)
 
 
 class Peer(Client):

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from critical_path import critical_path, lower_bound, retry_after_bound, seen_done
+from critical_path import critical_path, lower_bound, retry_after_bound, seen_done, seen_done_after_write
 
 RUN_HEADING = "## Run of "
 KEEP_RUNS = 3
@@ -77,9 +77,15 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                 " > ".join(critical_path(scale))))
     out.append(("... for a client that waits each operation as its Retry-After says (s)", cell(waited), cell(waited),
                 "", " > ".join(critical_path(scale, cost=seen_done)) + ", each seen done at its first poll after it ends"))
+    after_write = retry_after_bound(scale, cost=seen_done_after_write)
+    out.append(("... for a client that also waits the write's Retry-After before its first poll (s)", cell(after_write),
+                cell(after_write), "", " > ".join(critical_path(scale, cost=seen_done_after_write))
+                + ", as cloudlb.azure polls an operation (its VMs: one list per vms_wait_delay instead)"))
     pair("first run / lower bound", ratio(ours_first, bound), ratio(peer_first, bound),
          goal=verdict(ratio(ours_first, bound), lambda x: x <= 1.2, "ours <= 1.2"))
     pair("first run / the Retry-After bound", ratio(ours_first, waited), ratio(peer_first, waited))
+    pair("first run / the bound with the write's Retry-After", ratio(ours_first, after_write),
+         ratio(peer_first, after_write))
     ours_req, peer_req = get(p, "ours", "first", "requests_until_vms"), get(p, "peer", "first", "requests")
     pair("requests of the first run incl. login, profile, until the VMs", ours_req, peer_req,
          goal=verdict(ratio(ours_req, peer_req), lambda x: x <= 0.5, "ours <= 0.5 x peer"))

@@ -78,6 +78,17 @@ def test_a_client_honouring_retry_after_sees_an_operation_done_at_its_first_poll
     assert critical_path.retry_after_bound(1.0) > critical_path.lower_bound(1.0)
 
 
+def test_a_client_waiting_the_writes_retry_after_first_sees_quick_operations_at_that_poll():
+    # A 2 s public IP: asked about at once it runs (wait 10 s more); after the write's 1 s, it
+    # still runs: 1 + 10. A 1 s load balancer after the write's 3 s is done: 3, not 0 + 10.
+    assert critical_path.seen_done("Microsoft.Network/publicIPAddresses", 1.0) == 10
+    assert critical_path.seen_done_after_write("Microsoft.Network/publicIPAddresses", 1.0) == 11
+    assert critical_path.seen_done("Microsoft.Network/loadBalancers", 1.0) == 10
+    assert critical_path.seen_done_after_write("Microsoft.Network/loadBalancers", 1.0) == 3
+    assert (critical_path.lower_bound(1.0) < critical_path.retry_after_bound(1.0, cost=critical_path.seen_done_after_write)
+            < critical_path.retry_after_bound(1.0))
+
+
 def test_results_keep_the_newest_runs_first(tmp_path):
     path = tmp_path / "RESULTS.md"
     for n in range(5):

@@ -14,8 +14,8 @@ name: json_results
 type: stdout
 short_description: Task results as one JSON document, for the integration tests
 description:
-  - Records each task result (with C(diff), C(invocation), the task's duration in seconds and
-    when it started and ended, in seconds since the epoch as azemu's request log has them) and
+  - Records each task result (with C(diff), C(invocation), the name of its play, the task's
+    duration in seconds and when it started and ended, in seconds since the epoch as azemu's request log has them) and
     writes them, with the play recap, as one JSON document when the playbook ends.
 author:
   - cloudlb contributors (@cloudlb)
@@ -37,6 +37,10 @@ class CallbackModule(CallbackBase):
         super().__init__()
         self._tasks = []
         self._started = {}
+        self._play = None
+
+    def v2_playbook_on_play_start(self, play):
+        self._play = play.get_name()
 
     def v2_runner_on_start(self, host, task):
         self._started[(host.name, task._uuid)] = (time.monotonic(), time.time())
@@ -51,6 +55,7 @@ class CallbackModule(CallbackBase):
         self._tasks.append(
             {
                 "name": result._task.get_name(),
+                "play": self._play,
                 "action": result._task.action,
                 "host": result._host.name,
                 "status": status,
