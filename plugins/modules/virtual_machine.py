@@ -222,6 +222,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+retry_after:
+  description:
+    - With O(wait=false), the seconds Azure's answer to the request that started the operation
+      asks a client to wait before asking about it (its C(Retry-After)). The vms role looks at
+      its new VMs no sooner.
+  returned: when O(wait=false) started an operation and Azure's answer had a C(Retry-After)
+  type: int
+  sample: 10
 virtual_machine:
   description:
     - The VM after the change, or as it would be in check mode.
@@ -357,6 +365,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
     azure_failure,
     check_options,
 )
+from ansible_collections.cloudlb.azure.plugins.module_utils._first_poll import retry_after_seconds
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import (
     as_json,
@@ -462,6 +471,7 @@ class VirtualMachine:
         self.what = f"virtual machine {self.name}"
         self._vms = None
         self.refs = None        # the References a create checked, NICs among them
+        self.retry_after = None   # seconds Azure asked to wait about the operation nobody waited for
 
     @property
     def vms(self):
@@ -503,7 +513,8 @@ class VirtualMachine:
         returned = after if self.module.check_mode and not after.get("vm_id") else self.with_addresses(after)
         returned.setdefault("private_ip_addresses", [])
         returned.setdefault("public_ip_addresses", [])
-        return Result(changed, diff_view(before), diff_view(returned), virtual_machine=returned)
+        extra = {} if self.retry_after is None else {"retry_after": self.retry_after}
+        return Result(changed, diff_view(before), diff_view(returned), virtual_machine=returned, **extra)
 
     def wait_provisioned(self, vm):
         """A VM still being created or updated (by an earlier task with wait=false): wait for it."""
@@ -523,8 +534,14 @@ class VirtualMachine:
     def polling(self, last):
         """The begin_ call's keywords: an operation nobody waits for (the last, with wait=false)
         gets azure-core's polling=False, so no poller thread sends a status request before the
-        module exits (the answer to the request is all it returns)."""
-        return {} if self.params["wait"] or not last else {"polling": False}
+        module exits (the answer to the request is all it returns, with its Retry-After)."""
+        if self.params["wait"] or not last:
+            return {}
+        return {"polling": False, "raw_response_hook": self.note_retry_after}
+
+    def note_retry_after(self, response):
+        seconds = retry_after_seconds(response.http_response.headers.get("Retry-After"))
+        self.retry_after = None if seconds is None else int(seconds)
 
     def power(self, operation, last=True, resent=False):
         verb = operation.replace("_", " ")

@@ -121,7 +121,7 @@ def test_power_states(run_playbook, azemu, vm_group):
 
 def test_no_wait_then_wait_without_writes(run_playbook, azemu, vm_group):
     group = vm_group
-    azemu.settings(vm_boot_seconds=3)
+    azemu.settings(vm_boot_seconds=3, latency=0.5, retry_after=2)
     try:
         create = new_vm(group, nic="nic3", wait=False)
         mark = azemu.mark()
@@ -129,11 +129,15 @@ def test_no_wait_then_wait_without_writes(run_playbook, azemu, vm_group):
         assert run.ok, run.output()
         vm = run.task("vm")["virtual_machine"]
         assert (vm["provisioning_state"], vm["power_state"]) == ("Creating", "starting")
-        # Nobody waits, so nothing polls the operation (azure-core's polling=False); the NIC read
-        # to check the reference gives the addresses too.
+        assert run.task("vm")["retry_after"] == 2      # what Azure's answer to the PUT asked
+        # Nobody waits, so nothing polls the operation (azure-core's polling=False) and nothing
+        # reads the VM after its PUT: Azure's answer is what the task returns; the NIC read to
+        # check the reference gives the addresses too.
         sent = azemu.requests(since=mark)
         polls = [r["path"] for r in sent if "/operations/" in r["path"].lower()]
         assert polls == [], polls
+        put = next(i for i, r in enumerate(sent) if r["method"] == "PUT")
+        assert [r["path"] for r in sent[put + 1:] if "virtualMachines" in r["path"]] == []
         nic_reads = [r for r in sent if r["method"] == "GET" and r["path"].split("?")[0].lower().endswith("/nic3")]
         assert len(nic_reads) == 1 and vm["private_ip_addresses"], (nic_reads, vm)
         mark = azemu.mark()
@@ -143,7 +147,7 @@ def test_no_wait_then_wait_without_writes(run_playbook, azemu, vm_group):
             "Succeeded", "running")
         assert azemu.writes(since=mark) == []
     finally:
-        azemu.settings(vm_boot_seconds=0)
+        azemu.settings(vm_boot_seconds=0, latency=0, retry_after=1)
 
 
 def vms_role(group, count, prefix):
