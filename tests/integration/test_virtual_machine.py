@@ -121,6 +121,7 @@ def test_power_states(run_playbook, azemu, vm_group):
 
 def test_no_wait_then_wait_without_writes(run_playbook, azemu, vm_group):
     group = vm_group
+    before = azemu.settings()
     azemu.settings(vm_boot_seconds=3, latency=0.5, retry_after=2)
     try:
         create = new_vm(group, nic="nic3", wait=False)
@@ -147,7 +148,7 @@ def test_no_wait_then_wait_without_writes(run_playbook, azemu, vm_group):
             "Succeeded", "running")
         assert azemu.writes(since=mark) == []
     finally:
-        azemu.settings(vm_boot_seconds=0, latency=0, retry_after=1)
+        azemu.settings(**{key: before[key] for key in ("vm_boot_seconds", "latency", "retry_after")})
 
 
 def vms_role(group, count, prefix):
