@@ -105,6 +105,13 @@ def ensure_absent(module, kind, spec):
     return Result(changed, diff_view(old), diff_view(new))
 
 
+def boundary(kind):
+    """AzureModule.run's arguments for the module of an entry of ``kind``."""
+    return (lambda module: options(module, kind),
+            {"present": lambda module, spec: ensure_present(module, kind, spec),
+             "absent": lambda module, spec: ensure_absent(module, kind, spec)})
+
+
 def _lb_id(module):
     params = module.params
     return load_balancer_id(module.subscription_id, params["resource_group"], params["load_balancer"])

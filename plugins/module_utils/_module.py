@@ -139,6 +139,19 @@ class AzureModule(AnsibleModule):
         """Poll ``check()`` until truthy within wait_timeout (for states no SDK poller covers)."""
         return wait_until(self, check, what, interval=interval)
 
+    def run(self, options, ensure):
+        """The one boundary of every module: ``options(self)`` (validates the options, sends no
+        request; OptionError otherwise) gives the task's spec, then ``ensure(self, spec)`` (or,
+        with a dict, the function for the task's ``state``) gives a Result. Exits with it, or
+        fails with the ModuleFailure either raised; nothing else in a module exits."""
+        try:
+            spec = options(self)
+            act = ensure[self.params["state"]] if isinstance(ensure, dict) else ensure
+            result = act(self, spec)
+        except ModuleFailure as failure:
+            self.fail_with(failure)
+        self.exit_with(result)
+
     def exit_with(self, result):
         """exit_json with a Result: ``changed``, what it returns, and its diff in diff mode."""
         returned = dict(result.returned)

@@ -222,7 +222,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_backend_pool imp
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import VIRTUAL_NETWORK
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError, check_options
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import reference, subnet_reference
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
@@ -327,13 +327,7 @@ def ensure_absent(module, spec):
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
-    try:
-        spec = options(module)
-        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
-        result = ensure(module, spec)
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(options, {"present": ensure_present, "absent": ensure_absent})
 
 
 if __name__ == "__main__":

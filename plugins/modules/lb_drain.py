@@ -287,7 +287,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_admin_state impo
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import NETWORK_INTERFACE, group_of, name_of
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError, check_options
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError, check_options
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import reference
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import name_problem as group_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
@@ -417,13 +417,7 @@ def ensure_in_service(module, spec):
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
-    try:
-        spec = options(module)
-        ensure = ensure_drained if module.params["state"] == "drained" else ensure_in_service
-        result = ensure(module, spec)
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(options, {"drained": ensure_drained, "in_service": ensure_in_service})
 
 
 if __name__ == "__main__":

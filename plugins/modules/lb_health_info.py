@@ -257,7 +257,12 @@ ARGUMENT_SPEC = dict(
 )
 
 
-def health_info(module):
+def options(module):
+    """Nothing to carry to health_info but the options, checked here before any request."""
+    check_options(option_problems(module.params))
+
+
+def health_info(module, _spec):
     """The rules' health, once the backends are as wait_for asks; Result(False, rules=[...])."""
     p = module.params
     lb_name = p["load_balancer"]
@@ -296,12 +301,7 @@ def health_info(module):
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC)
-    try:
-        check_options(option_problems(module.params))
-        result = health_info(module)
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(options, health_info)
 
 
 if __name__ == "__main__":

@@ -365,13 +365,7 @@ def membership(module, references, present):
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
-    try:
-        references = options(module)
-        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
-        result = ensure(module, references)
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(options, {"present": ensure_present, "absent": ensure_absent})
 
 
 if __name__ == "__main__":

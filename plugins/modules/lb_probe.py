@@ -183,14 +183,11 @@ probe:
       sample: Succeeded
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_entry import (
     ENTRY_ARGUMENT_SPEC,
     EntryKind,
-    ensure_absent,
-    ensure_present,
+    boundary,
     entry_view,
-    options,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     PROBE_PROTOCOLS,
@@ -230,13 +227,7 @@ PROBE = EntryKind("probe", PROBES, probe_to_dict, SPEC_KEYS, probe_problems,
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
-    try:
-        spec = options(module, PROBE)
-        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
-        result = ensure(module, PROBE, spec)
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(*boundary(PROBE))
 
 
 if __name__ == "__main__":

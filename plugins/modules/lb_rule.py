@@ -221,13 +221,10 @@ rule:
       sample: Succeeded
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_entry import (
     ENTRY_ARGUMENT_SPEC,
     EntryKind,
-    ensure_absent,
-    ensure_present,
-    options,
+    boundary,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     DISTRIBUTIONS,
@@ -262,13 +259,7 @@ RULE = EntryKind("rule", RULES, rule_to_dict, SPEC_KEYS, rule_problems, rule_pro
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True)
-    try:
-        spec = options(module, RULE)
-        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
-        result = ensure(module, RULE, spec)
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(*boundary(RULE))
 
 
 if __name__ == "__main__":

@@ -173,7 +173,6 @@ load_balancers:
           backend_port: 80
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, check_names, info_module, network_items
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import lb_to_dict
@@ -254,11 +253,7 @@ def info(module, spec):
 
 def main():
     module = info_module(resolve=dict(type="bool", default=True))
-    try:
-        result = info(module, options(module))
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(options, info)
 
 
 if __name__ == "__main__":

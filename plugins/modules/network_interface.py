@@ -537,13 +537,7 @@ def ensure_absent(module, _spec):
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True, tags=True)
-    try:
-        spec = options(module)
-        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
-        result = ensure(module, spec)
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(options, {"present": ensure_present, "absent": ensure_absent})
 
 
 if __name__ == "__main__":

@@ -122,7 +122,6 @@ network_interfaces:
       returned: always
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import check_names, get_or_list, info_module
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._nic import nic_to_dict
@@ -148,11 +147,7 @@ def info(module, spec):
 
 def main():
     module = info_module()
-    try:
-        result = info(module, options(module))
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(options, info)
 
 
 if __name__ == "__main__":

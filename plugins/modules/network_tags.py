@@ -197,11 +197,7 @@ def main():
         mutually_exclusive=[("load_balancer", "network_interface")],
         required_one_of=[("load_balancer", "network_interface")],
     )
-    try:
-        result = ensure_tags(module, options(module))
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(options, ensure_tags)
 
 
 if __name__ == "__main__":

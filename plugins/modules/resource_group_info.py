@@ -90,7 +90,7 @@ resource_groups:
       sample: null
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import get_or_list, matches, parse_tag_filters
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import AzureModule
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import group_to_dict, name_problem
@@ -126,11 +126,7 @@ def info(module, spec):
 
 def main():
     module = AzureModule(argument_spec=ARGUMENT_SPEC)
-    try:
-        result = info(module, options(module))
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(options, info)
 
 
 if __name__ == "__main__":

@@ -66,7 +66,6 @@ security_groups:
       provisioning_state: Succeeded
 """
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import by_id, check_names, info_module, network_items
 from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
@@ -85,11 +84,7 @@ def info(module, spec):
 
 def main():
     module = info_module()
-    try:
-        result = info(module, options(module))
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(options, info)
 
 
 if __name__ == "__main__":

@@ -899,13 +899,7 @@ def main():
         wait=True,
         tags=True,
     )
-    try:
-        machine = options(module)
-        ensure = ensure_present if module.params["state"] == "present" else ensure_absent
-        result = ensure(module, machine)
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(options, {"present": ensure_present, "absent": ensure_absent})
 
 
 if __name__ == "__main__":

@@ -133,7 +133,7 @@ virtual_machines:
 """
 
 from ansible_collections.cloudlb.azure.plugins.module_utils._compute import power_state, statuses_of, vm_name_problem, vm_to_dict
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, OptionError, ResourceNotFoundError
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import OptionError, ResourceNotFoundError
 from ansible_collections.cloudlb.azure.plugins.module_utils._info import check_names, get_or_list, info_module, matches, parse_tag_filters
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import as_json
 from ansible_collections.cloudlb.azure.plugins.module_utils._ids import parse_id
@@ -177,11 +177,7 @@ def info(module, spec):
 
 def main():
     module = info_module(tags=dict(type="list", elements="str"), instance_view=dict(type="bool", default=True))
-    try:
-        result = info(module, options(module))
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(options, info)
 
 
 if __name__ == "__main__":

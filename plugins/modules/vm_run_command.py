@@ -190,11 +190,7 @@ def run(module, spec):
 def main():
     # Ansible skips the task in check mode: a script's effect cannot be predicted.
     module = AzureModule(argument_spec=ARGUMENT_SPEC, wait=True, supports_check_mode=False)
-    try:
-        result = run(module, options(module))
-    except ModuleFailure as failure:
-        module.fail_with(failure)
-    module.exit_with(result)
+    module.run(options, run)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
-"""Every module has the one shape of docs/developing.md: only main() exits, through
-AzureModule.exit_with / fail_with, and its helpers raise ModuleFailure instead."""
+"""Every module has the one shape of docs/developing.md: main() hands options and ensure
+functions to AzureModule.run, the one boundary, which alone exits (through exit_with /
+fail_with); modules and their helpers raise ModuleFailure instead."""
 
 from __future__ import annotations
 
@@ -26,16 +27,12 @@ def functions(tree):
 
 
 @pytest.mark.parametrize("path", MODULES, ids=lambda p: p.stem)
-def test_only_main_exits(path):
+def test_no_module_exits_itself(path):
     tree = ast.parse(path.read_text())
-    main = functions(tree)["main"]
-    inside = {id(node) for node, _name in calls(main)}
-    outside = [f"{path.name}:{node.lineno} {name}" for node, name in calls(tree) if name in EXITS
-               and id(node) not in inside]
-    assert not outside, f"exits outside main(): {outside}"
-    used = {name for _node, name in calls(main) if name in EXITS}
-    assert used <= {"exit_with", "fail_with"}, f"main() exits with {sorted(used)}, not exit_with/fail_with"
-    assert "fail_with" in used and "exit_with" in used
+    exits = [f"{path.name}:{node.lineno} {name}" for node, name in calls(tree) if name in EXITS]
+    assert not exits, f"a module exits itself (AzureModule.run does): {exits}"
+    runs = [node for node, name in calls(functions(tree)["main"]) if name == "run"]
+    assert len(runs) == 1, "main() hands the module to AzureModule.run once"
 
 
 @pytest.mark.parametrize("path", [p for p in UTILS if p.name != "_module.py"], ids=lambda p: p.stem)
@@ -45,9 +42,12 @@ def test_helpers_never_exit(path):
     assert not found, f"a helper exits (raise ModuleFailure instead): {found}"
 
 
-def test_the_base_has_no_exiting_helpers_left():
+def test_the_base_has_one_boundary_and_no_exiting_helpers_left():
     base = ast.parse((PLUGINS / "module_utils" / "_module.py").read_text())
-    methods = {node.name for cls in base.body if isinstance(cls, ast.ClassDef) for node in cls.body
+    methods = {node.name: node for cls in base.body if isinstance(cls, ast.ClassDef) for node in cls.body
                if isinstance(node, ast.FunctionDef)}
-    assert {"exit_with", "fail_with"} <= methods
-    assert not methods & {"fail_azure", "fail_invalid", "exit_with_diff"}
+    assert {"run", "exit_with", "fail_with"} <= set(methods)
+    assert not set(methods) & {"fail_azure", "fail_invalid", "exit_with_diff"}
+    callers = {name for name, method in methods.items()
+               if any(called in ("exit_with", "fail_with") for _node, called in calls(method))}
+    assert callers == {"run"}, f"exit_with/fail_with called outside run(): {sorted(callers - {'run'})}"
