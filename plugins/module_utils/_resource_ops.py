@@ -14,12 +14,7 @@ Private to the collection: nothing outside cloudlb.azure may import it.
 
 from __future__ import annotations
 
-from ansible_collections.cloudlb.azure.plugins.module_utils._errors import (
-    ModuleFailure,
-    ResourceNotFoundError,
-    azure_call,
-    azure_failure,
-)
+from ansible_collections.cloudlb.azure.plugins.module_utils._errors import ModuleFailure, ResourceNotFoundError, azure_call
 from ansible_collections.cloudlb.azure.plugins.module_utils._result import Result
 
 # What unless_missing returns for a request Azure answers with "not found".
@@ -50,14 +45,15 @@ def left_failed(resource):
 
 def unless_missing(msg, call):
     """``call()``, or MISSING when Azure answers that the resource does not exist; any other
-    error is azure_failure(exc, msg)."""
-    try:
-        return call()
-    except ResourceNotFoundError:
-        return MISSING
-    except Exception as exc:  # the SDK's exception, translated once here
-        failure = azure_failure(exc, msg)
-        raise failure from (None if failure is exc else exc)
+    error is azure_failure(exc, msg), as azure_call raises it."""
+
+    def missing_apart():
+        try:
+            return call()
+        except ResourceNotFoundError:
+            return MISSING
+
+    return azure_call(msg, missing_apart)
 
 
 def fetch(module, get, what):

@@ -378,7 +378,7 @@ from ansible_collections.cloudlb.azure.plugins.module_utils._lb_parts import (
     without_entry,
 )
 from ansible_collections.cloudlb.azure.plugins.module_utils._module import RESOURCE_ARGUMENT_SPEC, AzureModule
-from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import delete, group_location, read
+from ansible_collections.cloudlb.azure.plugins.module_utils._resource_ops import NetworkResource, group_location
 from ansible_collections.cloudlb.azure.plugins.module_utils._network_validation import name_problem
 from ansible_collections.cloudlb.azure.plugins.module_utils._references import References
 from ansible_collections.cloudlb.azure.plugins.module_utils._resource_group import location_problem, moved_problem
@@ -613,12 +613,9 @@ def ensure_present(module, frontends):
 def ensure_absent(module, _frontends):
     """Delete the load balancer when it exists."""
     group, name = module.params["resource_group"], module.params["name"]
-    what = f"load balancer {name}"
-    operations = module.client("network").load_balancers
-    current = read(module, operations, group, name, what)
-    if current and not module.check_mode:
-        delete(module, operations, group, name, what)
-    return Result(bool(current), diff_view(view(current, load_balancer_id(module.subscription_id, group, name))), {})
+    lb_id = load_balancer_id(module.subscription_id, group, name)
+    return NetworkResource(module, "load_balancers", (group, name), f"load balancer {name}",
+                           lambda lb: view(lb, lb_id), view=diff_view).ensure_absent()
 
 
 def main():
